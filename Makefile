@@ -1,0 +1,27 @@
+# headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
+SWIFT ?= swift
+
+.PHONY: deps build test generate check-generated clean
+
+## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
+deps:
+	@scripts/install-deps.sh
+
+## Build everything (debug).
+build: deps
+	$(SWIFT) build
+
+## Run every test, against real etcd processes the tests start themselves.
+test: deps
+	$(SWIFT) test
+
+## Regenerate Sources/EtcdAPI/Generated from Protos/.
+generate: deps
+	scripts/generate-protos.sh
+
+## Fail when the committed generated code differs from what Protos/ generates.
+check-generated: deps
+	scripts/generate-protos.sh --check
+
+clean:
+	rm -rf .build .build-protoc

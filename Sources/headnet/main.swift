@@ -1,0 +1,3 @@
+import HeadnetCLI
+
+await Headnet.main()
