@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "headnet", targets: ["headnet"]),
         .library(name: "EtcdClient", targets: ["EtcdClient"]),
+        .library(name: "CBOR", targets: ["CBOR"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -38,15 +39,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CBOR"),
         .target(name: "EtcdTesting"),
         .target(
             name: "HeadnetCLI",
             dependencies: [
                 "EtcdClient",
+                "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
+        .testTarget(name: "CBORTests", dependencies: ["CBOR"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
             dependencies: ["EtcdClient", "EtcdTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
