@@ -21,10 +21,16 @@ struct EtcdConnection: Sendable {
 
     init(endpoint: EtcdEndpoint, tls: EtcdClientConfiguration.TLS?) throws {
         self.endpoint = endpoint
+        // IP literals get IP targets: a DNS target would send the address as TLS SNI, which
+        // NIOSSL rejects.
         let target: any ResolvableTarget =
-            endpoint.isIPv6
-            ? .ipv6(address: endpoint.host, port: endpoint.port)
-            : .dns(host: endpoint.host, port: endpoint.port)
+            if endpoint.isIPv6 {
+                .ipv6(address: endpoint.host, port: endpoint.port)
+            } else if endpoint.isIPv4 {
+                .ipv4(address: endpoint.host, port: endpoint.port)
+            } else {
+                .dns(host: endpoint.host, port: endpoint.port)
+            }
         let security = try Self.transportSecurity(endpoint: endpoint, tls: tls)
         let config = Transport.Config.defaults { config in
             config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in

@@ -62,6 +62,14 @@ public struct EtcdEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// Whether the host is an IPv6 literal.
     public var isIPv6: Bool { host.contains(":") }
 
+    /// Whether the host is a dotted-quad IPv4 literal.
+    public var isIPv4: Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && UInt8(part) != nil
+        }
+    }
+
     /// The URL form, e.g. `http://127.0.0.1:2379` or `https://[::1]:2379`.
     public var description: String {
         let shown = isIPv6 ? "[\(host)]" : host

@@ -25,12 +25,16 @@ public final class EtcdCluster: Sendable {
         public var extraArguments: [String]
         /// Extra environment variables for every member.
         public var environment: [String: String]
+        /// Serve clients over TLS with these certificates and require client certificates
+        /// signed by `pki.caFile`; endpoints become `https://`.
+        public var tls: TestPKI?
 
         /// Creates a configuration; the defaults give fast elections on loopback.
         public init(
             binary: String? = nil, heartbeatMs: Int = 50, electionMs: Int = 500, readyTimeout: Duration = .seconds(30),
-            extraArguments: [String] = [], environment: [String: String] = [:]
+            extraArguments: [String] = [], environment: [String: String] = [:], tls: TestPKI? = nil
         ) {
+            self.tls = tls
             self.binary = binary
             self.heartbeatMs = heartbeatMs
             self.electionMs = electionMs
@@ -80,7 +84,8 @@ public final class EtcdCluster: Sendable {
             let directory = root.appendingPathComponent("m\(index)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             processes.append(EtcdMemberProcess(
-                name: "m\(index)", clientPort: ports[2 * index], peerPort: ports[2 * index + 1], directory: directory))
+                name: "m\(index)", clientPort: ports[2 * index], peerPort: ports[2 * index + 1], directory: directory,
+                secure: configuration.tls != nil))
         }
         self.processes = processes
     }
@@ -192,6 +197,11 @@ public final class EtcdCluster: Sendable {
         process.arguments = ["--endpoints=\((endpoints ?? self.endpoints).joined(separator: ","))"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["ETCDCTL_API"] = "3"
+        if let tls = configuration.tls {
+            env["ETCDCTL_CACERT"] = tls.caFile
+            env["ETCDCTL_CERT"] = tls.clientCertFile
+            env["ETCDCTL_KEY"] = tls.clientKeyFile
+        }
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -204,6 +214,14 @@ public final class EtcdCluster: Sendable {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private var tlsArguments: [String] {
+        guard let tls = configuration.tls else { return [] }
+        return [
+            "--cert-file", tls.serverCertFile, "--key-file", tls.serverKeyFile,
+            "--trusted-ca-file", tls.caFile, "--client-cert-auth",
+        ]
     }
 
     private func launch(_ index: Int) throws {
@@ -223,7 +241,7 @@ public final class EtcdCluster: Sendable {
             "--election-timeout", String(configuration.electionMs),
             "--logger", "zap",
             "--log-outputs", "stderr",
-        ] + configuration.extraArguments
+        ] + tlsArguments + configuration.extraArguments
         try process.start(binary: binary, arguments: arguments, environment: configuration.environment)
     }
 

@@ -22,14 +22,17 @@ final class EtcdMemberProcess: Sendable {
         var logFile: FileHandle?
     }
 
-    init(name: String, clientPort: Int, peerPort: Int, directory: URL) {
+    let secure: Bool
+
+    init(name: String, clientPort: Int, peerPort: Int, directory: URL, secure: Bool) {
+        self.secure = secure
         self.name = name
         self.clientPort = clientPort
         self.peerPort = peerPort
         self.directory = directory
     }
 
-    var clientURL: String { "http://127.0.0.1:\(clientPort)" }
+    var clientURL: String { "\(secure ? "https" : "http")://127.0.0.1:\(clientPort)" }
     var peerURL: String { "http://127.0.0.1:\(peerPort)" }
     var dataDir: URL { directory.appendingPathComponent("data") }
 
