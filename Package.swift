@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -40,6 +42,16 @@ let package = Package(
             ]
         ),
         .target(name: "CBOR"),
+        .target(
+            name: "HeadNetwork",
+            dependencies: [
+                "EtcdClient",
+                "CBOR",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "EtcdTesting"),
         .target(
             name: "HeadnetCLI",
@@ -56,6 +68,7 @@ let package = Package(
             dependencies: ["EtcdClient", "EtcdTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
+        .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(
             name: "HeadnetCLITests",
             dependencies: ["HeadnetCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]

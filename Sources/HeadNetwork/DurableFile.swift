@@ -1,0 +1,58 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crash-safe file writes: write a temporary file, fsync it, rename it over the target, fsync
+/// the directory. A crash leaves either the old or the new content, never a torn file.
+enum DurableFile {
+    /// Atomically replaces `url` with `bytes`.
+    static func write(_ bytes: [UInt8], to url: URL) throws {
+        let temporary = url.appendingPathExtension("tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw posixError("cannot create \(temporary.path)") }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let error = posixError("cannot write \(temporary.path)")
+                close(fd)
+                throw error
+            }
+            written += result
+        }
+        guard fsync(fd) == 0 else {
+            let error = posixError("cannot fsync \(temporary.path)")
+            close(fd)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary.path, url.path) == 0 else { throw posixError("cannot rename \(temporary.path) to \(url.path)") }
+        try syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// fsyncs a directory so a rename or unlink in it is durable.
+    static func syncDirectory(_ directory: URL) throws {
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw posixError("cannot open directory \(directory.path)") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw posixError("cannot fsync directory \(directory.path)") }
+    }
+
+    /// Reads a whole file; nil when it does not exist.
+    static func read(_ url: URL) throws -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw HeadNetworkError(.persistence, "cannot read \(url.path): \(error)", cause: error)
+        }
+    }
+
+    private static func posixError(_ what: String) -> HeadNetworkError {
+        let code = errno
+        return HeadNetworkError(.persistence, "\(what): \(String(cString: strerror(code))); check the persistence directory's permissions and free space")
+    }
+}

@@ -1,0 +1,124 @@
+import EtcdClient
+import Foundation
+
+extension EtcdNetwork {
+    var messageKey: [UInt8] { Array("msg-\(configuration.advertise)".utf8) }
+
+    /// Sends queued messages in batches with a Txn guarded by our key's mod revision, so a retry
+    /// whose first attempt already committed never writes twice. Retries every second.
+    func broadcastMessages(_ client: EtcdClient) async throws {
+        var lastModRev = try await initialModRevision(client)
+        var inFlight: [PersistentQueue.Item]?
+        while true {
+            let batch: [PersistentQueue.Item]
+            if let inFlight {
+                batch = inFlight
+            } else {
+                batch = try await queue.peekBatch(maxCount: configuration.batchMaxMessages, maxBytes: configuration.batchMaxBytes)
+            }
+            inFlight = batch
+            let value = BroadcastBatch.value(of: batch.map(\.bytes))
+            do {
+                let result = try await client.txn(
+                    compare: [EtcdCompare(key: messageKey, .modRevision(lastModRev), .equal)],
+                    success: [.put(key: messageKey, value: value)],
+                    failure: [.range(EtcdKeyRange(key: messageKey))])
+                if result.succeeded {
+                    lastModRev = result.header.revision
+                    tracer(.broadcastSent(messages: batch.count, revision: lastModRev))
+                } else if let observed = result.responses.first?.rangeResult?.kvs.first?.modRevision {
+                    tracer(.broadcastDeduped(previousModRev: lastModRev, observedModRev: observed))
+                    lastModRev = observed
+                } else {
+                    throw HeadNetworkError(
+                        .etcd,
+                        "our broadcast key \(String(decoding: messageKey, as: UTF8.self)) vanished from etcd (compared against mod revision \(lastModRev)): the cluster was reset underneath this node. Restart the node",
+                        operation: "putMessage")
+                }
+                try await queue.pop(batch: batch)
+                inFlight = nil
+                let depth = await queue.count
+                let sent = lastModRev
+                state.withLock {
+                    $0.queueDepth = depth
+                    $0.lastBroadcastRevision = sent
+                    $0.broadcasts += 1
+                }
+            } catch {
+                guard let reason = retryable(error) else { throw annotate(error, "broadcastMessages") }
+                tracer(.broadcastFailed(reason: reason))
+                try await pauseBeforeRetry()
+            }
+        }
+    }
+
+    private func initialModRevision(_ client: EtcdClient) async throws -> Int64 {
+        while true {
+            do {
+                return try await client.range(EtcdKeyRange(key: messageKey)).kvs.first?.modRevision ?? 0
+            } catch {
+                guard let reason = retryable(error) else { throw annotate(error, "broadcastMessages") }
+                tracer(.broadcastFailed(reason: reason))
+                try await pauseBeforeRetry()
+            }
+        }
+    }
+
+    /// Watches `msg`..`msh` from the last known revision + 1, delivers each response's
+    /// messages, then persists the revision. A compacted start revision is reported as
+    /// `MessagesMissed` and the watch resumes from the compact revision.
+    func waitMessages(_ client: EtcdClient) async throws {
+        while true {
+            let lastKnown = try revisions.load()
+            let start = lastKnown + 1
+            tracer(.watchMessagesStartRevision(startRevision: start))
+            do {
+                let options = EtcdWatchOptions(range: .between("msg", "msh"), startRevision: start)
+                for try await response in client.watch(options) {
+                    try await deliver(response)
+                }
+                throw EtcdError(code: .unavailable, message: "the watch ended")
+            } catch let error as EtcdError where error.code == .compacted {
+                let compact = error.compactRevision ?? start
+                tracer(.watchMessagesFallbackTo(compactRevision: compact))
+                await emit(.messagesMissed(from: start, to: compact - 1))
+                try revisions.save(max(compact - 1, 0))
+                state.withLock { $0.lastKnownRevision = max(compact - 1, 0) }
+            } catch {
+                guard let reason = retryable(error) else { throw annotate(error, "waitMessages") }
+                tracer(.watchFailed(reason: reason))
+                try await pauseBeforeRetry()
+            }
+        }
+    }
+
+    private func deliver(_ response: EtcdWatchResponse) async throws {
+        var delivered = 0
+        for event in response.events where event.kind == .put {
+            let key = event.kv.keyString
+            guard key.hasPrefix("msg-"), let sender = try? NetworkHost(parsing: String(key.dropFirst(4))) else {
+                tracer(.failedToDecodeValue(key: key, value: hexString(event.kv.value), reason: "not a msg-<host:port> key"))
+                continue
+            }
+            let messages: [Codec.Message]
+            do {
+                messages = try BroadcastBatch.decode(event.kv.value, codec: codec)
+            } catch {
+                tracer(.failedToDecodeValue(key: key, value: hexString(event.kv.value), reason: "\(error)"))
+                continue
+            }
+            for (index, message) in messages.enumerated() {
+                await onMessage(Delivered(message: message, sender: sender, revision: event.kv.modRevision, indexInBatch: index))
+            }
+            delivered += messages.count
+        }
+        // Persist what was delivered: the last event's revision (a catching-up watch's header
+        // revision can be ahead of events still to come); for a progress notification, the header.
+        let revision = response.events.last?.kv.modRevision ?? response.header.revision
+        try revisions.save(revision)
+        state.withLock {
+            $0.lastKnownRevision = revision
+            $0.delivered += delivered
+        }
+    }
+}

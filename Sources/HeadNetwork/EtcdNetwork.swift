@@ -1,0 +1,158 @@
+import CBOR
+import EtcdClient
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Hydra's etcd network component (`withEtcdNetwork`): runs an etcd member as a child process,
+/// broadcasts the application's messages through it and delivers everyone's messages back, with
+/// connectivity and version events.
+///
+/// ```swift
+/// let network = try EtcdNetwork(configuration: config, codec: PayloadCodec(), tracer: { print($0.jsonLine) },
+///                               onMessage: { delivered in … }, onEvent: { event in … })
+/// try await network.run()          // until cancelled or graceful shutdown
+/// try await network.broadcast(message)   // from another task
+/// ```
+///
+/// Guarantees: per sender in order, at least once; the revision and batch index handed to
+/// `onMessage` let the application drop repeats after a crash. The last known revision is
+/// persisted *after* delivery.
+public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
+    /// Called for each delivered message, in order.
+    public typealias MessageHandler = @Sendable (Delivered<Codec.Message>) async -> Void
+    /// Called for each network event.
+    public typealias EventHandler = @Sendable (NetworkEvent) async -> Void
+
+    /// The node's configuration.
+    public let configuration: EtcdNetworkConfiguration
+    /// The etcd child's description.
+    public let etcd: EtcdProcess
+    let codec: Codec
+    let tracer: EtcdTracer
+    let onMessage: MessageHandler
+    let onEvent: EventHandler
+    let queue: PersistentQueue
+    let revisions: RevisionStore
+    let logger: Logger
+    let state = LockedValue(NetworkStatus())
+
+    /// Opens the node's persistence (queue, revision file) and validates the configuration;
+    /// nothing runs until ``run()``.
+    public init(
+        configuration: EtcdNetworkConfiguration, codec: Codec, tracer: @escaping EtcdTracer = { _ in },
+        logger: Logger = Logger(label: "headnet.network"),
+        onMessage: @escaping MessageHandler, onEvent: @escaping EventHandler = { _ in }
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.etcd = EtcdProcess(configuration: configuration)
+        self.codec = codec
+        self.tracer = tracer
+        self.logger = logger
+        self.onMessage = onMessage
+        self.onEvent = onEvent
+        self.revisions = RevisionStore(directory: configuration.persistenceDirectory)
+        self.queue = try PersistentQueue(
+            directory: configuration.persistenceDirectory.appendingPathComponent("pending-broadcast"),
+            capacity: configuration.queueCapacity
+        ) { bytes in
+            var decoder = CBORDecoder(bytes)
+            _ = try codec.decode(from: &decoder)
+            guard decoder.isAtEnd else { throw CBORError(.trailingBytes, at: decoder.offset, "bytes after the message") }
+        }
+        let lastKnown = try revisions.load()
+        state.withLock { $0.lastKnownRevision = lastKnown }
+    }
+
+    /// Queues a message for broadcast; suspends while the queue is full. The message is on disk
+    /// when this returns and is sent even if the node crashes before it is.
+    public func broadcast(_ message: Codec.Message) async throws {
+        if await queue.count >= queue.capacity { tracer(.persistentQueueFull) }
+        try await queue.write(codec.encode(message))
+        let depth = await queue.count
+        state.withLock { $0.queueDepth = depth }
+    }
+
+    /// The current state.
+    public var status: NetworkStatus { state.withLock { $0 } }
+
+    /// Runs etcd and the component until cancelled or asked to shut down gracefully; then stops
+    /// etcd (SIGINT to its process group, SIGTERM after 5 s).
+    ///
+    /// - Throws: when etcd exits on its own, or on a non-transient etcd error.
+    public func run() async throws {
+        let child = try startEtcd()
+        let depth = await queue.count
+        state.withLock { $0.queueDepth = depth }
+        let client = try EtcdClient(
+            EtcdClientConfiguration(endpoints: [configuration.clientURL], requestTimeout: .seconds(3), failoverTimeout: .zero),
+            logger: logger)
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var code = child.exitCode
+                        while code == nil {
+                            try await Task.sleep(for: .milliseconds(100))
+                            code = child.exitCode
+                        }
+                        throw HeadNetworkError(.etcdProcess, "etcd exited on its own with code \(code ?? -1); see the EtcdLog lines above", operation: "etcd")
+                    }
+                    group.addTask { try await client.run() }
+                    group.addTask { try await self.checkVersion(client) }
+                    group.addTask { try await self.pollConnectivity(client) }
+                    group.addTask { try await self.waitMessages(client) }
+                    group.addTask { try await self.broadcastMessages(client) }
+                    // The first task to end (an error, or cancellation) ends the component.
+                    defer { group.cancelAll() }
+                    while let _ = try await group.next() {}
+                }
+            }
+        } catch {
+            client.shutdown()
+            await child.stop()
+            if error is CancellationError || Task.isCancelled { return }
+            throw error
+        }
+        client.shutdown()
+        await child.stop()
+    }
+
+    private func startEtcd() throws -> ChildProcess {
+        try FileManager.default.createDirectory(at: etcd.dataDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let etcd = self.etcd
+        let tracer = self.tracer
+        let onEvent = self.onEvent
+        let logger = self.logger
+        let state = self.state
+        return try ChildProcess(executable: configuration.etcdBinary, arguments: etcd.arguments, environment: etcd.environment()) { line in
+            guard let line else { return }
+            switch EtcdProcess.classify(line) {
+            case .log(let json):
+                tracer(.etcdLog(json: json))
+                if line.contains("serving client traffic") || line.contains("ready to serve client requests") {
+                    state.withLock { $0.etcdReady = true }
+                }
+            case .notJSON(let text, let reason):
+                tracer(.failedToDecodeLog(log: text, reason: reason))
+            case .clusterIDMismatch:
+                tracer(.etcdLog(json: line))
+                logger.error("\(etcd.clusterIDMismatchAdvice)")
+                let event = NetworkEvent.clusterIDMismatch(peers: etcd.initialCluster)
+                tracer(.networkEvent(event))
+                Task { await onEvent(event) }
+            }
+        }
+    }
+
+    func emit(_ event: NetworkEvent) async {
+        tracer(.networkEvent(event))
+        await onEvent(event)
+    }
+
+    /// Sleeps one second between retries, as Hydra does.
+    func pauseBeforeRetry() async throws {
+        try await Task.sleep(for: .seconds(1))
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Everything the network component needs to run one node (Hydra's `NetworkConfiguration`).
+public struct EtcdNetworkConfiguration: Sendable {
+    /// The node's persistence directory: etcd data, queue, last known revision.
+    public var persistenceDirectory: URL
+    /// Address etcd listens on for peers (raft).
+    public var listen: NetworkHost
+    /// Address other nodes reach this node at; names the node (`msg-`/`alive-` keys, member name).
+    public var advertise: NetworkHost
+    /// The other nodes' advertised addresses, in order.
+    public var peers: [NetworkHost]
+    /// Our protocol version, written to the `version` key.
+    public var protocolVersion: UInt64
+    /// The etcd binary (a path, or a name looked up on PATH).
+    public var etcdBinary: String
+    /// Broadcast queue capacity.
+    public var queueCapacity: Int
+    /// TTL of the `alive-` lease in seconds.
+    public var leaseTTLSeconds: Int64
+    /// Most messages per broadcast value.
+    public var batchMaxMessages: Int
+    /// Most message bytes per broadcast value.
+    public var batchMaxBytes: Int
+    /// Extra etcd flags (e.g. `--heartbeat-interval 50` in tests, TLS flags).
+    public var extraEtcdArguments: [String]
+    /// Extra environment for etcd (wins over the component's defaults).
+    public var etcdEnvironment: [String: String]
+
+    /// Creates a configuration with Hydra's defaults.
+    public init(
+        persistenceDirectory: URL, listen: NetworkHost, advertise: NetworkHost? = nil, peers: [NetworkHost],
+        protocolVersion: UInt64, etcdBinary: String = "etcd", queueCapacity: Int = 100, leaseTTLSeconds: Int64 = 3,
+        batchMaxMessages: Int = BroadcastBatch.maxMessages, batchMaxBytes: Int = BroadcastBatch.maxBytes,
+        extraEtcdArguments: [String] = [], etcdEnvironment: [String: String] = [:]
+    ) {
+        self.persistenceDirectory = persistenceDirectory
+        self.listen = listen
+        self.advertise = advertise ?? listen
+        self.peers = peers
+        self.protocolVersion = protocolVersion
+        self.etcdBinary = etcdBinary
+        self.queueCapacity = queueCapacity
+        self.leaseTTLSeconds = leaseTTLSeconds
+        self.batchMaxMessages = batchMaxMessages
+        self.batchMaxBytes = batchMaxBytes
+        self.extraEtcdArguments = extraEtcdArguments
+        self.etcdEnvironment = etcdEnvironment
+    }
+
+    /// Lowest listen port whose client port (2379 + port − 5001) is a valid port.
+    public static let lowestListenPort = 2622
+
+    /// The etcd client port, 2379 + listen port − 5001, as Hydra derives it.
+    public var clientPort: Int { 2379 + listen.port - 5001 }
+
+    /// The etcd client URL on loopback.
+    public var clientURL: String { "http://127.0.0.1:\(clientPort)" }
+
+    /// Rejects configurations etcd or Hydra's port arithmetic cannot handle.
+    public func validate() throws {
+        guard listen.port >= Self.lowestListenPort else {
+            throw HeadNetworkError(
+                .configuration,
+                "listen port \(listen.port) is below \(Self.lowestListenPort): the etcd client port 2379 + \(listen.port) − 5001 would not be a valid port. Use a listen port of \(Self.lowestListenPort) or more")
+        }
+        guard clientPort <= 65535 else {
+            throw HeadNetworkError(.configuration, "listen port \(listen.port) gives etcd client port \(clientPort), above 65535; use a lower listen port")
+        }
+        guard !peers.contains(advertise) else {
+            throw HeadNetworkError(.configuration, "the peers include this node's own address \(advertise); list only the other nodes")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CBOR
+import Crypto
+import Foundation
+
+/// The etcd member a node runs as its child: command line, data directory and stderr handling.
+public struct EtcdProcess: Sendable {
+    /// The node's configuration.
+    public let configuration: EtcdNetworkConfiguration
+
+    /// Creates the description for a node.
+    public init(configuration: EtcdNetworkConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// `<advertise>=http://<advertise>` for this node, then each peer in order, comma-joined.
+    public var initialCluster: String {
+        ([configuration.advertise] + configuration.peers).map { "\($0)=\($0.httpURL)" }.joined(separator: ",")
+    }
+
+    /// `<persistence>/etcd/<hex sha256 of the CBOR byte string of initial-cluster>`: a changed
+    /// peer list gets a fresh data directory, as in Hydra.
+    public var dataDirectory: URL {
+        let digest = SHA256.hash(data: CBOR.bytes(Array(initialCluster.utf8)).encoded)
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        return configuration.persistenceDirectory.appendingPathComponent("etcd").appendingPathComponent(hex)
+    }
+
+    /// Whether the data directory already holds a member (then it joins as `existing`).
+    public var hasExistingMember: Bool {
+        FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("member").path)
+    }
+
+    /// etcd's command line (etcd 3.4 flags).
+    public var arguments: [String] {
+        let config = configuration
+        return [
+            "--name", config.advertise.description,
+            "--data-dir", dataDirectory.path,
+            "--listen-peer-urls", config.listen.httpURL,
+            "--initial-advertise-peer-urls", config.advertise.httpURL,
+            "--listen-client-urls", config.clientURL,
+            "--advertise-client-urls", config.clientURL,
+            "--initial-cluster-token", "hydra-network-1",
+            "--initial-cluster", initialCluster,
+            "--initial-cluster-state", hasExistingMember ? "existing" : "new",
+            "--logger", "zap",
+            "--log-outputs", "stderr",
+        ] + config.extraEtcdArguments
+    }
+
+    /// The environment: ours, plus revision auto-compaction to 1000 unless already set.
+    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var env = ["ETCD_AUTO_COMPACTION_MODE": "revision", "ETCD_AUTO_COMPACTION_RETENTION": "1000"]
+        for (key, value) in base { env[key] = value }
+        for (key, value) in configuration.etcdEnvironment { env[key] = value }
+        return env
+    }
+
+    /// What one stderr line of etcd means for the component.
+    public enum LineMeaning: Sendable, Equatable {
+        /// A JSON log line, traced as `EtcdLog`.
+        case log(String)
+        /// Not JSON: traced as `FailedToDecodeLog`.
+        case notJSON(String, reason: String)
+        /// The peers belong to another cluster (or the member was already bootstrapped).
+        case clusterIDMismatch
+    }
+
+    /// Classifies one stderr line.
+    public static func classify(_ line: String) -> LineMeaning {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            return .notJSON(line, reason: "not a JSON object")
+        }
+        let level = object["level"] as? String
+        let message = object["msg"] as? String ?? ""
+        if level == "error" && message == "request sent was ignored due to cluster ID mismatch" {
+            return .clusterIDMismatch
+        }
+        if message.contains("member has already been bootstrapped") || (object["error"] as? String)?.contains("member has already been bootstrapped") == true {
+            return .clusterIDMismatch
+        }
+        return .log(line)
+    }
+
+    /// What to tell the user on a cluster-ID mismatch.
+    public var clusterIDMismatchAdvice: String {
+        "etcd at \(configuration.advertise) belongs to another cluster than its peers (\(initialCluster)). If this node's state is stale, stop it and remove \(dataDirectory.path), then start it again"
+    }
+}

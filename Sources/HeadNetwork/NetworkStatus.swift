@@ -1,0 +1,26 @@
+/// A snapshot of the component's state, for `/status`, `/readyz` and metrics.
+public struct NetworkStatus: Sendable, Hashable, Codable {
+    /// Whether the etcd child reported it serves clients.
+    public var etcdReady = false
+    /// Whether we hold a lease on a majority (NetworkConnected).
+    public var connected = false
+    /// nil until checked; true when the cluster's version matches ours.
+    public var versionMatches: Bool?
+    /// The version found in the cluster when it differs (nil: undecodable or not checked).
+    public var theirVersion: UInt64?
+    /// Peers whose `alive-` key we see.
+    public var peers: [NetworkHost] = []
+    /// The last revision whose messages were delivered (and persisted).
+    public var lastKnownRevision: Int64 = 0
+    /// The mod revision of our own `msg-` key after our last broadcast.
+    public var lastBroadcastRevision: Int64 = 0
+    /// Messages waiting in the broadcast queue.
+    public var queueDepth = 0
+    /// Messages delivered since start.
+    public var delivered = 0
+    /// Batches written since start.
+    public var broadcasts = 0
+
+    /// Ready: etcd serves, we are connected, and the version is known to match.
+    public var isReady: Bool { etcdReady && connected && versionMatches == true }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import HeadNetwork
+
+@Suite struct EtcdProcessTests {
+    let config = EtcdNetworkConfiguration(
+        persistenceDirectory: URL(fileURLWithPath: "/state/alice"),
+        listen: NetworkHost(hostname: "0.0.0.0", port: 5003),
+        advertise: NetworkHost(hostname: "10.0.0.3", port: 5003),
+        peers: [NetworkHost(hostname: "10.0.0.1", port: 5001), NetworkHost(hostname: "10.0.0.2", port: 5002)],
+        protocolVersion: 2)
+
+    @Test func commandLineFollowsHydra() {
+        let args = EtcdProcess(configuration: config).arguments
+        func value(_ flag: String) -> String? { args.firstIndex(of: flag).map { args[$0 + 1] } }
+        #expect(value("--name") == "10.0.0.3:5003")
+        #expect(value("--listen-peer-urls") == "http://0.0.0.0:5003")
+        #expect(value("--initial-advertise-peer-urls") == "http://10.0.0.3:5003")
+        #expect(value("--listen-client-urls") == "http://127.0.0.1:2381")
+        #expect(value("--advertise-client-urls") == "http://127.0.0.1:2381")
+        #expect(value("--initial-cluster-token") == "hydra-network-1")
+        #expect(value("--initial-cluster") == "10.0.0.3:5003=http://10.0.0.3:5003,10.0.0.1:5001=http://10.0.0.1:5001,10.0.0.2:5002=http://10.0.0.2:5002")
+        #expect(value("--initial-cluster-state") == "new")
+        #expect(value("--data-dir")?.hasPrefix("/state/alice/etcd/") == true)
+    }
+
+    @Test func compactionDefaultsYieldToTheEnvironment() {
+        let etcd = EtcdProcess(configuration: config)
+        let plain = etcd.environment(base: [:])
+        #expect(plain["ETCD_AUTO_COMPACTION_MODE"] == "revision")
+        #expect(plain["ETCD_AUTO_COMPACTION_RETENTION"] == "1000")
+        let overridden = etcd.environment(base: ["ETCD_AUTO_COMPACTION_RETENTION": "10"])
+        #expect(overridden["ETCD_AUTO_COMPACTION_RETENTION"] == "10")
+    }
+
+    @Test func lowListenPortsAreRejected() {
+        var low = config
+        low.listen = NetworkHost(hostname: "127.0.0.1", port: 2621)
+        #expect(throws: HeadNetworkError.self) { try low.validate() }
+        low.listen.port = 2622
+        #expect(throws: Never.self) { try low.validate() }
+        #expect(low.clientPort == 0)
+    }
+
+    @Test func stderrLinesAreClassified() {
+        #expect(EtcdProcess.classify("not json") == .notJSON("not json", reason: "not a JSON object"))
+        let mismatch = #"{"level":"error","msg":"request sent was ignored due to cluster ID mismatch","remote-peer-id":"1"}"#
+        #expect(EtcdProcess.classify(mismatch) == .clusterIDMismatch)
+        let info = #"{"level":"info","msg":"serving client traffic insecurely"}"#
+        #expect(EtcdProcess.classify(info) == .log(info))
+    }
+
+    @Test func traceLinesAreJSON() throws {
+        let line = EtcdLog.networkEvent(.versionMismatch(ours: 2, theirs: nil)).jsonLine
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["tag"] as? String == "VersionMismatch")
+        #expect(object["ourVersion"] as? Int == 2)
+        #expect(object["theirVersion"] is NSNull)
+        let etcdLine = EtcdLog.etcdLog(json: #"{"level":"info","msg":"x"}"#).jsonLine
+        #expect(etcdLine.contains(#""etcd":{"#))
+    }
+
+    @Test func connectivityTrackerDiffsScans() {
+        let me = NetworkHost(hostname: "127.0.0.1", port: 5001)
+        let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
+        let carol = NetworkHost(hostname: "127.0.0.1", port: 5003)
+        var tracker = ConnectivityTracker(ourselves: me)
+        #expect(tracker.update(seen: [me, bob]) == [.peerConnected(bob)])
+        #expect(tracker.update(seen: [me, bob, carol]) == [.peerConnected(carol)])
+        #expect(tracker.update(seen: [me, bob, carol]) == [])
+        #expect(tracker.update(seen: [me, carol]) == [.peerDisconnected(bob)])
+        tracker.reset()
+        #expect(tracker.update(seen: [carol]) == [.peerConnected(carol)])
+    }
+
+    @Test func revisionStoreRoundTripsAndNamesACorruptFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-rev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = RevisionStore(directory: dir)
+        #expect(try store.load() == 0)
+        try store.save(1234)
+        #expect(try store.load() == 1234)
+        #expect(try String(contentsOf: store.file, encoding: .utf8) == "1234")
+        try "garbage".write(to: store.file, atomically: true, encoding: .utf8)
+        do {
+            _ = try store.load()
+            Issue.record("expected an error")
+        } catch let error as HeadNetworkError {
+            #expect(error.code == .corruptFile)
+            #expect(error.message.contains(store.file.path))
+            #expect(error.message.contains("Delete"))
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CBOR
+import Foundation
+import Testing
+
+@testable import HeadNetwork
+
+@Suite struct PersistentQueueTests {
+    func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("headnet-queue-\(UUID().uuidString)")
+    }
+
+    @Test func writeSuspendsAtCapacityUntilAPop() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 2)
+        try await queue.write([1])
+        try await queue.write([2])
+        let third = Task { try await queue.write([3]) }
+        // The third write cannot complete while the queue is full.
+        let blocked = await Task { () -> Bool in
+            for _ in 0..<20 { await Task.yield() }
+            return await queue.count == 2
+        }.value
+        #expect(blocked)
+        let head = try await queue.peek()
+        #expect(head.bytes == [1])
+        #expect(try await queue.pop(head))
+        let written = try await third.value
+        #expect(written.bytes == [3])
+        #expect(await queue.count == 2)
+    }
+
+    @Test func peekSuspendsWhileEmpty() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 4)
+        let reader = Task { try await queue.peek() }
+        try await queue.write([42])
+        #expect(try await reader.value.bytes == [42])
+    }
+
+    @Test func cancelledWriterStopsWaiting() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 1)
+        try await queue.write([1])
+        let writer = Task { try await queue.write([2]) }
+        writer.cancel()
+        await #expect(throws: CancellationError.self) { try await writer.value }
+        #expect(await queue.count == 1)
+    }
+
+    @Test func reloadKeepsOrderAndNumbering() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            let queue = try PersistentQueue(directory: dir, capacity: 100)
+            for i in 1...12 { try await queue.write([UInt8(i)]) }
+            #expect(try await queue.pop(try await queue.peek()))
+        }
+        let reopened = try PersistentQueue(directory: dir, capacity: 100)
+        #expect(await reopened.count == 11)
+        let batch = try await reopened.peekBatch(maxCount: 50, maxBytes: 1000)
+        #expect(batch.map(\.bytes) == (2...12).map { [UInt8($0)] })
+        #expect(batch.map(\.index) == Array(2...12))
+        let next = try await reopened.write([99])
+        #expect(next.index == 13)
+    }
+
+    @Test func capacityGrowsToTheFilesFound() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            let queue = try PersistentQueue(directory: dir, capacity: 5)
+            for i in 1...5 { try await queue.write([UInt8(i)]) }
+        }
+        let reopened = try PersistentQueue(directory: dir, capacity: 2)
+        #expect(reopened.capacity == 5)
+        #expect(await reopened.count == 5)
+    }
+
+    @Test func popOfANonHeadItemIsANoOp() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 10)
+        try await queue.write([1])
+        let second = try await queue.write([2])
+        #expect(try await queue.pop(second) == false)
+        #expect(await queue.count == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("2").path))
+        #expect(try await queue.peek().bytes == [1])
+    }
+
+    @Test func corruptItemFileIsAnErrorNamingIt() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            let queue = try PersistentQueue(directory: dir, capacity: 10)
+            try await queue.write(PayloadCodec().encode([1, 2, 3]))
+        }
+        try Data([0x5b, 0xff]).write(to: dir.appendingPathComponent("2"))
+        let codec = PayloadCodec()
+        do {
+            _ = try PersistentQueue(directory: dir) { bytes in
+                var decoder = CBORDecoder(bytes)
+                _ = try codec.decode(from: &decoder)
+            }
+            Issue.record("loading a corrupt item must fail")
+        } catch let error as HeadNetworkError {
+            #expect(error.code == .corruptFile)
+            #expect(error.message.contains(dir.appendingPathComponent("2").path))
+            #expect(error.message.contains("Delete"))
+        }
+    }
+
+    @Test func batchesRespectCountAndBytesAndAlwaysTakeTheHead() {
+        #expect(BroadcastBatch.count(sizes: []) == 0)
+        #expect(BroadcastBatch.count(sizes: [300_000, 10]) == 1)
+        #expect(BroadcastBatch.count(sizes: Array(repeating: 10, count: 70)) == 50)
+        #expect(BroadcastBatch.count(sizes: [100_000, 100_000, 100_000]) == 2)
+        #expect(BroadcastBatch.count(sizes: [131_072, 131_072]) == 2)
+        #expect(BroadcastBatch.count(sizes: [131_072, 131_073]) == 1)
+    }
+}
