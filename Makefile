@@ -11,8 +11,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Run every test, against real etcd processes the tests start themselves.
+## Run every test, against real etcd processes the tests start themselves. The build comes
+## first because black-box tests run the `headnet` binary.
 test: deps
+	$(SWIFT) build
 	$(SWIFT) test
 
 ## Regenerate Sources/EtcdAPI/Generated from Protos/.

@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -54,9 +57,23 @@ let package = Package(
         ),
         .target(name: "EtcdTesting"),
         .target(
+            name: "NodeService",
+            dependencies: [
+                "HeadNetwork",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "HeadnetCLI",
             dependencies: [
                 "EtcdClient",
+                "HeadNetwork",
+                "NodeService",
+                .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,6 +85,7 @@ let package = Package(
             dependencies: ["EtcdClient", "EtcdTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
+        .testTarget(name: "NodeServiceTests", dependencies: ["NodeService", "HeadNetwork", "EtcdTesting"]),
         .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(
             name: "HeadnetCLITests",

@@ -82,7 +82,12 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     ///
     /// - Throws: when etcd exits on its own, or on a non-transient etcd error.
     public func run() async throws {
+        let pidFile = configuration.persistenceDirectory.appendingPathComponent("etcd.pid")
+        if let stale = await StaleEtcd.reap(pidFile: pidFile, dataDirectory: etcd.dataDirectory) {
+            logger.warning("stopped etcd pid \(stale) left over from a node that did not shut down")
+        }
         let child = try startEtcd()
+        StaleEtcd.record(pid: child.pid, in: pidFile)
         let depth = await queue.count
         state.withLock { $0.queueDepth = depth }
         let client = try EtcdClient(
@@ -112,11 +117,13 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         } catch {
             client.shutdown()
             await child.stop()
+            try? FileManager.default.removeItem(at: pidFile)
             if error is CancellationError || Task.isCancelled { return }
             throw error
         }
         client.shutdown()
         await child.stop()
+        try? FileManager.default.removeItem(at: pidFile)
     }
 
     private func startEtcd() throws -> ChildProcess {

@@ -41,6 +41,23 @@ public struct NetworkHost: Hashable, Sendable, Comparable, CustomStringConvertib
         hostname.contains(":") ? "http://[\(hostname)]:\(port)" : "http://\(hostname):\(port)"
     }
 
+    /// Encodes as the `host:port` string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Decodes from a `host:port` string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not host:port")
+        }
+    }
+
     /// Orders by hostname, then port.
     public static func < (lhs: NetworkHost, rhs: NetworkHost) -> Bool {
         (lhs.hostname, lhs.port) < (rhs.hostname, rhs.port)

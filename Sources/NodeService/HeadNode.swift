@@ -1,0 +1,97 @@
+import Foundation
+import HeadNetwork
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// One `headnet node` process: the network component (with its etcd child), the delivered
+/// journal, metrics and the HTTP API, run as services in one group and stopped gracefully on
+/// SIGINT/SIGTERM.
+public final class HeadNode: Sendable {
+    /// The node's configuration.
+    public let configuration: NodeConfiguration
+    /// The network component, carrying raw payloads.
+    public let network: EtcdNetwork<PayloadCodec>
+    /// The delivered journal.
+    public let journal: DeliveredJournal
+    /// The node's metrics.
+    public let metrics: NodeMetrics
+    let logger: Logger
+
+    /// Opens the node's persistence; nothing runs until ``run()``.
+    ///
+    /// - Parameter trace: receives each trace entry of the component as a JSON line.
+    public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "headnet.node"), trace: @escaping @Sendable (String) -> Void) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let journal = try DeliveredJournal(directory: configuration.network.persistenceDirectory)
+        let metrics = NodeMetrics()
+        self.journal = journal
+        self.metrics = metrics
+        network = try EtcdNetwork(
+            configuration: configuration.network, codec: PayloadCodec(),
+            tracer: { entry in trace(entry.jsonLine) },
+            logger: logger,
+            onMessage: { delivered in
+                do {
+                    let appended = try await journal.append(
+                        sender: delivered.sender, revision: delivered.revision, batchIndex: delivered.indexInBatch, payload: delivered.message)
+                    metrics.recordDelivery(appended: appended)
+                } catch {
+                    logger.error("cannot journal a delivered message: \(error)")
+                }
+            },
+            onEvent: { event in
+                metrics.recordEvent()
+                logger.info("network event \(event.name)", metadata: ["event": "\(event)"])
+            })
+    }
+
+    /// Queues a payload for broadcast.
+    public func broadcast(_ payload: [UInt8]) async throws {
+        try await network.broadcast(payload)
+        metrics.recordQueued()
+    }
+
+    /// The `/status` document.
+    public func status() async -> NodeStatus {
+        let network = self.network.status
+        metrics.update(from: network)
+        return NodeStatus(
+            nodeID: configuration.nodeID, advertise: configuration.network.advertise.description,
+            clientURL: configuration.network.clientURL, network: network,
+            delivered: await journal.count, lastDelivered: await journal.last)
+    }
+
+    /// Runs the node until SIGINT/SIGTERM (or cancellation), then stops the API, the component
+    /// and etcd in order.
+    public func run() async throws {
+        let app = Application(
+            router: NodeAPI.router(for: self),
+            configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "headnet"),
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: network), .init(service: app)],
+                gracefulShutdownSignals: [.sigint, .sigterm],
+                logger: logger))
+        defer { Task { await journal.close() } }
+        try await group.run()
+    }
+}
+
+/// The `/status` document of a node.
+public struct NodeStatus: Codable, Sendable {
+    /// The node's name.
+    public var nodeID: String
+    /// The node's advertised address.
+    public var advertise: String
+    /// Its etcd client URL.
+    public var clientURL: String
+    /// The component's state.
+    public var network: NetworkStatus
+    /// Journal entries.
+    public var delivered: Int
+    /// The last journal entry.
+    public var lastDelivered: DeliveredJournal.Entry?
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The node's HTTP API (DESIGN section 5).
+enum NodeAPI {
+    static let maxPayloadBytes = 1 << 20
+
+    static func router(for node: HeadNode) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in
+            Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("readyz") { _, _ in
+            let status = await node.status()
+            let ready = status.network.isReady
+            var reasons: [String] = []
+            if !status.network.etcdReady { reasons.append("etcd not serving yet") }
+            if !status.network.connected { reasons.append("not connected to a majority") }
+            if status.network.versionMatches != true { reasons.append("protocol version not confirmed") }
+            let text = ready ? "ready\n" : "not ready: \(reasons.joined(separator: ", "))\n"
+            return Response(status: ready ? .ok : .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("status") { _, _ in
+            try json(await node.status())
+        }
+        router.get("metrics") { _, _ in
+            _ = await node.status()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: node.metrics.render())))
+        }
+        router.post("broadcast") { request, context in
+            let body = try await request.body.collect(upTo: maxPayloadBytes)
+            try await node.broadcast(Array(buffer: body))
+            return Response(status: .accepted)
+        }
+        router.get("messages") { request, _ in
+            let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0
+            let follow = request.uri.queryParameters.get("follow") == "true"
+            let journal = node.journal
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: ResponseBody { writer in
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    var position = after
+                    let changes = follow ? await journal.changes() : nil
+                    while true {
+                        for entry in await journal.entries(after: position) {
+                            var line = try encoder.encode(entry)
+                            line.append(0x0a)
+                            try await writer.write(ByteBuffer(bytes: line))
+                            position = entry.index
+                        }
+                        guard let changes else { break }
+                        var iterator = changes.makeAsyncIterator()
+                        guard await iterator.next() != nil else { break }
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        return router
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var data = try encoder.encode(value)
+        data.append(0x0a)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

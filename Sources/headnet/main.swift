@@ -1,3 +1,0 @@
-import HeadnetCLI
-
-await Headnet.main()

@@ -1,0 +1,158 @@
+import EtcdTesting
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `headnet node` as a black box: real processes, real etcd children, HTTP API.
+@Suite(.serialized) struct NodeProcessTests {
+    /// The `headnet` binary next to the test bundle (built by `swift build`, which `make test` runs first).
+    static func headnetBinary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["HEADNET_BINARY"] { return explicit }
+        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("headnet")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw EtcdTestingError(.binaryMissing, "no headnet binary at \(candidate.path); run `swift build` first (make test does)")
+        }
+        return candidate.path
+    }
+
+    final class NodeProcess: Sendable {
+        let name: String
+        let listen: Int
+        let api: Int
+        let arguments: [String]
+        let process = LockedBox<Process?>(nil)
+
+        init(name: String, listen: Int, api: Int, peers: [Int], root: URL) {
+            self.name = name
+            self.listen = listen
+            self.api = api
+            arguments = ["node", "--node-id", name, "--listen", "127.0.0.1:\(listen)", "--api", "127.0.0.1:\(api)",
+                         "--persistence-dir", root.appendingPathComponent(name).path,
+                         "--etcd-arg=--heartbeat-interval=50", "--etcd-arg=--election-timeout=500"]
+                + peers.flatMap { ["--peer", "127.0.0.1:\($0)"] }
+        }
+
+        func start(binary: String, logDirectory: URL) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            let log = logDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(4)).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            self.process.set(process)
+        }
+
+        func signal(_ signal: Int32) async {
+            guard let process = process.get(), process.isRunning else { return }
+            kill(process.processIdentifier, signal)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
+    final class LockedBox<Value: Sendable>: @unchecked Sendable {
+        private var value: Value
+        private let lock = NSLock()
+        init(_ value: Value) { self.value = value }
+        func get() -> Value { lock.withLock { value } }
+        func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    }
+
+    func http(_ method: String, _ url: String, body: Data? = nil) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.httpBody = body
+        request.timeoutInterval = 5
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func journal(_ node: NodeProcess) async throws -> [[String: Any]] {
+        let (_, data) = try await http("GET", "http://127.0.0.1:\(node.api)/messages?after=0")
+        return try data.split(separator: 0x0a).map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+    }
+
+    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw EtcdTestingError(.notReady, "timed out waiting for \(what)")
+    }
+
+    @Test func broadcastReachesEveryJournalAndSurvivesKillMinusNine() async throws {
+        let binary = try Self.headnetBinary()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-nodes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let listens = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
+        let apis = try FreePort.pick(3)
+        let nodes = (0..<3).map { i in
+            NodeProcess(name: "n\(i)", listen: listens[i], api: apis[i], peers: listens.filter { $0 != listens[i] }, root: root)
+        }
+        defer {
+            for node in nodes { if let p = node.process.get(), p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+            // Any etcd still holding one of our data directories goes too.
+            let cleanup = Process()
+            cleanup.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+            cleanup.arguments = ["-KILL", "-f", root.path]
+            try? cleanup.run()
+            cleanup.waitUntilExit()
+            try? FileManager.default.removeItem(at: root)
+        }
+        for node in nodes { try node.start(binary: binary, logDirectory: root) }
+        for node in nodes {
+            try await waitUntil("\(node.name) ready") { (try? await http("GET", "http://127.0.0.1:\(node.api)/readyz").0) == 200 }
+        }
+        let (status, _) = try await http("POST", "http://127.0.0.1:\(nodes[0].api)/broadcast", body: Data("first".utf8))
+        #expect(status == 202)
+        for node in nodes {
+            try await waitUntil("\(node.name) journals the message") { ((try? await journal(node).count) ?? 0) == 1 }
+            let entry = try await journal(node)[0]
+            #expect(entry["payload"] as? String == Data("first".utf8).base64EncodedString())
+            #expect(entry["sender"] as? String == "127.0.0.1:\(listens[0])")
+        }
+
+        // kill -9 the third node; the others keep talking; it comes back with every message once.
+        await nodes[2].signal(SIGKILL)
+        for i in 0..<5 {
+            _ = try await http("POST", "http://127.0.0.1:\(nodes[i % 2].api)/broadcast", body: Data("m\(i)".utf8))
+        }
+        try await waitUntil("n1 has 6") { ((try? await journal(nodes[1]).count) ?? 0) == 6 }
+        try nodes[2].start(binary: binary, logDirectory: root)
+        try await waitUntil("n2 has 6 again") { ((try? await journal(nodes[2]).count) ?? 0) >= 6 }
+        _ = try await http("POST", "http://127.0.0.1:\(nodes[2].api)/broadcast", body: Data("last".utf8))
+        for node in nodes {
+            try await waitUntil("\(node.name) has 7") { ((try? await journal(node).count) ?? 0) >= 7 }
+        }
+        let payloads = try await journal(nodes[2]).compactMap { $0["payload"] as? String }
+            .map { String(decoding: Data(base64Encoded: $0)!, as: UTF8.self) }
+        #expect(payloads.count == 7)
+        #expect(Set(payloads) == ["first", "m0", "m1", "m2", "m3", "m4", "last"])
+        let indexes = try await journal(nodes[2]).compactMap { $0["index"] as? Int }
+        #expect(indexes == Array(1...7))
+
+        // SIGTERM stops every node and its etcd.
+        await withTaskGroup(of: Void.self) { group in
+            for node in nodes { group.addTask { await node.signal(SIGTERM) } }
+        }
+        #expect(nodes.allSatisfy { $0.process.get()?.isRunning == false })
+        let leftover = Process()
+        leftover.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        leftover.arguments = ["-f", root.path]
+        leftover.standardOutput = FileHandle.nullDevice
+        try leftover.run()
+        leftover.waitUntilExit()
+        #expect(leftover.terminationStatus == 1, "an etcd of the test is still running")
+    }
+}
