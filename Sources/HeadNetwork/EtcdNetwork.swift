@@ -133,6 +133,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         let onEvent = self.onEvent
         let logger = self.logger
         let state = self.state
+        let reported = LockedValue(false)
         return try ChildProcess(executable: configuration.etcdBinary, arguments: etcd.arguments, environment: etcd.environment()) { line in
             guard let line else { return }
             switch EtcdProcess.classify(line) {
@@ -144,7 +145,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
             case .notJSON(let text, let reason):
                 tracer(.failedToDecodeLog(log: text, reason: reason))
             case .clusterIDMismatch:
-                tracer(.etcdLog(json: line))
+                tracer(line.hasPrefix("{") ? .etcdLog(json: line) : .failedToDecodeLog(log: line, reason: "not a JSON object"))
+                // etcd repeats the complaint for every request; report it once per run.
+                guard reported.withLock({ done in defer { done = true }; return !done }) else { return }
                 logger.error("\(etcd.clusterIDMismatchAdvice)")
                 let event = NetworkEvent.clusterIDMismatch(peers: etcd.initialCluster)
                 tracer(.networkEvent(event))

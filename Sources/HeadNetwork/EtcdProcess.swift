@@ -67,16 +67,21 @@ public struct EtcdProcess: Sendable {
     }
 
     /// Classifies one stderr line.
+    ///
+    /// etcd 3.5 logs the mismatch as an error "request sent was ignored due to cluster ID
+    /// mismatch"; 3.4 logs a warning "request sent was ignored by remote peer due to cluster ID
+    /// mismatch" and, through its older logger, a plain-text line, all of which count.
     public static func classify(_ line: String) -> LineMeaning {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            if line.contains("request sent was ignored (cluster ID mismatch") { return .clusterIDMismatch }
             return .notJSON(line, reason: "not a JSON object")
         }
-        let level = object["level"] as? String
         let message = object["msg"] as? String ?? ""
-        if level == "error" && message == "request sent was ignored due to cluster ID mismatch" {
+        let error = object["error"] as? String ?? ""
+        if message.hasPrefix("request sent was ignored") && message.hasSuffix("due to cluster ID mismatch") {
             return .clusterIDMismatch
         }
-        if message.contains("member has already been bootstrapped") || (object["error"] as? String)?.contains("member has already been bootstrapped") == true {
+        if message.contains("member has already been bootstrapped") || error.contains("member has already been bootstrapped") {
             return .clusterIDMismatch
         }
         return .log(line)

@@ -119,3 +119,42 @@ import Testing
         }
     }
 }
+
+/// Two clusters that do not agree on membership.
+@Suite(.serialized) struct ClusterIDMismatchTests {
+    @Test func aNodeTalkingToAnotherClusterReportsClusterIDMismatch() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-cid-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ports = try FreePortPairs.pick(2)
+        let alice = NetworkHost(hostname: "127.0.0.1", port: ports[0])
+        let bob = NetworkHost(hostname: "127.0.0.1", port: ports[1])
+        let fast = ["--heartbeat-interval", "50", "--election-timeout", "500"]
+        // Alice bootstraps a cluster of her own; Bob believes he forms one with Alice.
+        let aliceNode = try TestNode(EtcdNetworkConfiguration(
+            persistenceDirectory: root.appendingPathComponent("alice"), listen: alice, peers: [], protocolVersion: 2,
+            extraEtcdArguments: fast))
+        let bobNode = try TestNode(EtcdNetworkConfiguration(
+            persistenceDirectory: root.appendingPathComponent("bob"), listen: bob, peers: [alice], protocolVersion: 2,
+            extraEtcdArguments: fast))
+        func stopBoth() async {
+            try? await bobNode.stop()
+            try? await aliceNode.stop()
+        }
+        do {
+            aliceNode.start()
+            try await eventually("alice ready") { aliceNode.network.status.isReady }
+            bobNode.start()
+            try await eventually("bob reports a cluster ID mismatch") {
+                bobNode.events.value.contains { if case .clusterIDMismatch = $0 { true } else { false } }
+            }
+        } catch {
+            await stopBoth()
+            throw error
+        }
+        await stopBoth()
+        let peers = bobNode.events.value.compactMap { if case .clusterIDMismatch(let peers) = $0 { peers } else { nil } }.first
+        #expect(peers == bobNode.network.etcd.initialCluster)
+        #expect(bobNode.events.value.filter { if case .clusterIDMismatch = $0 { true } else { false } }.count == 1)
+        #expect(bobNode.network.etcd.clusterIDMismatchAdvice.contains(bobNode.network.etcd.dataDirectory.path))
+    }
+}

@@ -47,6 +47,10 @@ import Testing
         #expect(EtcdProcess.classify("not json") == .notJSON("not json", reason: "not a JSON object"))
         let mismatch = #"{"level":"error","msg":"request sent was ignored due to cluster ID mismatch","remote-peer-id":"1"}"#
         #expect(EtcdProcess.classify(mismatch) == .clusterIDMismatch)
+        let mismatch34 = #"{"level":"warn","msg":"request sent was ignored by remote peer due to cluster ID mismatch","error":"cluster ID mismatch"}"#
+        #expect(EtcdProcess.classify(mismatch34) == .clusterIDMismatch)
+        let capnslog = "2026-11-25 04:30:05.190724 E | rafthttp: request sent was ignored (cluster ID mismatch: remote[7276]=8b78, local=5c2f)"
+        #expect(EtcdProcess.classify(capnslog) == .clusterIDMismatch)
         let info = #"{"level":"info","msg":"serving client traffic insecurely"}"#
         #expect(EtcdProcess.classify(info) == .log(info))
     }

@@ -66,7 +66,7 @@ final class TestNodes: Sendable {
     init(count: Int, versions: [UInt64]? = nil) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-net-\(UUID().uuidString)")
         self.root = root
-        let ports = try FreePort.pickWithOffset(count, offset: 5001 - 2379)
+        let ports = try FreePortPairs.pick(count)
         let hosts = ports.map { NetworkHost(hostname: "127.0.0.1", port: $0) }
         nodes = try hosts.enumerated().map { index, host in
             try TestNode(EtcdNetworkConfiguration(
@@ -121,4 +121,11 @@ func eventually(
 /// Thrown by ``eventually(_:timeout:sourceLocation:_:)`` when its deadline passes.
 struct TimedOut: Error {
     var what: String
+}
+
+/// Listen ports whose Hydra-derived etcd client port (listen − 2622) is free too.
+enum FreePortPairs {
+    static func pick(_ count: Int) throws -> [Int] {
+        try FreePort.pickWithOffset(count, offset: 5001 - 2379)
+    }
 }
