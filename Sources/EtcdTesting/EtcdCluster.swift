@@ -192,9 +192,6 @@ public final class EtcdCluster: Sendable {
     /// Runs etcdctl (API v3) against every member and returns its exit status and output.
     public func etcdctl(_ arguments: [String], endpoints: [String]? = nil) throws -> (status: Int32, output: String) {
         let etcdctl = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcdctl").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: etcdctl) ? etcdctl : "/usr/bin/etcdctl")
-        process.arguments = ["--endpoints=\((endpoints ?? self.endpoints).joined(separator: ","))"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["ETCDCTL_API"] = "3"
         if let tls = configuration.tls {
@@ -202,18 +199,10 @@ public final class EtcdCluster: Sendable {
             env["ETCDCTL_CERT"] = tls.clientCertFile
             env["ETCDCTL_KEY"] = tls.clientKeyFile
         }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            throw EtcdTestingError(.binaryMissing, "could not run etcdctl: install it with `apt-get install etcd-client`", cause: error)
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try Tool.run(
+            FileManager.default.isExecutableFile(atPath: etcdctl) ? etcdctl : "/usr/bin/etcdctl",
+            ["--endpoints=\((endpoints ?? self.endpoints).joined(separator: ","))"] + arguments,
+            environment: env, missingHint: "install it with `apt-get install etcd-client`")
     }
 
     private var tlsArguments: [String] {

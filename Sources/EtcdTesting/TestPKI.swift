@@ -52,21 +52,9 @@ public struct TestPKI: Sendable {
     }
 
     private static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            throw EtcdTestingError(.binaryMissing, "could not run openssl: install it with `apt-get install openssl`", cause: error)
-        }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw EtcdTestingError(.io, "openssl \(arguments.first ?? "") failed: \(String(decoding: output, as: UTF8.self))")
+        let result = try Tool.run("/usr/bin/env", ["openssl"] + arguments, missingHint: "install it with `apt-get install openssl`")
+        guard result.status == 0 else {
+            throw EtcdTestingError(.io, "openssl \(arguments.first ?? "") failed: \(result.output)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import CBOR
 import EtcdClient
 import Foundation
 
@@ -40,7 +41,7 @@ extension EtcdNetwork {
                             await emit(.versionMismatch(ours: ours, theirs: theirs))
                         }
                     } catch {
-                        tracer(.failedToDecodeValue(key: kv.keyString, value: hexString(kv.value), reason: "\(error)"))
+                        tracer(.failedToDecodeValue(key: kv.keyString, value: Hex.encode(kv.value), reason: "\(error)"))
                         state.withLock { $0.versionMatches = false; $0.theirVersion = nil }
                         await emit(.versionMismatch(ours: ours, theirs: nil))
                     }
@@ -110,7 +111,7 @@ extension EtcdNetwork {
             do {
                 hosts.append(try NetworkHost(cbor: kv.value))
             } catch {
-                tracer(.failedToDecodeValue(key: kv.keyString, value: hexString(kv.value), reason: "\(error)"))
+                tracer(.failedToDecodeValue(key: kv.keyString, value: Hex.encode(kv.value), reason: "\(error)"))
             }
         }
         return hosts
@@ -125,9 +126,4 @@ extension EtcdNetwork {
         if error is CancellationError { return error }
         return HeadNetworkError(.etcd, "\(error)", operation: operation, cause: error)
     }
-}
-
-/// Lower-case hex of bytes (Hydra's base16 in traces).
-func hexString(_ bytes: [UInt8]) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
 }

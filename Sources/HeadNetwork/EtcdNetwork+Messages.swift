@@ -1,3 +1,4 @@
+import CBOR
 import EtcdClient
 import Foundation
 
@@ -97,14 +98,14 @@ extension EtcdNetwork {
         for event in response.events where event.kind == .put {
             let key = event.kv.keyString
             guard key.hasPrefix("msg-"), let sender = try? NetworkHost(parsing: String(key.dropFirst(4))) else {
-                tracer(.failedToDecodeValue(key: key, value: hexString(event.kv.value), reason: "not a msg-<host:port> key"))
+                tracer(.failedToDecodeValue(key: key, value: Hex.encode(event.kv.value), reason: "not a msg-<host:port> key"))
                 continue
             }
             let messages: [Codec.Message]
             do {
                 messages = try BroadcastBatch.decode(event.kv.value, codec: codec)
             } catch {
-                tracer(.failedToDecodeValue(key: key, value: hexString(event.kv.value), reason: "\(error)"))
+                tracer(.failedToDecodeValue(key: key, value: Hex.encode(event.kv.value), reason: "\(error)"))
                 continue
             }
             for (index, message) in messages.enumerated() {

@@ -11,7 +11,7 @@ import Testing
         var hexes: [String: String] = [:]
         for (name, value) in CBORCorpus.entries {
             #expect(hexes[name] == nil, "duplicate corpus name \(name)")
-            hexes[name] = hex(value.encoded)
+            hexes[name] = Hex.encode(value.encoded)
             // Our own decoder agrees with our encoder on the same bytes.
             #expect(try CBOR.decode(value.encoded).encoded == value.encoded, "\(name)")
         }
@@ -50,7 +50,7 @@ import Testing
         struct File: Decodable { var cases: [WireCase] }
         let data = try Data(contentsOf: fixtures.appendingPathComponent("hydra-wire.json"))
         let file = try JSONDecoder().decode(File.self, from: data)
-        return Dictionary(uniqueKeysWithValues: file.cases.map { ($0.name, bytes(fromHex: $0.hex)) })
+        return Dictionary(uniqueKeysWithValues: file.cases.map { ($0.name, Hex.decode($0.hex)!) })
     }
 
     @Test func hydraVersionAndAliveValues() throws {
@@ -107,17 +107,4 @@ import Testing
         let initialCluster = "127.0.0.1:5001=http://127.0.0.1:5001"
         #expect(CBOR.bytes(Array(initialCluster.utf8)).encoded == cases["data-dir-hash-input"])
     }
-}
-
-func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
-func bytes(fromHex hex: String) -> [UInt8] {
-    var result: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        result.append(UInt8(hex[index..<next], radix: 16)!)
-        index = next
-    }
-    return result
 }

@@ -97,3 +97,13 @@ struct SeededRandom: RandomNumberGenerator {
         #expect(errors > 0)
     }
 }
+
+@Suite struct HexTests {
+    @Test func roundTripsAndRejectsBadInput() {
+        #expect(Hex.encode([0x00, 0x0f, 0xab, 0xff]) == "000fabff")
+        #expect(Hex.decode("000FabfF") == [0x00, 0x0f, 0xab, 0xff])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("") == [])
+    }
+}

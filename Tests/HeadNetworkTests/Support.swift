@@ -32,17 +32,6 @@ struct TestMessageCodec: MessageCodec {
     }
 }
 
-func bytes(fromHex hex: String) -> [UInt8] {
-    var result: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        result.append(UInt8(hex[index..<next], radix: 16)!)
-        index = next
-    }
-    return result
-}
-
 /// The Hydra wire fixtures from Tests/CBORTests/Fixtures/hydra-wire.json.
 func wireFixtures() throws -> [String: [UInt8]] {
     struct Case: Decodable { var name: String; var hex: String }
@@ -50,5 +39,5 @@ func wireFixtures() throws -> [String: [UInt8]] {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("CBORTests/Fixtures/hydra-wire.json")
     let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
-    return Dictionary(uniqueKeysWithValues: file.cases.map { ($0.name, bytes(fromHex: $0.hex)) })
+    return Dictionary(uniqueKeysWithValues: file.cases.map { ($0.name, Hex.decode($0.hex)!) })
 }
