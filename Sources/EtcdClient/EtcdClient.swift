@@ -24,7 +24,15 @@ public final class EtcdClient: Sendable {
     public let endpoints: [EtcdEndpoint]
     let connections: [EtcdConnection]
     let logger: Logger
-    private let preferred = Mutex(0)
+    private let routing = Mutex(Routing())
+
+    /// Which endpoint calls go to, and whether it must first be checked for a live leader.
+    private struct Routing {
+        var preferred = 0
+        /// Set when calls moved to `preferred` because endpoint `lost` failed; cleared by the
+        /// first call that checks `preferred` has a leader other than the lost member.
+        var lost: Int?
+    }
 
     /// Creates a client; no connection is made until ``run()`` runs.
     ///
@@ -79,7 +87,7 @@ public final class EtcdClient: Sendable {
     }
 
     /// The endpoint calls currently go to first.
-    public var preferredEndpoint: EtcdEndpoint { endpoints[preferred.withLock { $0 }] }
+    public var preferredEndpoint: EtcdEndpoint { endpoints[routing.withLock { $0.preferred }] }
 
     /// Index of the endpoint with this URL, or nil.
     public func index(of endpoint: String) -> Int? {
@@ -101,15 +109,29 @@ public final class EtcdClient: Sendable {
 
     /// The connection calls should use now.
     func currentConnection() -> (index: Int, connection: EtcdConnection) {
-        let index = preferred.withLock { $0 }
+        let index = routing.withLock { $0.preferred }
         return (index, connections[index])
     }
 
-    /// Moves the preferred endpoint past `index` (if nobody else moved it already).
+    /// Moves the preferred endpoint past `index` (if nobody else moved it already); the next
+    /// call checks the new endpoint for a live leader first.
     func failedOver(from index: Int) {
-        preferred.withLock { current in
-            if current == index { current = (index + 1) % connections.count }
+        routing.withLock { routing in
+            if routing.preferred == index {
+                routing.preferred = (index + 1) % connections.count
+                routing.lost = index
+            }
         }
+    }
+
+    /// After a failover: waits (bounded) until `index` knows a leader other than the lost member.
+    private func checkLeaderAfterFailover(at index: Int, until deadline: ContinuousClock.Instant) async {
+        let lost: Int? = routing.withLock { routing in
+            guard routing.preferred == index, let lost = routing.lost else { return nil }
+            routing.lost = nil
+            return lost
+        }
+        if let lost { await waitForLeader(at: index, lost: lost, until: deadline) }
     }
 
     /// Runs one call with failover.
@@ -143,6 +165,7 @@ public final class EtcdClient: Sendable {
         var pause = Duration.milliseconds(50)
         while true {
             let (index, connection) = currentConnection()
+            await checkLeaderAfterFailover(at: index, until: deadline)
             do {
                 return try await call(connection, options)
             } catch {
@@ -160,7 +183,6 @@ public final class EtcdClient: Sendable {
                     try await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(1))
                 }
-                await waitForLeader(at: currentConnection().index, lost: index, until: deadline)
             }
         }
     }
@@ -182,21 +204,28 @@ public final class EtcdClient: Sendable {
             return
         }
         let lostEndpoint = endpoints[lost]
-        guard
-            let members = try? await connection.cluster.memberList(Etcdserverpb_MemberListRequest(), options: options)
-        else { return }
-        let lostID = members.members.first { member in
-            member.clientUrls.contains { url in
-                guard let parsed = try? EtcdEndpoint(parsing: url) else { return false }
-                return parsed.host == lostEndpoint.host && parsed.port == lostEndpoint.port
-            }
-        }?.id
+        var lostID: UInt64?
+        var membersKnown = false
         let clock = ContinuousClock()
         while clock.now < deadline, !Task.isCancelled {
-            guard
-                let status = try? await connection.maintenance.status(Etcdserverpb_StatusRequest(), options: options)
-            else { return }
-            if status.leader != 0 && status.leader != lostID { return }
+            if !membersKnown,
+                let members = try? await connection.cluster.memberList(Etcdserverpb_MemberListRequest(), options: options)
+            {
+                membersKnown = true
+                lostID = members.members.first { member in
+                    member.clientUrls.contains { url in
+                        guard let parsed = try? EtcdEndpoint(parsing: url) else { return false }
+                        return parsed.host == lostEndpoint.host && parsed.port == lostEndpoint.port
+                    }
+                }?.id
+            }
+            do {
+                let status = try await connection.maintenance.status(Etcdserverpb_StatusRequest(), options: options)
+                if membersKnown, status.leader != 0, status.leader != lostID { return }
+            } catch {
+                // The candidate is down as well: let the next attempt fail fast and move on.
+                if EtcdError.from(error, operation: "status", endpoint: nil).code == .unavailable { return }
+            }
             try? await Task.sleep(for: .milliseconds(50))
         }
     }

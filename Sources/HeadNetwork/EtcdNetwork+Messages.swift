@@ -7,8 +7,16 @@ extension EtcdNetwork {
 
     /// Sends queued messages in batches with a Txn guarded by our key's mod revision, so a retry
     /// whose first attempt already committed never writes twice. Retries every second.
+    ///
+    /// Before a batch is first sent, a marker (`broadcast-in-flight`: the mod revision it is
+    /// guarded by and the queue indices it holds) is written durably. After a crash or restart,
+    /// a marker whose batch is found committed (our key moved past the marker's revision and
+    /// holds exactly that batch) pops the batch instead of sending it again — so a broadcast
+    /// whose put was committed by a minority etcd only after the node stopped is not repeated.
     func broadcastMessages(_ client: EtcdClient) async throws {
-        var lastModRev = try await initialModRevision(client)
+        let current = try await currentMessageKey(client)
+        var lastModRev = current?.modRevision ?? 0
+        try await settleInFlightMarker(current: current)
         var inFlight: [PersistentQueue.Item]?
         while true {
             let batch: [PersistentQueue.Item]
@@ -16,6 +24,7 @@ extension EtcdNetwork {
                 batch = inFlight
             } else {
                 batch = try await queue.peekBatch(maxCount: configuration.batchMaxMessages, maxBytes: configuration.batchMaxBytes)
+                try inFlightMarker.save(InFlightBatch(lastModRev: lastModRev, indices: batch.map(\.index)))
             }
             inFlight = batch
             let value = BroadcastBatch.value(of: batch.map(\.bytes))
@@ -37,6 +46,7 @@ extension EtcdNetwork {
                         operation: "putMessage")
                 }
                 try await queue.pop(batch: batch)
+                try inFlightMarker.clear()
                 inFlight = nil
                 let depth = await queue.count
                 let sent = lastModRev
@@ -53,16 +63,34 @@ extension EtcdNetwork {
         }
     }
 
-    private func initialModRevision(_ client: EtcdClient) async throws -> Int64 {
+    var inFlightMarker: InFlightMarker {
+        InFlightMarker(file: configuration.persistenceDirectory.appendingPathComponent("broadcast-in-flight"))
+    }
+
+    /// Our `msg-` key as etcd has it now (nil when absent), retried until etcd answers.
+    private func currentMessageKey(_ client: EtcdClient) async throws -> EtcdKeyValue? {
         while true {
             do {
-                return try await client.range(EtcdKeyRange(key: messageKey)).kvs.first?.modRevision ?? 0
+                return try await client.range(EtcdKeyRange(key: messageKey)).kvs.first
             } catch {
                 guard let reason = retryable(error) else { throw annotate(error, "broadcastMessages") }
                 tracer(.broadcastFailed(reason: reason))
                 try await pauseBeforeRetry()
             }
         }
+    }
+
+    /// Pops the batch a previous run had in flight if etcd shows it was committed.
+    private func settleInFlightMarker(current: EtcdKeyValue?) async throws {
+        guard let marker = try inFlightMarker.load() else { return }
+        defer { try? inFlightMarker.clear() }
+        guard let current, current.modRevision > marker.lastModRev else { return }
+        let head = try await queue.peekBatch(maxCount: marker.indices.count, maxBytes: Int.max)
+        guard head.map(\.index) == marker.indices, BroadcastBatch.value(of: head.map(\.bytes)) == current.value else { return }
+        tracer(.broadcastDeduped(previousModRev: marker.lastModRev, observedModRev: current.modRevision))
+        try await queue.pop(batch: head)
+        let depth = await queue.count
+        state.withLock { $0.queueDepth = depth }
     }
 
     /// Watches `msg`..`msh` from the last known revision + 1, delivers each response's

@@ -82,10 +82,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     ///
     /// - Throws: when etcd exits on its own, or on a non-transient etcd error.
     public func run() async throws {
-        let pidFile = configuration.persistenceDirectory.appendingPathComponent("etcd.pid")
-        if let stale = await StaleEtcd.reap(pidFile: pidFile, dataDirectory: etcd.dataDirectory) {
-            logger.warning("stopped etcd pid \(stale) left over from a node that did not shut down")
-        }
+        await stopLeftoverEtcd()
+        let pidFile = self.pidFile
         let child = try startEtcd()
         StaleEtcd.record(pid: child.pid, in: pidFile)
         let depth = await queue.count
@@ -124,6 +122,17 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         client.shutdown()
         await child.stop()
         try? FileManager.default.removeItem(at: pidFile)
+    }
+
+    var pidFile: URL { configuration.persistenceDirectory.appendingPathComponent("etcd.pid") }
+
+    /// Stops an etcd left running by a previous run of this node that was killed (SIGKILL
+    /// leaves the child, which has its own process group). ``run()`` does this first; call it
+    /// earlier to free the ports before other services of the process start.
+    public func stopLeftoverEtcd() async {
+        if let stale = await StaleEtcd.reap(pidFile: pidFile, dataDirectory: etcd.dataDirectory) {
+            logger.warning("stopped etcd pid \(stale) left over from a node that did not shut down")
+        }
     }
 
     private func startEtcd() throws -> ChildProcess {

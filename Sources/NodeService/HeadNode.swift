@@ -66,6 +66,7 @@ public final class HeadNode: Sendable {
     /// Runs the node until SIGINT/SIGTERM (or cancellation), then stops the API, the component
     /// and etcd in order.
     public func run() async throws {
+        await network.stopLeftoverEtcd()
         let app = Application(
             router: NodeAPI.router(for: self),
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "headnet"),

@@ -30,6 +30,37 @@ import Testing
         }
     }
 
+    @Test func aBatchCommittedAfterTheNodeStoppedIsNotSentAgain() async throws {
+        try await TestNodes.with(count: 1) { nodes in
+            let node = nodes[0]
+            try await eventually("ready") { node.network.status.isReady }
+            // What a previous run left: the batch was committed by etcd, but the node stopped
+            // before popping it from its queue.
+            let codec = TestMessageCodec()
+            let batchValue = BroadcastBatch.value(of: [codec.encode(.text("once"))])
+            _ = try await nodes.withClient(0) { etcd in
+                try await etcd.put(key: Array("msg-\(node.advertise)".utf8), value: batchValue)
+            }
+            try await eventually("delivered") { node.messages == [.text("once")] }
+            try await node.stop()
+            let persistence = node.configuration.persistenceDirectory
+            let queue = try PersistentQueue(directory: persistence.appendingPathComponent("pending-broadcast"))
+            let item = try await queue.write(codec.encode(.text("once")))
+            try InFlightMarker(file: persistence.appendingPathComponent("broadcast-in-flight"))
+                .save(InFlightBatch(lastModRev: 0, indices: [item.index]))
+
+            try await node.restart()
+            try await eventually("the batch is recognised as sent") {
+                node.traces.value.contains { if case .broadcastDeduped(previousModRev: 0, _) = $0 { true } else { false } }
+            }
+            try await eventually("queue drained") { node.network.status.queueDepth == 0 }
+            try await node.network.broadcast(.text("next"))
+            try await eventually("next delivered") { node.messages.last == .text("next") }
+            #expect(node.messages == [.text("once"), .text("next")])
+            #expect(!FileManager.default.fileExists(atPath: persistence.appendingPathComponent("broadcast-in-flight").path))
+        }
+    }
+
     @Test func aNodeThatWasDownCatchesUpAndSeesTheNextMessageOnce() async throws {
         try await TestNodes.with(count: 3) { nodes in
             for node in nodes.nodes { try await eventually("ready \(node.advertise)") { node.network.status.isReady } }

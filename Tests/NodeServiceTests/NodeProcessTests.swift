@@ -100,7 +100,16 @@ import Glibc
         let nodes = (0..<3).map { i in
             NodeProcess(name: "n\(i)", listen: listens[i], api: apis[i], peers: listens.filter { $0 != listens[i] }, root: root)
         }
+        var finished = false
         defer {
+            // Show the nodes' logs when the test stopped early.
+            if !finished, let logs = try? FileManager.default.contentsOfDirectory(atPath: root.path) {
+                for log in logs.sorted() where log.hasSuffix(".log") {
+                    let text = (try? String(contentsOf: root.appendingPathComponent(log), encoding: .utf8)) ?? ""
+                    let interesting = text.split(separator: "\n").filter { !$0.hasPrefix("{") }.suffix(15)
+                    print("--- \(log)\n" + interesting.joined(separator: "\n"))
+                }
+            }
             for node in nodes { if let p = node.process.get(), p.isRunning { kill(p.processIdentifier, SIGKILL) } }
             // Any etcd still holding one of our data directories goes too.
             let cleanup = Process()
@@ -154,5 +163,6 @@ import Glibc
         try leftover.run()
         leftover.waitUntilExit()
         #expect(leftover.terminationStatus == 1, "an etcd of the test is still running")
+        finished = true
     }
 }
