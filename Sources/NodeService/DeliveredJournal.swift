@@ -27,6 +27,7 @@ public actor DeliveredJournal {
     private var entries: [Entry] = []
     private var handle: FileHandle?
     private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
+    private var followersStopped = false
 
     /// Opens (or creates) the journal in `directory` and loads it.
     public init(directory: URL) throws {
@@ -76,9 +77,12 @@ public actor DeliveredJournal {
                           payload: Data(payload).base64EncodedString())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        guard let handle else {
+            throw HeadNetworkError(.persistence, "the journal \(file.path) is closed", operation: "journal")
+        }
         do {
-            try handle?.write(contentsOf: try encoder.encode(entry) + Data([0x0a]))
-            try handle?.synchronize()
+            try handle.write(contentsOf: try encoder.encode(entry) + Data([0x0a]))
+            try handle.synchronize()
         } catch {
             throw HeadNetworkError(.persistence, "cannot append to \(file.path): \(error)", cause: error)
         }
@@ -93,10 +97,15 @@ public actor DeliveredJournal {
         return Array(entries[max(index, 0)...])
     }
 
-    /// A stream that ticks whenever an entry is appended (for `follow=true`).
+    /// A stream that ticks whenever an entry is appended (for `follow=true`); it ends when
+    /// ``stopFollowers()`` is called.
     public func changes() -> AsyncStream<Void> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        if followersStopped {
+            continuation.finish()
+            return stream
+        }
         followers[id] = continuation
         continuation.onTermination = { _ in Task { await self.removeFollower(id) } }
         return stream
@@ -106,11 +115,18 @@ public actor DeliveredJournal {
         followers.removeValue(forKey: id)
     }
 
-    /// Closes the file and ends every follower stream.
-    public func close() {
-        try? handle?.close()
-        handle = nil
+    /// Ends every follower stream (and refuses new ones) so streaming readers finish and the
+    /// HTTP server can shut down; appends go on.
+    public func stopFollowers() {
+        followersStopped = true
         for follower in followers.values { follower.finish() }
         followers.removeAll()
+    }
+
+    /// Ends the followers and closes the file; later appends fail.
+    public func close() {
+        stopFollowers()
+        try? handle?.close()
+        handle = nil
     }
 }

@@ -73,11 +73,27 @@ public final class HeadNode: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: network), .init(service: app)],
+                // Shut down in reverse order: followers end, then the API, then the network.
+                services: [.init(service: network), .init(service: app), .init(service: FollowerStopper(journal: journal))],
                 gracefulShutdownSignals: [.sigint, .sigterm],
                 logger: logger))
-        defer { Task { await journal.close() } }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await journal.close()
+            throw error
+        }
+        await journal.close()
+    }
+}
+
+/// Ends `follow=true` readers when the node shuts down, so the HTTP server can finish.
+struct FollowerStopper: Service {
+    let journal: DeliveredJournal
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await journal.stopFollowers()
     }
 }
 

@@ -76,6 +76,8 @@ import Glibc
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
+    func journalCount(_ node: NodeProcess) async -> Int { (try? await journal(node).count) ?? 0 }
+
     func journal(_ node: NodeProcess) async throws -> [[String: Any]] {
         let (_, data) = try await http("GET", "http://127.0.0.1:\(node.api)/messages?after=0")
         return try data.split(separator: 0x0a).map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
@@ -126,23 +128,51 @@ import Glibc
         let (status, _) = try await http("POST", "http://127.0.0.1:\(nodes[0].api)/broadcast", body: Data("first".utf8))
         #expect(status == 202)
         for node in nodes {
-            try await waitUntil("\(node.name) journals the message") { ((try? await journal(node).count) ?? 0) == 1 }
+            try await waitUntil("\(node.name) journals the message") { (await journalCount(node)) == 1 }
             let entry = try await journal(node)[0]
             #expect(entry["payload"] as? String == Data("first".utf8).base64EncodedString())
             #expect(entry["sender"] as? String == "127.0.0.1:\(listens[0])")
         }
+
+        // The rest of the API: status, metrics, a following reader, and trace lines on stdout.
+        let (statusCode, statusBody) = try await http("GET", "http://127.0.0.1:\(nodes[1].api)/status")
+        #expect(statusCode == 200)
+        let document = try #require(try JSONSerialization.jsonObject(with: statusBody) as? [String: Any])
+        #expect(document["advertise"] as? String == "127.0.0.1:\(listens[1])")
+        #expect(document["delivered"] as? Int == 1)
+        let (_, metrics) = try await http("GET", "http://127.0.0.1:\(nodes[1].api)/metrics")
+        #expect(String(decoding: metrics, as: UTF8.self).contains("headnet_messages_delivered_total 1"))
+        // A following reader (curl streams the chunked response line by line).
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        follower.arguments = ["curl", "-sN", "--max-time", "60", "http://127.0.0.1:\(nodes[1].api)/messages?after=1&follow=true"]
+        let followed = root.appendingPathComponent("follow.ndjson")
+        _ = FileManager.default.createFile(atPath: followed.path, contents: nil)
+        follower.standardOutput = try FileHandle(forWritingTo: followed)
+        try follower.run()
+        func streamed() -> [Substring] {
+            ((try? String(contentsOf: followed, encoding: .utf8)) ?? "").split(separator: "\n")
+        }
+        defer { if follower.isRunning { follower.terminate() } }
+        let traces = try String(contentsOf: root, encoding: .utf8, logOf: nodes[0])
+        #expect(traces.contains(#""tag":"MatchingProtocolVersion""#))
 
         // kill -9 the third node; the others keep talking; it comes back with every message once.
         await nodes[2].signal(SIGKILL)
         for i in 0..<5 {
             _ = try await http("POST", "http://127.0.0.1:\(nodes[i % 2].api)/broadcast", body: Data("m\(i)".utf8))
         }
-        try await waitUntil("n1 has 6") { ((try? await journal(nodes[1]).count) ?? 0) == 6 }
+        try await waitUntil("n1 has 6") { (await journalCount(nodes[1])) == 6 }
+        try await waitUntil("the follower streams the 5 new entries") { streamed().count >= 5 }
+        #expect(follower.isRunning, "a following reader stays connected")
+        follower.terminate()
+        #expect(streamed().count == 5)
+        #expect(streamed().first?.contains(#""index":2"#) == true)
         try nodes[2].start(binary: binary, logDirectory: root)
-        try await waitUntil("n2 has 6 again") { ((try? await journal(nodes[2]).count) ?? 0) >= 6 }
+        try await waitUntil("n2 has 6 again") { (await journalCount(nodes[2])) >= 6 }
         _ = try await http("POST", "http://127.0.0.1:\(nodes[2].api)/broadcast", body: Data("last".utf8))
         for node in nodes {
-            try await waitUntil("\(node.name) has 7") { ((try? await journal(node).count) ?? 0) >= 7 }
+            try await waitUntil("\(node.name) has 7") { (await journalCount(node)) >= 7 }
         }
         let payloads = try await journal(nodes[2]).compactMap { $0["payload"] as? String }
             .map { String(decoding: Data(base64Encoded: $0)!, as: UTF8.self) }
@@ -164,5 +194,13 @@ import Glibc
         leftover.waitUntilExit()
         #expect(leftover.terminationStatus == 1, "an etcd of the test is still running")
         finished = true
+    }
+}
+
+extension String {
+    /// The combined output of every run of `node` so far (its log files in `root`).
+    init(contentsOf root: URL, encoding: String.Encoding, logOf node: NodeProcessTests.NodeProcess) throws {
+        let logs = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix("\(node.name)-") }
+        self = try logs.sorted().map { try String(contentsOf: root.appendingPathComponent($0), encoding: encoding) }.joined()
     }
 }
