@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -56,6 +57,7 @@ let package = Package(
             ]
         ),
         .target(name: "EtcdTesting"),
+        .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "NodeService",
             dependencies: [
@@ -85,6 +87,7 @@ let package = Package(
             dependencies: ["EtcdClient", "EtcdTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
+        .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
         .testTarget(name: "NodeServiceTests", dependencies: ["NodeService", "HeadNetwork", "EtcdTesting"]),
         .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(

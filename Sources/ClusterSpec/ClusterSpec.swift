@@ -1,0 +1,191 @@
+/// A cluster spec (`clusters/*.yaml`, schema `headnet/v1`) with defaults applied.
+public struct ClusterSpec: Sendable, Hashable {
+    /// The schema this module reads.
+    public static let apiVersion = "headnet/v1"
+
+    /// Cluster name; state lives in `.headnet/<name>/`.
+    public var name: String
+    /// Protocol version written to the `version` key.
+    public var protocolVersion: UInt64 = 1
+    /// Whether etcd traffic uses TLS.
+    public var tls: TLSMode = .auto
+    /// etcd settings.
+    public var etcd = EtcdSettings()
+    /// Network component settings.
+    public var network = NetworkSettings()
+    /// Machines the nodes run on; default one host `local` at 127.0.0.1.
+    public var hosts: [HostSpec] = [HostSpec.local]
+    /// The nodes, in order.
+    public var nodes: [NodeSpec]
+
+    /// Creates a spec.
+    public init(name: String, nodes: [NodeSpec]) {
+        self.name = name
+        self.nodes = nodes
+    }
+
+    /// Whether TLS is on once `auto` is resolved: on when any address is not loopback.
+    public var tlsEnabled: Bool {
+        switch tls {
+        case .on: true
+        case .off: false
+        case .auto: nodes.contains { !$0.advertise.isLoopback } || hosts.contains { !Address.isLoopback($0.address) }
+        }
+    }
+
+    /// The host a node runs on.
+    public func host(of node: NodeSpec) -> HostSpec? {
+        hosts.first { $0.name == node.host }
+    }
+}
+
+/// `tls:` in the spec.
+public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+    /// On when any address is not loopback.
+    case auto
+    /// Always on.
+    case on
+    /// Always off.
+    case off
+}
+
+/// `etcd:` in the spec.
+public struct EtcdSettings: Sendable, Hashable {
+    /// The etcd binary, a path or a name on PATH.
+    public var binary = "etcd"
+    /// Auto-compaction mode (`revision` or `periodic`).
+    public var compactionMode = "revision"
+    /// Auto-compaction retention (1000 revisions by default; etcd runs it every 5 minutes).
+    public var compactionRetention = "1000"
+    /// Raft heartbeat interval.
+    public var heartbeatMs = 100
+    /// Raft election timeout.
+    public var electionMs = 1000
+    /// Backend quota in bytes.
+    public var quotaBackendBytes: Int64 = 2_147_483_648
+
+    /// Creates the defaults.
+    public init() {}
+}
+
+/// `network:` in the spec.
+public struct NetworkSettings: Sendable, Hashable {
+    /// Broadcast queue capacity.
+    public var queueCapacity = 100
+    /// TTL of the `alive-` lease.
+    public var leaseTTLSeconds = 3
+    /// Most messages per broadcast value.
+    public var batchMaxMessages = 50
+    /// Most message bytes per broadcast value.
+    public var batchMaxBytes = 262_144
+
+    /// Creates the defaults.
+    public init() {}
+}
+
+/// One machine of `hosts:`.
+public struct HostSpec: Sendable, Hashable {
+    /// The default host for nodes that name none.
+    public static let local = HostSpec(name: "local", address: "127.0.0.1")
+
+    /// Host name in the spec.
+    public var name: String
+    /// Address headnet reaches it at.
+    public var address: String
+    /// How to reach it over ssh; nil for this machine.
+    public var ssh: SSHSpec?
+
+    /// Creates a host.
+    public init(name: String, address: String, ssh: SSHSpec? = nil) {
+        self.name = name
+        self.address = address
+        self.ssh = ssh
+    }
+}
+
+/// `ssh:` of a host.
+public struct SSHSpec: Sendable, Hashable {
+    /// Login user.
+    public var user = "root"
+    /// ssh port.
+    public var port = 22
+    /// Private key file.
+    public var identityFile: String?
+
+    /// Creates ssh settings.
+    public init(user: String = "root", port: Int = 22, identityFile: String? = nil) {
+        self.user = user
+        self.port = port
+        self.identityFile = identityFile
+    }
+}
+
+/// One node of `nodes:`.
+public struct NodeSpec: Sendable, Hashable {
+    /// Node name (unique).
+    public var name: String
+    /// etcd peer listen address.
+    public var listen: Address
+    /// Advertised address (defaults to `listen`).
+    public var advertise: Address
+    /// Host the node runs on.
+    public var host: String = "local"
+    /// HTTP API port; default 4001 + listen port − 5001.
+    public var apiPort: Int
+
+    /// Creates a node with Hydra's derived defaults.
+    public init(name: String, listen: Address, advertise: Address? = nil, host: String = "local", apiPort: Int? = nil) {
+        self.name = name
+        self.listen = listen
+        self.advertise = advertise ?? listen
+        self.host = host
+        self.apiPort = apiPort ?? (4001 + listen.port - 5001)
+    }
+
+    /// etcd client port: 2379 + listen port − 5001.
+    public var clientPort: Int { 2379 + listen.port - 5001 }
+}
+
+/// `host:port` with the host unbracketed (IPv6 allowed as `[::1]:5001` in YAML).
+public struct Address: Sendable, Hashable, CustomStringConvertible {
+    /// Host name or IP.
+    public var host: String
+    /// Port.
+    public var port: Int
+
+    /// Creates an address.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port` or `[v6]:port`; nil when malformed.
+    public init?(parsing text: String) {
+        var host: Substring
+        var portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+            if host.contains(":") { return nil }  // IPv6 needs brackets in the spec
+        }
+        guard !host.isEmpty, !host.contains(where: \.isWhitespace), let port = Int(portText), (1...65535).contains(port) else { return nil }
+        self.init(host: String(host), port: port)
+    }
+
+    /// `host:port`, IPv6 unbracketed (Hydra's rendering).
+    public var description: String { "\(host):\(port)" }
+
+    /// Whether the host is a loopback or wildcard address.
+    public var isLoopback: Bool { Address.isLoopback(host) }
+
+    /// Whether `host` is 127.0.0.0/8, ::1 or localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

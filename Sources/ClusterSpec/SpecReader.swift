@@ -1,0 +1,258 @@
+import Foundation
+import Yams
+
+/// Reads a `headnet/v1` spec from YAML, collecting every problem with its path and line
+/// instead of stopping at the first.
+public enum SpecReader {
+    /// Reads and validates the spec file at `path`.
+    public static func load(path: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SpecError(.unreadable, "cannot read spec \(path): \(error.localizedDescription)", cause: error)
+        }
+        return try parse(text, checkBinaries: checkBinaries)
+    }
+
+    /// Parses and validates spec text.
+    public static func parse(_ yaml: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw syntaxError(error)
+        } catch {
+            throw SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
+        }
+        var walker = SpecWalker()
+        let spec = walker.readSpec(root)
+        if let spec {
+            walker.issues += SpecValidator.validate(spec, lines: walker.lines, nodePaths: walker.nodePaths, checkBinaries: checkBinaries)
+        }
+        guard let spec, walker.issues.isEmpty else {
+            let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
+            throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
+        }
+        return spec
+    }
+
+    private static func syntaxError(_ error: YamlError) -> SpecError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) " } ?? ""
+            return SpecError(
+                .syntax, "YAML syntax error at line \(mark.line), column \(mark.column): \(detail)\(problem)",
+                issues: [SpecIssue(path: "", line: mark.line, column: mark.column, message: "\(detail)\(problem)")], cause: error)
+        default:
+            return SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
+        }
+    }
+}
+
+/// Walks the composed YAML tree into a ``ClusterSpec``.
+struct SpecWalker {
+    var issues: [SpecIssue] = []
+    /// Line of each path seen, for semantic checks that report later.
+    var lines: [String: Int] = [:]
+    /// YAML path of each node that was read (`nodes[i]`; unreadable nodes are skipped).
+    var nodePaths: [String] = []
+
+    mutating func issue(_ path: String, _ node: Node?, _ message: String) {
+        issues.append(SpecIssue(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))
+    }
+
+    /// The mapping's entries by key; unknown keys and non-mappings are reported.
+    mutating func mapping(_ node: Node?, _ path: String, allowed: [String]) -> [String: Node] {
+        guard let node else { return [:] }
+        guard let mapping = node.mapping else {
+            issue(path, node, "expected a mapping (key: value lines)")
+            return [:]
+        }
+        var entries: [String: Node] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? "\(key)"
+            let childPath = path.isEmpty ? name : "\(path).\(name)"
+            if !allowed.contains(name) {
+                let suggestion = allowed.min { distance($0, name) < distance($1, name) }.map { "; did you mean '\($0)'?" } ?? ""
+                issue(childPath, key, "unknown key '\(name)'\(suggestion)")
+                continue
+            }
+            entries[name] = value
+            lines[childPath] = value.mark?.line
+        }
+        return entries
+    }
+
+    mutating func string(_ node: Node?, _ path: String) -> String? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            issue(path, node, "expected a non-empty text value")
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ node: Node?, _ path: String, range: ClosedRange<Int>) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.scalar.flatMap({ Int($0.string) }) else {
+            issue(path, node, "expected a whole number")
+            return nil
+        }
+        guard range.contains(value) else {
+            issue(path, node, "\(value) is out of range \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func address(_ node: Node?, _ path: String) -> Address? {
+        guard let text = string(node, path) else { return nil }
+        guard let address = Address(parsing: text) else {
+            issue(path, node, "'\(text)' is not host:port (IPv6 as [::1]:5001, port 1…65535)")
+            return nil
+        }
+        return address
+    }
+
+    mutating func sequence(_ node: Node?, _ path: String) -> [Node] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            issue(path, node, "expected a list (lines starting with '- ')")
+            return []
+        }
+        return Array(sequence)
+    }
+
+    mutating func readSpec(_ root: Node?) -> ClusterSpec? {
+        guard let root else {
+            issues.append(SpecIssue(path: "", message: "the spec is empty; start from `headnet init`"))
+            return nil
+        }
+        let top = mapping(root, "", allowed: ["apiVersion", "name", "protocolVersion", "tls", "etcd", "network", "hosts", "nodes"])
+        if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
+            issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
+        } else if top["apiVersion"] == nil {
+            issue("apiVersion", root, "missing apiVersion; add `apiVersion: \(ClusterSpec.apiVersion)`")
+        }
+        let name = string(top["name"], "name")
+        if top["name"] == nil { issue("name", root, "missing cluster name") }
+        if let name, name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            issue("name", top["name"], "'\(name)' may only contain letters, digits, '-' and '_' (it names a directory)")
+        }
+        var spec = ClusterSpec(name: name ?? "cluster", nodes: [])
+        if let version = int(top["protocolVersion"], "protocolVersion", range: 0...Int(Int32.max)) {
+            spec.protocolVersion = UInt64(version)
+        }
+        if let tls = top["tls"] {
+            let text = tls.scalar?.string ?? ""
+            if let mode = TLSMode(rawValue: text) { spec.tls = mode } else if text == "true" { spec.tls = .on } else if text == "false" {
+                spec.tls = .off
+            } else {
+                issue("tls", tls, "expected auto, on or off")
+            }
+        }
+        readEtcd(top["etcd"], into: &spec.etcd)
+        readNetwork(top["network"], into: &spec.network)
+        if top["hosts"] != nil { spec.hosts = readHosts(top["hosts"]) }
+        spec.nodes = readNodes(top["nodes"], hosts: spec.hosts)
+        if top["nodes"] == nil { issue("nodes", root, "missing nodes; a cluster needs at least one node") }
+        return spec
+    }
+
+    mutating func readEtcd(_ node: Node?, into etcd: inout EtcdSettings) {
+        let map = mapping(node, "etcd", allowed: ["binary", "autoCompaction", "heartbeatMs", "electionMs", "quotaBackendBytes"])
+        if let binary = string(map["binary"], "etcd.binary") { etcd.binary = binary }
+        let compaction = mapping(map["autoCompaction"], "etcd.autoCompaction", allowed: ["mode", "retention"])
+        if let mode = string(compaction["mode"], "etcd.autoCompaction.mode") {
+            if ["revision", "periodic"].contains(mode) { etcd.compactionMode = mode } else {
+                issue("etcd.autoCompaction.mode", compaction["mode"], "expected revision or periodic")
+            }
+        }
+        if let retention = string(compaction["retention"], "etcd.autoCompaction.retention") { etcd.compactionRetention = retention }
+        if let value = int(map["heartbeatMs"], "etcd.heartbeatMs", range: 1...10_000) { etcd.heartbeatMs = value }
+        if let value = int(map["electionMs"], "etcd.electionMs", range: 1...50_000) { etcd.electionMs = value }
+        if let value = int(map["quotaBackendBytes"], "etcd.quotaBackendBytes", range: 0...Int(Int64.max)) { etcd.quotaBackendBytes = Int64(value) }
+        if etcd.electionMs < 5 * etcd.heartbeatMs, map["electionMs"] != nil || map["heartbeatMs"] != nil {
+            issue("etcd.electionMs", map["electionMs"] ?? map["heartbeatMs"], "electionMs should be at least 5 × heartbeatMs (etcd refuses less than that)")
+        }
+    }
+
+    mutating func readNetwork(_ node: Node?, into network: inout NetworkSettings) {
+        let map = mapping(node, "network", allowed: ["queueCapacity", "leaseTTLSeconds", "batch"])
+        if let value = int(map["queueCapacity"], "network.queueCapacity", range: 1...1_000_000) { network.queueCapacity = value }
+        if let value = int(map["leaseTTLSeconds"], "network.leaseTTLSeconds", range: 1...3600) { network.leaseTTLSeconds = value }
+        let batch = mapping(map["batch"], "network.batch", allowed: ["maxMessages", "maxBytes"])
+        if let value = int(batch["maxMessages"], "network.batch.maxMessages", range: 1...10_000) { network.batchMaxMessages = value }
+        if let value = int(batch["maxBytes"], "network.batch.maxBytes", range: 1...1_400_000) { network.batchMaxBytes = value }
+    }
+
+    mutating func readHosts(_ node: Node?) -> [HostSpec] {
+        var hosts: [HostSpec] = []
+        for (index, item) in sequence(node, "hosts").enumerated() {
+            let path = "hosts[\(index)]"
+            let map = mapping(item, path, allowed: ["name", "address", "ssh"])
+            guard let name = string(map["name"], "\(path).name") else {
+                if map["name"] == nil { issue("\(path).name", item, "a host needs a name") }
+                continue
+            }
+            lines["\(path).name"] = map["name"]?.mark?.line
+            let address = string(map["address"], "\(path).address")
+            if map["address"] == nil { issue("\(path).address", item, "host '\(name)' needs an address") }
+            var ssh: SSHSpec?
+            if let sshNode = map["ssh"] {
+                let sshMap = mapping(sshNode, "\(path).ssh", allowed: ["user", "port", "identityFile"])
+                var settings = SSHSpec()
+                if let user = string(sshMap["user"], "\(path).ssh.user") { settings.user = user }
+                if let port = int(sshMap["port"], "\(path).ssh.port", range: 1...65535) { settings.port = port }
+                settings.identityFile = string(sshMap["identityFile"], "\(path).ssh.identityFile")
+                ssh = settings
+            }
+            hosts.append(HostSpec(name: name, address: address ?? "", ssh: ssh))
+        }
+        return hosts
+    }
+
+    mutating func readNodes(_ node: Node?, hosts: [HostSpec]) -> [NodeSpec] {
+        var nodes: [NodeSpec] = []
+        for (index, item) in sequence(node, "nodes").enumerated() {
+            let path = "nodes[\(index)]"
+            let map = mapping(item, path, allowed: ["name", "listen", "advertise", "host", "api"])
+            let name = string(map["name"], "\(path).name")
+            if map["name"] == nil { issue("\(path).name", item, "a node needs a name") }
+            let listen = address(map["listen"], "\(path).listen")
+            if map["listen"] == nil { issue("\(path).listen", item, "a node needs a listen address, e.g. 127.0.0.1:5001") }
+            let advertise = map["advertise"].flatMap { address($0, "\(path).advertise") }
+            var hostName = "local"
+            if let host = string(map["host"], "\(path).host") {
+                if hosts.contains(where: { $0.name == host }) { hostName = host } else {
+                    issue("\(path).host", map["host"], "no host named '\(host)' in hosts (known: \(hosts.map(\.name).joined(separator: ", ")))")
+                }
+            } else if !hosts.contains(where: { $0.name == "local" }), let first = hosts.first {
+                hostName = first.name
+            }
+            let api = int(map["api"], "\(path).api", range: 1...65535)
+            lines[path] = item.mark?.line
+            guard let name, let listen else { continue }
+            nodePaths.append(path)
+            nodes.append(NodeSpec(name: name, listen: listen, advertise: advertise, host: hostName, apiPort: api))
+        }
+        return nodes
+    }
+
+    private func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}
