@@ -75,6 +75,7 @@ let package = Package(
                 "EtcdClient",
                 "HeadNetwork",
                 "NodeService",
+                "ClusterSpec",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

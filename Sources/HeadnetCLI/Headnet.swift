@@ -14,7 +14,7 @@ public struct Headnet: AsyncParsableCommand {
             health-checks running heads and runs failover drills that prove no message was lost.
             """,
         version: version,
-        subcommands: [NodeCommand.self]
+        subcommands: [InitCommand.self, ValidateCommand.self, NodeCommand.self]
     )
 
     /// Creates the command (used by argument-parser).

@@ -1,0 +1,29 @@
+/// Writes new specs (`headnet init`).
+public enum SpecWriter {
+    /// A spec for `nodes` nodes on loopback, ports 5001…, named alice, bob, carol, … .
+    public static func devnet(name: String = "devnet", nodes: Int = 3, tls: Bool = false) -> String {
+        let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"]
+        var lines = [
+            "# headnet cluster spec: `headnet up` starts it, `headnet validate` checks it.",
+            "apiVersion: \(ClusterSpec.apiVersion)",
+            "name: \(name)",
+            "protocolVersion: 2",
+            "tls: \(tls ? "on" : "auto")             # auto: on when any address is not loopback",
+            "etcd:",
+            "  binary: etcd",
+            "  autoCompaction: {mode: revision, retention: 1000}   # etcd runs it every 5 minutes",
+            "  heartbeatMs: 100",
+            "  electionMs: 1000",
+            "network:",
+            "  queueCapacity: 100",
+            "  leaseTTLSeconds: 3",
+            "  batch: {maxMessages: 50, maxBytes: 262144}",
+            "nodes:                # etcd client port = 2379 + listen − 5001, API port = 4001 + listen − 5001",
+        ]
+        for index in 0..<nodes {
+            let nodeName = index < names.count ? names[index] : "node\(index + 1)"
+            lines.append("  - {name: \(nodeName), listen: 127.0.0.1:\(5001 + index)}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

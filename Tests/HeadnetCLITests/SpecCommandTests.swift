@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClusterSpec
+import Foundation
+import Testing
+
+@testable import HeadnetCLI
+
+@Suite struct SpecCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func shippedSpecsAreValid() throws {
+        for name in ["devnet.yaml", "devnet-tls.yaml", "five.yaml"] {
+            let spec = try SpecReader.load(path: Self.root.appendingPathComponent("clusters/\(name)").path, checkBinaries: false)
+            #expect(!spec.nodes.isEmpty, "\(name)")
+        }
+        let tls = try SpecReader.load(path: Self.root.appendingPathComponent("clusters/devnet-tls.yaml").path, checkBinaries: false)
+        #expect(tls.tlsEnabled)
+        let five = try SpecReader.load(path: Self.root.appendingPathComponent("clusters/five.yaml").path, checkBinaries: false)
+        #expect(five.nodes.count == 5)
+    }
+
+    @Test func initParsesAndWritesAValidSpec() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-init-\(UUID().uuidString)/c.yaml")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        var command = try InitCommand.parse(["--nodes", "5", "--tls", "--out", out.path, "--name", "five"])
+        #expect(command.nodes == 5 && command.tls)
+        try command.run()
+        let spec = try SpecReader.load(path: out.path, checkBinaries: false)
+        #expect(spec.nodes.map(\.name) == ["alice", "bob", "carol", "dave", "erin"])
+        #expect(spec.tlsEnabled)
+        command = try InitCommand.parse(["--out", out.path])
+        #expect(throws: ValidationError.self) { try command.run() }
+        #expect(throws: (any Error).self) { try InitCommand.parse(["--nodes", "0"]) }
+    }
+
+    @Test func validateParsesItsArguments() throws {
+        #expect(try ValidateCommand.parse([]).spec == "clusters/devnet.yaml")
+        let command = try ValidateCommand.parse(["x.yaml", "--json"])
+        #expect(command.spec == "x.yaml" && command.json)
+    }
+
+    @Test func validateExitsOneOnAProblem() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-bad-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "apiVersion: headnet/v1\nname: x\nnodes: []\n".write(to: file, atomically: true, encoding: .utf8)
+        let command = try ValidateCommand.parse([file.path, "--json"])
+        do {
+            try command.run()
+            Issue.record("must fail")
+        } catch let exit as ExitCode {
+            #expect(exit == ExitCode(1))
+        }
+    }
+
+    @Test func nodeCommandParsesHydraFlags() throws {
+        let command = try NodeCommand.parse([
+            "--node-id", "alice", "--listen", "127.0.0.1:5001", "--peer", "127.0.0.1:5002", "--peer", "127.0.0.1:5003",
+            "--persistence-dir", "/tmp/x", "--api", "127.0.0.1:4100", "--protocol-version", "1",
+        ])
+        let configuration = try command.nodeConfiguration()
+        #expect(configuration.network.peers.map(\.description) == ["127.0.0.1:5002", "127.0.0.1:5003"])
+        #expect(configuration.network.clientPort == 2379)
+        #expect(configuration.apiPort == 4100)
+        #expect(configuration.network.protocolVersion == 1)
+        #expect(throws: (any Error).self) {
+            try NodeCommand.parse(["--node-id", "a", "--listen", "127.0.0.1:2000", "--persistence-dir", "/tmp/x"])
+        }
+    }
+}
