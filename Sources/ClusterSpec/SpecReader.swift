@@ -75,7 +75,8 @@ struct SpecWalker {
             let name = key.string ?? "\(key)"
             let childPath = path.isEmpty ? name : "\(path).\(name)"
             if !allowed.contains(name) {
-                let suggestion = allowed.min { distance($0, name) < distance($1, name) }.map { "; did you mean '\($0)'?" } ?? ""
+                let nearest = allowed.min { distance($0, name) < distance($1, name) }
+                let suggestion = nearest.flatMap { distance($0, name) <= max(2, name.count / 3) ? "; did you mean '\($0)'?" : nil } ?? ""
                 issue(childPath, key, "unknown key '\(name)'\(suggestion)")
                 continue
             }

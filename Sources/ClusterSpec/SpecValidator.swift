@@ -46,7 +46,7 @@ public enum SpecValidator {
                     report(path, "node '\(node.name)' would use port \(port) twice (\(what)); set `api:` to another port")
                 }
                 own.insert(port)
-                taken[key] = (path, "\(what) port")
+                taken[key] = (path, what)
             }
         }
         for (index, host) in spec.hosts.enumerated() where host.address.isEmpty == false {
