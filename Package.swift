@@ -58,6 +58,7 @@ let package = Package(
         ),
         .target(name: "EtcdTesting"),
         .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Deploy", dependencies: ["ClusterSpec", "HeadNetwork"]),
         .target(
             name: "NodeService",
             dependencies: [
@@ -89,6 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting"]),
         .testTarget(name: "NodeServiceTests", dependencies: ["NodeService", "HeadNetwork", "EtcdTesting"]),
         .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(
