@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -58,7 +60,15 @@ let package = Package(
         ),
         .target(name: "EtcdTesting"),
         .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Deploy", dependencies: ["ClusterSpec", "HeadNetwork"]),
+        .target(
+            name: "Deploy",
+            dependencies: [
+                "ClusterSpec", "HeadNetwork",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "NodeService",
             dependencies: [
