@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Deploy",
             dependencies: [
-                "ClusterSpec", "HeadNetwork",
+                "ClusterSpec", "HeadNetwork", "EtcdClient",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -87,6 +87,7 @@ let package = Package(
                 "HeadNetwork",
                 "NodeService",
                 "ClusterSpec",
+                "Deploy",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

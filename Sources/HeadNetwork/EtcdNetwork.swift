@@ -89,7 +89,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         let depth = await queue.count
         state.withLock { $0.queueDepth = depth }
         let client = try EtcdClient(
-            EtcdClientConfiguration(endpoints: [configuration.clientURL], requestTimeout: .seconds(3), failoverTimeout: .zero),
+            EtcdClientConfiguration(
+                endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
             logger: logger)
         do {
             try await cancelWhenGracefulShutdown {
@@ -130,7 +131,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// leaves the child, which has its own process group). ``run()`` does this first; call it
     /// earlier to free the ports before other services of the process start.
     public func stopLeftoverEtcd() async {
-        if let stale = await StaleEtcd.reap(pidFile: pidFile, dataDirectory: etcd.dataDirectory) {
+        let markers = [etcd.dataDirectory.path] + (configuration.etcdConfigFile.map { [$0.path] } ?? [])
+        if let stale = await StaleEtcd.reap(pidFile: pidFile, markers: markers) {
             logger.warning("stopped etcd pid \(stale) left over from a node that did not shut down")
         }
     }

@@ -1,3 +1,4 @@
+import EtcdClient
 import Foundation
 
 /// Everything the network component needs to run one node (Hydra's `NetworkConfiguration`).
@@ -26,6 +27,11 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var extraEtcdArguments: [String]
     /// Extra environment for etcd (wins over the component's defaults).
     public var etcdEnvironment: [String: String]
+    /// Start etcd with this `--config-file` instead of flags (headnet's spec-based nodes; the
+    /// file must agree with this configuration's addresses).
+    public var etcdConfigFile: URL?
+    /// TLS for the component's own etcd client (when etcd serves clients over TLS).
+    public var clientTLS: EtcdClientConfiguration.TLS?
 
     /// Creates a configuration with Hydra's defaults.
     public init(
@@ -54,8 +60,8 @@ public struct EtcdNetworkConfiguration: Sendable {
     /// The etcd client port, 2379 + listen port − 5001, as Hydra derives it.
     public var clientPort: Int { 2379 + listen.port - 5001 }
 
-    /// The etcd client URL on loopback.
-    public var clientURL: String { "http://127.0.0.1:\(clientPort)" }
+    /// The etcd client URL on loopback (`https` when ``clientTLS`` is set).
+    public var clientURL: String { "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientPort)" }
 
     /// Rejects configurations etcd or Hydra's port arithmetic cannot handle.
     public func validate() throws {

@@ -30,9 +30,10 @@ public struct EtcdProcess: Sendable {
         FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("member").path)
     }
 
-    /// etcd's command line (etcd 3.4 flags).
+    /// etcd's command line (etcd 3.4 flags), or `--config-file` when the configuration names one.
     public var arguments: [String] {
         let config = configuration
+        if let file = config.etcdConfigFile { return ["--config-file", file.path] }
         return [
             "--name", config.advertise.description,
             "--data-dir", dataDirectory.path,

@@ -8,15 +8,16 @@ import Glibc
 /// group). The node records the child's pid in `<persistence>/etcd.pid`; on the next start a
 /// process that still runs under that pid *and* uses our data directory is stopped first.
 enum StaleEtcd {
-    /// Stops a leftover etcd recorded in `pidFile` that serves `dataDirectory`; returns its pid.
+    /// Stops a leftover etcd recorded in `pidFile` whose command line names one of `markers`
+    /// (its data directory, or its config file); returns its pid.
     @discardableResult
-    static func reap(pidFile: URL, dataDirectory: URL) async -> Int32? {
+    static func reap(pidFile: URL, markers: [String]) async -> Int32? {
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
             let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))
         else { return nil }
         let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard arguments.contains(dataDirectory.path) else { return nil }
+        guard arguments.contains(where: markers.contains) else { return nil }
         for signal in [SIGTERM, SIGKILL] {
             kill(pid, signal)
             let clock = ContinuousClock()

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClusterSpec
+import Deploy
 import Foundation
 import HeadNetwork
 import Logging
@@ -17,13 +19,25 @@ public struct NodeCommand: AsyncParsableCommand {
             output, logs to standard error. SIGINT or SIGTERM stops the node and its etcd gracefully.
             """)
 
+    /// Cluster spec to take the node from.
+    @Option(help: "Cluster spec; with --name, every other setting comes from it.")
+    public var spec: String?
+
+    /// Node name in the spec.
+    @Option(help: "The node's name in --spec.")
+    public var name: String?
+
+    /// State root for spec-based nodes.
+    @Option(name: .customLong("state-dir"), help: "State root for --spec nodes (the node uses <state-dir>/<cluster>/<name>).")
+    public var stateDir: String = ".headnet"
+
     /// Node name for logs and /status.
     @Option(name: .customLong("node-id"), help: "Name of this node (logs, /status).")
-    public var nodeID: String
+    public var nodeID: String?
 
     /// etcd peer listen address.
     @Option(help: "Address etcd listens on for peers, host:port (port ≥ 2622).")
-    public var listen: String
+    public var listen: String?
 
     /// Advertised address.
     @Option(help: "Address the other nodes reach this one at (default: --listen).")
@@ -35,7 +49,7 @@ public struct NodeCommand: AsyncParsableCommand {
 
     /// Persistence directory.
     @Option(name: .customLong("persistence-dir"), help: "Directory for etcd data, the broadcast queue, revision and journal.")
-    public var persistenceDir: String
+    public var persistenceDir: String?
 
     /// HTTP API address.
     @Option(help: "HTTP API address host:port (default 127.0.0.1:<4001 + listen port − 5001>).")
@@ -56,15 +70,29 @@ public struct NodeCommand: AsyncParsableCommand {
     /// Creates the command (used by argument-parser).
     public init() {}
 
-    /// Checks the addresses before anything starts.
+    /// Checks the flags before anything starts (without writing files).
     public func validate() throws {
+        if spec != nil || name != nil {
+            guard spec != nil, name != nil else { throw ValidationError("--spec and --name go together") }
+            return
+        }
+        guard nodeID != nil, listen != nil, persistenceDir != nil else {
+            throw ValidationError("give --spec and --name, or --node-id, --listen and --persistence-dir")
+        }
         _ = try nodeConfiguration()
     }
 
-    /// Builds the node's configuration from the flags.
+    /// Builds the node's configuration from the flags, or from the spec (writing the node's etcd
+    /// config file).
     public func nodeConfiguration() throws -> NodeConfiguration {
+        if let spec, let name {
+            return try specConfiguration(specPath: spec, name: name)
+        }
         do {
-            let listen = try NetworkHost(parsing: self.listen)
+            guard let nodeID, let listenText = self.listen, let persistenceDir else {
+                throw ValidationError("give --spec and --name, or --node-id, --listen and --persistence-dir")
+            }
+            let listen = try NetworkHost(parsing: listenText)
             let advertise = try self.advertise.map(NetworkHost.init(parsing:)) ?? listen
             let peers = try self.peers.map(NetworkHost.init(parsing:))
             let network = EtcdNetworkConfiguration(
@@ -72,15 +100,30 @@ public struct NodeCommand: AsyncParsableCommand {
                 peers: peers, protocolVersion: protocolVersion, etcdBinary: etcdBinary, extraEtcdArguments: etcdArguments)
             try network.validate()
             var node = NodeConfiguration(nodeID: nodeID, network: network)
-            if let api {
-                let address = try NetworkHost(parsing: api)
-                node.apiHost = address.hostname
-                node.apiPort = address.port
-            }
+            try applyAPI(to: &node)
             return node
         } catch let error as HeadNetworkError {
             throw ValidationError(error.message)
         }
+    }
+
+    private func specConfiguration(specPath: String, name: String) throws -> NodeConfiguration {
+        let cluster = try SpecReader.load(path: specPath)
+        guard let node = cluster.nodes.first(where: { $0.name == name }) else {
+            throw ValidationError("no node named '\(name)' in \(specPath) (nodes: \(cluster.nodes.map(\.name).joined(separator: ", ")))")
+        }
+        let layout = StateLayout(spec: cluster, root: URL(fileURLWithPath: stateDir))
+        let network = try NodePreparation.prepare(spec: cluster, node: node, layout: layout)
+        var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
+        try applyAPI(to: &configuration)
+        return configuration
+    }
+
+    private func applyAPI(to node: inout NodeConfiguration) throws {
+        guard let api else { return }
+        let address = try NetworkHost(parsing: api)
+        node.apiHost = address.hostname
+        node.apiPort = address.port
     }
 
     /// Runs the node until SIGINT/SIGTERM.
@@ -91,7 +134,7 @@ public struct NodeCommand: AsyncParsableCommand {
             return handler
         }
         let configuration = try nodeConfiguration()
-        let node = try HeadNode(configuration: configuration, logger: Logger(label: "headnet.node.\(nodeID)")) { line in
+        let node = try HeadNode(configuration: configuration, logger: Logger(label: "headnet.node.\(configuration.nodeID)")) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         try await node.run()

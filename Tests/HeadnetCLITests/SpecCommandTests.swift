@@ -67,3 +67,32 @@ import Testing
         }
     }
 }
+
+@Suite struct NodeFromSpecTests {
+    @Test func nodeFromSpecWritesItsEtcdConfig() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let spec = SpecCommandTests.root.appendingPathComponent("clusters/devnet.yaml").path
+        let command = try NodeCommand.parse(["--spec", spec, "--name", "bob", "--state-dir", state.path])
+        let configuration = try command.nodeConfiguration()
+        #expect(configuration.nodeID == "bob")
+        #expect(configuration.apiPort == 4002)
+        #expect(configuration.network.clientPort == 2380)
+        #expect(configuration.network.peers.map(\.description) == ["127.0.0.1:5001", "127.0.0.1:5003"])
+        let file = try #require(configuration.network.etcdConfigFile)
+        #expect(file.path == state.appendingPathComponent("devnet/bob/etcd.conf.yml").path)
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("name: '127.0.0.1:5002'"))
+        #expect(throws: (any Error).self) { try NodeCommand.parse(["--spec", spec]) }
+        #expect(throws: (any Error).self) {
+            try NodeCommand.parse(["--spec", spec, "--name", "mallory", "--state-dir", state.path]).nodeConfiguration()
+        }
+    }
+
+    @Test func tlsSpecWithoutCertificatesSaysWhatToDo() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let spec = SpecCommandTests.root.appendingPathComponent("clusters/devnet-tls.yaml").path
+        let command = try NodeCommand.parse(["--spec", spec, "--name", "alice", "--state-dir", state.path])
+        #expect(throws: (any Error).self) { try command.nodeConfiguration() }
+    }
+}
