@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test generate check-generated clean
+.PHONY: deps build test devnet devnet-down generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -16,6 +16,15 @@ build: deps
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+## Bring up the 3-node local devnet of clusters/devnet.yaml (background processes).
+devnet: deps
+	$(SWIFT) build
+	.build/debug/headnet up clusters/devnet.yaml
+
+## Stop it (state stays in .headnet/devnet; `headnet down --purge` removes it).
+devnet-down:
+	.build/debug/headnet down clusters/devnet.yaml
 
 ## Regenerate Sources/EtcdAPI/Generated from Protos/.
 generate: deps

@@ -14,7 +14,10 @@ public struct Headnet: AsyncParsableCommand {
             health-checks running heads and runs failover drills that prove no message was lost.
             """,
         version: version,
-        subcommands: [InitCommand.self, ValidateCommand.self, NodeCommand.self]
+        subcommands: [
+            InitCommand.self, ValidateCommand.self, UpCommand.self, DownCommand.self, StatusCommand.self, LogsCommand.self,
+            BroadcastCommand.self, TailCommand.self, NodeCommand.self,
+        ]
     )
 
     /// Creates the command (used by argument-parser).
