@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(
             name: "HeadnetCLITests",
-            dependencies: ["HeadnetCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HeadnetCLI", "EtcdTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ]
 )

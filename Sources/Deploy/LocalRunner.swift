@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadNetwork
 
 #if canImport(Glibc)
 import Glibc
@@ -63,6 +64,8 @@ public struct LocalRunner: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, traceFile(node).path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, logFile(node).path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        // `up`'s own connections and sockets stay out of the long-lived node.
+        InheritedDescriptors.close(in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

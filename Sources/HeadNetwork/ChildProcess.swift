@@ -30,7 +30,7 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addclose(&actions, writeEnd)
         // Nothing else of ours leaks into etcd (listening sockets above all: an etcd orphaned by
         // a SIGKILLed node would otherwise keep the node's API port bound).
-        Self.closeInheritedDescriptors(&actions, keeping: [readEnd, writeEnd])
+        InheritedDescriptors.close(in: &actions, keeping: [readEnd, writeEnd])
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -63,21 +63,6 @@ final class ChildProcess: Sendable {
         pid = child
         startReader(fd: readEnd, onLine: onLine)
         startReaper()
-    }
-
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-
-    /// Adds "close every descriptor from 3 on" to the spawn actions: glibc's
-    /// `posix_spawn_file_actions_addclosefrom_np` when present, else each descriptor open now.
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, keeping: Set<Int32>) {
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-            if closeFrom(&actions, 3) == 0 { return }
-        }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap(Int32.init) where fd > 2 && !keeping.contains(fd) {
-            posix_spawn_file_actions_addclose(&actions, fd)
-        }
     }
 
     private func startReader(fd: Int32, onLine: @escaping @Sendable (String?) -> Void) {

@@ -125,9 +125,7 @@ public struct LogsCommand: AsyncParsableCommand {
     /// Prints the log.
     public func run() async throws {
         let (spec, _, runner) = try options.load(checkBinaries: false)
-        guard let target = spec.nodes.first(where: { $0.name == node }) else {
-            throw ValidationError("no node named '\(node)' (nodes: \(spec.nodes.map(\.name).joined(separator: ", ")))")
-        }
+        let target = try options.node(named: node, in: spec)
         let file = etcd ? runner.traceFile(target) : runner.logFile(target)
         guard let handle = FileHandle(forReadingAtPath: file.path) else {
             throw ValidationError("\(file.path) does not exist yet; has the node been started (`headnet up`)?")
@@ -176,9 +174,7 @@ public struct BroadcastCommand: AsyncParsableCommand {
     /// Sends the broadcast.
     public func run() async throws {
         let (spec, _, _) = try options.load(checkBinaries: false)
-        guard let target = spec.nodes.first(where: { $0.name == node }) else {
-            throw ValidationError("no node named '\(node)' (nodes: \(spec.nodes.map(\.name).joined(separator: ", ")))")
-        }
+        let target = try options.node(named: node, in: spec)
         let (status, body) = try await NodeHTTP.request("POST", options.apiURL(target, "/broadcast"), body: Data(text.utf8))
         guard status == 202 else {
             throw ValidationError("\(node) answered \(status): \(String(decoding: body, as: UTF8.self))")
@@ -205,18 +201,17 @@ public struct TailCommand: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// Prints `index revision sender payload` per entry.
+    /// Prints `index revision sender payload` per entry; the sender by node name when the spec knows it.
     public func run() async throws {
         let (spec, _, _) = try options.load(checkBinaries: false)
-        guard let target = spec.nodes.first(where: { $0.name == node }) else {
-            throw ValidationError("no node named '\(node)' (nodes: \(spec.nodes.map(\.name).joined(separator: ", ")))")
-        }
+        let target = try options.node(named: node, in: spec)
         let (status, body) = try await NodeHTTP.request("GET", options.apiURL(target, "/messages?after=\(from)"))
         guard status == 200 else { throw ValidationError("\(node) answered \(status)") }
+        let names = Dictionary(spec.nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
         for line in body.split(separator: 0x0a) {
             guard let entry = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
             let payload = (entry["payload"] as? String).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            print("\(entry["index"] ?? "?")\t\(entry["revision"] ?? "?")\t\(entry["sender"] ?? "?")\t\(payload)")
+            print("\(entry["index"] ?? "?")\t\(entry["revision"] ?? "?")\t\((entry["sender"] as? String).map { names[$0] ?? $0 } ?? "?")\t\(payload)")
         }
     }
 }

@@ -28,6 +28,14 @@ struct ClusterOptions: ParsableArguments {
     }
 
     func apiURL(_ node: NodeSpec, _ path: String) -> String { "http://127.0.0.1:\(node.apiPort)\(path)" }
+
+    /// The node called `name`, or a usage error listing the nodes.
+    func node(named name: String, in spec: ClusterSpec) throws -> NodeSpec {
+        guard let node = spec.nodes.first(where: { $0.name == name }) else {
+            throw ValidationError("no node named '\(name)' (nodes: \(spec.nodes.map(\.name).joined(separator: ", ")))")
+        }
+        return node
+    }
 }
 
 /// `headnet up`: starts every node in the background and waits until all are ready.

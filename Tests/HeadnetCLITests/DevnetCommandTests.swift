@@ -1,0 +1,179 @@
+import EtcdTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `headnet up/status/broadcast/tail/down` as a user runs them: the real binary, real nodes, real etcd.
+@Suite(.serialized) struct DevnetCommandTests {
+    /// A throwaway cluster: its directory, spec file name and ports.
+    struct Cluster {
+        var directory: URL
+        var spec = "spec.yaml"
+        var listens: [Int]
+        var apis: [Int]
+        var clientPorts: [Int] { listens.map { $0 - 2622 } }
+
+        func headnet(_ arguments: String...) async throws -> Command.Result {
+            try await Command.run(try DevnetCommandTests.binary(), arguments, directory: directory)
+        }
+
+        /// Exit status of `pgrep -f <directory>`: 1 when no process of this cluster runs.
+        func processesLeft() async throws -> Bool {
+            try await Command.run("pgrep", ["-f", directory.path]).status == 0
+        }
+    }
+
+    static func binary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["HEADNET_BINARY"] { return explicit }
+        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("headnet")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw EtcdTestingError(.binaryMissing, "no headnet binary at \(candidate.path); run `swift build` first (make test does)")
+        }
+        return candidate.path
+    }
+
+    /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
+    /// SIGKILL of anything left afterwards.
+    static func withCluster(tls: Bool, _ body: (Cluster) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let cluster = Cluster(directory: directory, listens: try FreePort.pickWithOffset(3, offset: 2622), apis: try FreePort.pick(3))
+        let names = ["alice", "bob", "carol"]
+        let nodes = (0..<3).map { "  - {name: \(names[$0]), listen: 127.0.0.1:\(cluster.listens[$0]), api: \(cluster.apis[$0])}" }
+        try """
+            apiVersion: headnet/v1
+            name: test
+            tls: \(tls ? "on" : "off")
+            etcd: {heartbeatMs: 50, electionMs: 500}
+            nodes:
+            \(nodes.joined(separator: "\n"))
+            """.write(to: directory.appendingPathComponent(cluster.spec), atomically: true, encoding: .utf8)
+        do {
+            try await body(cluster)
+        } catch {
+            await cleanUp(cluster)
+            throw error
+        }
+        await cleanUp(cluster)
+    }
+
+    static func cleanUp(_ cluster: Cluster) async {
+        _ = try? await cluster.headnet("down", cluster.spec, "--purge")
+        _ = try? await Command.run("pkill", ["-KILL", "-f", cluster.directory.path])
+        try? FileManager.default.removeItem(at: cluster.directory)
+    }
+
+    @Test(arguments: [false, true])
+    func upStatusBroadcastTailDown(tls: Bool) async throws {
+        try await Self.withCluster(tls: tls) { cluster in
+            let up = try await cluster.headnet("up", cluster.spec)
+            try #require(up.status == 0, "\(up.output)")
+            #expect(up.output.contains("✓ alice ready") && up.output.contains("✓ carol ready"), "\(up.output)")
+            let seconds = try #require(up.output.firstMatch(of: /up in ([0-9.]+) s/).flatMap { Double($0.1) }, "\(up.output)")
+            print("headnet up (3 nodes, TLS \(tls)): ready in \(seconds) s")
+
+            let status = try await cluster.headnet("status", cluster.spec, "--json")
+            #expect(status.status == 0, "\(status.output)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
+            #expect(document["healthy"] as? Bool == true)
+            let rows = try #require(document["nodes"] as? [[String: Any]])
+            #expect(rows.count == 3)
+            #expect(rows.filter { $0["leader"] as? Bool == true }.count == 1)
+            #expect(rows.allSatisfy { $0["etcdHealthy"] as? Bool == true && $0["alive"] as? Bool == true })
+
+            let broadcast = try await cluster.headnet("broadcast", "alice", "hello", cluster.spec)
+            #expect(broadcast.status == 0, "\(broadcast.output)")
+            var tail = Command.Result(status: 1, output: "")
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while ContinuousClock.now < deadline {
+                tail = try await cluster.headnet("tail", "carol", cluster.spec)
+                if tail.output.contains("hello") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(tail.output.contains("alice") && tail.output.contains("hello"), "\(tail.output)")
+
+            let again = try await cluster.headnet("up", cluster.spec)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("already up") && !again.output.contains("✓ started"), "\(again.output)")
+
+            if tls {
+                let ca = cluster.directory.appendingPathComponent(".headnet/test/pki/ca.pem").path
+                let endpoint = "--endpoints=https://127.0.0.1:\(cluster.clientPorts[0])"
+                var environment = ProcessInfo.processInfo.environment
+                environment["ETCDCTL_API"] = "3"
+                let refused = try await Command.run(
+                    "etcdctl", [endpoint, "--cacert", ca, "--command-timeout=3s", "get", "version"], environment: environment)
+                #expect(refused.status != 0, "etcd must refuse a client without a certificate: \(refused.output)")
+            }
+
+            let down = try await cluster.headnet("down", cluster.spec)
+            #expect(down.status == 0, "\(down.output)")
+            #expect(down.output.contains("✓ stopped alice"), "\(down.output)")
+            #expect(try await !cluster.processesLeft(), "no etcd or headnet process of the cluster is left")
+            #expect(try await cluster.headnet("status", cluster.spec).status != 0)
+
+            // `up` after `down` keeps the data: carol still has alice's message.
+            let restart = try await cluster.headnet("up", cluster.spec)
+            try #require(restart.status == 0, "\(restart.output)")
+            let kept = try await cluster.headnet("tail", "carol", cluster.spec)
+            #expect(kept.output.contains("hello"), "\(kept.output)")
+        }
+    }
+
+    @Test func staleAndBusy() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            // Hold bob's API port: `up` names node and port and starts nothing.
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(cluster.apis[1]).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(bound == 0)
+            listen(fd, 1)
+            let busy = try await cluster.headnet("up", cluster.spec)
+            close(fd)
+            #expect(busy.status != 0)
+            #expect(busy.output.contains("bob: api port \(cluster.apis[1]) is in use"), "\(busy.output)")
+            #expect(!busy.output.contains("✓ started"), "\(busy.output)")
+            #expect(try await !cluster.processesLeft())
+
+            // A pid file left by a crashed node is detected and replaced.
+            let alice = cluster.directory.appendingPathComponent(".headnet/test/alice")
+            try FileManager.default.createDirectory(at: alice, withIntermediateDirectories: true)
+            try "999999\n".write(to: alice.appendingPathComponent("node.pid"), atomically: true, encoding: .utf8)
+            let up = try await cluster.headnet("up", cluster.spec)
+            #expect(up.status == 0, "\(up.output)")
+            #expect(up.output.contains("alice: removed stale pid file (pid 999999"), "\(up.output)")
+        }
+    }
+
+    @Test func validateReportsEveryMistake() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-validate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            apiVersion: headnet/v1
+            name: devnet
+            colour: blue
+            nodes:
+              - {name: alice, listen: 127.0.0.1:5001}
+              - {name: alice, listen: 127.0.0.1:5002}
+              - {name: carol, listen: nope}
+              - {name: dave, listen: 127.0.0.1:5004, api: 5001}
+            etcd:
+              binary: /nonexistent/etcd
+            """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let result = try await Command.run(try Self.binary(), ["validate", "bad.yaml"], directory: directory)
+        #expect(result.status == 1)
+        for path in ["colour", "nodes[1].name", "nodes[2].listen", "nodes[3].api", "etcd.binary"] {
+            #expect(result.output.contains("\(path)"), "missing \(path) in \(result.output)")
+        }
+        #expect(result.output.contains("5 problems"), "\(result.output)")
+    }
+}
