@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -60,10 +61,17 @@ let package = Package(
         ),
         .target(name: "EtcdTesting"),
         .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // templates/: the .mustache files `headnet generate` renders, shipped as resources.
+        .target(
+            name: "HeadnetTemplates",
+            path: "templates",
+            resources: [.copy("headnet-node@.service.mustache"), .copy("compose.yaml.mustache")]
+        ),
         .target(
             name: "Deploy",
             dependencies: [
-                "ClusterSpec", "HeadNetwork", "EtcdClient",
+                "ClusterSpec", "HeadNetwork", "EtcdClient", "HeadnetTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -101,7 +109,13 @@ let package = Package(
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting"]),
+        .testTarget(
+            name: "DeployTests",
+            dependencies: [
+                "Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting", "HeadnetTemplates",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(name: "NodeServiceTests", dependencies: ["NodeService", "HeadNetwork", "EtcdTesting"]),
         .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
         .testTarget(

@@ -10,6 +10,8 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         case start
         /// A port is already in use.
         case portBusy
+        /// Templates could not be found or parsed.
+        case templates
     }
 
     /// What kind of failure.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterSpec
+import Deploy
 import Foundation
 
 /// `headnet init`: writes a new cluster spec.
@@ -90,6 +91,77 @@ public struct ValidateCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
+    }
+}
+
+/// `headnet generate`: writes what a cluster needs to run outside `headnet up`.
+public struct GenerateCommand: ParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write etcd config files, certificates, a systemd unit and a compose file for a cluster.",
+        discussion: """
+            Paths inside the files are those on the machines that run the nodes (--state-dir, \
+            --config-dir, --binary). Certificates already in OUT/pki are kept; delete them to make new ones.
+            """)
+
+    /// The spec.
+    @Argument(help: "The cluster spec.")
+    public var spec: String = "clusters/devnet.yaml"
+
+    /// Output directory.
+    @Option(help: "Directory to write into (created if needed).")
+    public var out: String
+
+    /// State root on the target hosts.
+    @Option(name: .customLong("state-dir"), help: "State root on the target hosts.")
+    public var stateDir: String = BundleSettings().stateDirectory
+
+    /// Spec location on the target hosts.
+    @Option(name: .customLong("config-dir"), help: "Where the spec is installed on the target hosts (<config-dir>/<cluster>.yaml).")
+    public var configDir: String = BundleSettings().configDirectory
+
+    /// Executable on the target hosts.
+    @Option(help: "The headnet executable on the target hosts.")
+    public var binary: String = BundleSettings().binary
+
+    /// Container image.
+    @Option(help: "Default container image in the compose file.")
+    public var image: String = BundleSettings().image
+
+    /// Template directory.
+    @Option(help: "Render the .mustache templates in this directory instead of the built-in ones.")
+    public var templates: String?
+
+    /// Creates the command.
+    public init() {}
+
+    /// Checks the paths are absolute (they are used on other machines).
+    public func validate() throws {
+        for (flag, path) in [("--state-dir", stateDir), ("--config-dir", configDir), ("--binary", binary)] where !path.hasPrefix("/") {
+            throw ValidationError("\(flag) must be an absolute path on the target hosts, not '\(path)'")
+        }
+    }
+
+    /// Writes the files and lists them.
+    public func run() throws {
+        let cluster: ClusterSpec
+        let text: String
+        do {
+            text = try String(contentsOfFile: spec, encoding: .utf8)
+            cluster = try SpecReader.load(path: spec, checkBinaries: false)
+        } catch let error as SpecError {
+            throw ValidationError("\(spec): \(error)")
+        }
+        var settings = BundleSettings()
+        settings.stateDirectory = stateDir
+        settings.configDirectory = configDir
+        settings.binary = binary
+        settings.image = image
+        let set = try TemplateSet.locate(explicit: templates)
+        let written = try ClusterBundle(spec: cluster, specText: text, settings: settings).write(to: URL(fileURLWithPath: out), templates: set)
+        for path in written { print("✓ \(out)/\(path)") }
+        print("cluster '\(cluster.name)': \(written.count) files for \(cluster.nodes.count) nodes (templates from \(set.directory.path))")
     }
 }
 

@@ -29,51 +29,23 @@ import Testing
         #expect(!text.contains("transport-security"))
     }
 
-    /// Starts etcd with each node's generated config file and checks the cluster forms.
+    /// Renders each node's config file, starts etcd with it and checks the cluster forms.
     func runCluster(
         spec: ClusterSpec, tls: (NodeSpec) -> NodeTLSFiles?, clientTLS: EtcdClientConfiguration.TLS?,
-        whileRunning: ([String]) throws -> Void = { _ in }
+        whileRunning: ([String]) async throws -> Void = { _ in }
     ) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-conf-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        var processes: [Process] = []
-        defer { for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() } }
-        var logs: [URL] = []
+        var configs: [URL] = []
         for node in spec.nodes {
             let directory = root.appendingPathComponent(node.name)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let config = directory.appendingPathComponent("etcd.conf.yml")
             try EtcdConfigRenderer.render(spec: spec, node: node, directory: directory, tls: tls(node))
                 .write(to: config, atomically: true, encoding: .utf8)
-            let log = directory.appendingPathComponent("etcd.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["etcd", "--config-file", config.path]
-            process.standardError = try FileHandle(forWritingTo: log)
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            processes.append(process)
-            logs.append(log)
+            configs.append(config)
         }
-        for log in logs {
-            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-            while ContinuousClock.now < deadline {
-                if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("serving client traffic") { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            #expect(text.contains("serving client traffic"), "etcd did not start from \(log.path): \(text.suffix(1500))")
-        }
-        let scheme = clientTLS == nil ? "http" : "https"
-        let endpoints = spec.nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" }
-        try whileRunning(endpoints)
-        try await EtcdClient.withClient(.init(endpoints: endpoints, tls: clientTLS)) { etcd in
-            let members = try await etcd.memberList().members
-            #expect(Set(members.map(\.name)) == Set(spec.nodes.map(\.advertise.description)))
-            try await etcd.put("rendered", "yes")
-            #expect(try await etcd.get("rendered")?.valueString == "yes")
-        }
+        try await EtcdFromConfig.run(spec: spec, configs: configs, clientTLS: clientTLS, whileRunning: whileRunning)
     }
 
     @Test func etcdLoadsTheGeneratedConfigFiles() async throws {
@@ -110,29 +82,8 @@ import Testing
             spec: spec, tls: { pki.files(for: $0) },
             clientTLS: .init(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
         ) { endpoints in
-            // etcdctl with the CA but without a client certificate is refused.
-            var environment = ProcessInfo.processInfo.environment
-            environment["ETCDCTL_API"] = "3"
-            let refused = Process()
-            refused.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            refused.arguments = ["etcdctl", "--endpoints", endpoints[0], "--cacert", pki.caFile, "--dial-timeout=2s", "--command-timeout=3s", "put", "x", "y"]
-            refused.environment = environment
-            refused.standardOutput = FileHandle.nullDevice
-            refused.standardError = FileHandle.nullDevice
-            try refused.run()
-            refused.waitUntilExit()
-            #expect(refused.terminationStatus != 0, "etcd must refuse a client without a certificate")
-            // And accepts etcdctl with the headnet client certificate.
-            let accepted = Process()
-            accepted.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            accepted.arguments = ["etcdctl", "--endpoints", endpoints[0], "--cacert", pki.caFile, "--cert", pki.clientCertFile,
-                                  "--key", pki.clientKeyFile, "--command-timeout=5s", "endpoint", "health"]
-            accepted.environment = environment
-            accepted.standardOutput = FileHandle.nullDevice
-            accepted.standardError = FileHandle.nullDevice
-            try accepted.run()
-            accepted.waitUntilExit()
-            #expect(accepted.terminationStatus == 0)
+            try await EtcdFromConfig.expectCertificateAuth(endpoint: endpoints[0], caFile: pki.caFile,
+                                                           certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
         }
     }
 }

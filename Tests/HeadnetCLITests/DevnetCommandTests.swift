@@ -153,6 +153,18 @@ import Glibc
         }
     }
 
+    @Test func generateWritesEveryFile() async throws {
+        try await Self.withCluster(tls: true) { cluster in
+            let result = try await cluster.headnet("generate", cluster.spec, "--out", "deploy")
+            #expect(result.status == 0, "\(result.output)")
+            let out = cluster.directory.appendingPathComponent("deploy")
+            for file in ["spec.yaml", "compose.yaml", "systemd/headnet-test@.service", "etcd/alice.conf.yml", "etcd/carol.conf.yml",
+                         "pki/ca.pem", "pki/bob-peer.pem", "pki/client-key.pem"] {
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing: \(result.output)")
+            }
+        }
+    }
+
     @Test func validateReportsEveryMistake() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -39,6 +39,14 @@ import Testing
         #expect(command.spec == "x.yaml" && command.json)
     }
 
+    @Test func generateParsesItsArguments() throws {
+        let command = try GenerateCommand.parse(["clusters/five.yaml", "--out", "deploy", "--state-dir", "/srv/headnet", "--image", "ghcr.io/x/headnet:1"])
+        #expect(command.spec == "clusters/five.yaml" && command.out == "deploy" && command.stateDir == "/srv/headnet")
+        #expect(command.configDir == "/etc/headnet" && command.binary == "/usr/local/bin/headnet" && command.image == "ghcr.io/x/headnet:1")
+        #expect(throws: (any Error).self) { try GenerateCommand.parse(["clusters/five.yaml"]) }
+        #expect(throws: (any Error).self) { try GenerateCommand.parse(["--out", "d", "--state-dir", "relative/state"]) }
+    }
+
     @Test func validateExitsOneOnAProblem() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-bad-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
