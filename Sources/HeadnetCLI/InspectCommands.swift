@@ -41,11 +41,7 @@ public struct StatusCommand: AsyncParsableCommand {
     /// Prints the status; exits 1 unless every node is alive and healthy with one agreed leader.
     public func run() async throws {
         let (spec, layout, runner) = try options.load(checkBinaries: false)
-        var tls: EtcdClientConfiguration.TLS?
-        if spec.tlsEnabled {
-            let pki = ClusterPKI(directory: layout.pkiDirectory)
-            tls = .init(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
-        }
+        let tls = options.clientTLS(spec, layout)
         var rows: [Row] = []
         for node in spec.nodes {
             var row = Row(name: node.name, alive: false, etcdHealthy: false, leader: false)
@@ -53,11 +49,8 @@ public struct StatusCommand: AsyncParsableCommand {
                 row.pid = pid
                 row.alive = true
             }
-            let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
             do {
-                let status = try await EtcdClient.withClient(
-                    .init(endpoints: [endpoint], tls: tls, requestTimeout: .seconds(2), failoverTimeout: .zero)
-                ) { etcd in try await etcd.status(endpoint: 0) }
+                let status = try await options.etcdStatus(node, tls: tls)
                 row.etcdHealthy = status.errors.isEmpty && status.leader != 0
                 row.leader = status.isLeader
                 row.leaderID = String(status.leader, radix: 16)

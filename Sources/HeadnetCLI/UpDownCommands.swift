@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Deploy
+import EtcdClient
 import Foundation
 
 /// Options every devnet command shares.
@@ -28,6 +29,21 @@ struct ClusterOptions: ParsableArguments {
     }
 
     func apiURL(_ node: NodeSpec, _ path: String) -> String { "http://127.0.0.1:\(node.apiPort)\(path)" }
+
+    /// The client TLS settings for the cluster's etcd (nil with TLS off).
+    func clientTLS(_ spec: ClusterSpec, _ layout: StateLayout) -> EtcdClientConfiguration.TLS? {
+        guard spec.tlsEnabled else { return nil }
+        let pki = ClusterPKI(directory: layout.pkiDirectory)
+        return .init(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
+    }
+
+    /// The Maintenance Status of `node`'s etcd member (2 s timeout, no failover to other members).
+    func etcdStatus(_ node: NodeSpec, tls: EtcdClientConfiguration.TLS?) async throws -> EtcdStatus {
+        let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
+        return try await EtcdClient.withClient(
+            .init(endpoints: [endpoint], tls: tls, requestTimeout: .seconds(2), failoverTimeout: .zero)
+        ) { etcd in try await etcd.status(endpoint: 0) }
+    }
 
     /// The node called `name`, or a usage error listing the nodes.
     func node(named name: String, in spec: ClusterSpec) throws -> NodeSpec {
@@ -157,8 +173,26 @@ public struct DownCommand: AsyncParsableCommand {
     /// Stops the cluster.
     public func run() async throws {
         let (spec, layout, runner) = try options.load(checkBinaries: false)
+        // Followers first, the leader last: a leader stopped while its peers stop too spends
+        // etcd's request timeout (7 s) on a leadership transfer to a peer that is going away; a
+        // leader left alone has no one to transfer to and stops at once.
+        let tls = options.clientTLS(spec, layout)
+        var leader: String?
+        for node in spec.nodes where (try? await options.etcdStatus(node, tls: tls))?.isLeader == true {
+            leader = node.name
+        }
+        for wave in [spec.nodes.filter { $0.name != leader }, spec.nodes.filter { $0.name == leader }] {
+            await stop(wave, runner: runner)
+        }
+        if purge {
+            try? FileManager.default.removeItem(at: layout.clusterDirectory)
+            print("✓ removed \(layout.clusterDirectory.path)")
+        }
+    }
+
+    private func stop(_ nodes: [NodeSpec], runner: LocalRunner) async {
         await withTaskGroup(of: String.self) { group in
-            for node in spec.nodes {
+            for node in nodes {
                 group.addTask {
                     switch runner.pidState(node) {
                     case .running(let pid):
@@ -174,10 +208,6 @@ public struct DownCommand: AsyncParsableCommand {
                 }
             }
             for await line in group { print(line) }
-        }
-        if purge {
-            try? FileManager.default.removeItem(at: layout.clusterDirectory)
-            print("✓ removed \(layout.clusterDirectory.path)")
         }
     }
 }
