@@ -36,6 +36,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     let revisions: RevisionStore
     let logger: Logger
     let state = LockedValue(NetworkStatus())
+    /// etcd's last stderr lines, for the error when it exits on its own.
+    private let etcdTail = LockedValue<[String]>([])
 
     /// Opens the node's persistence (queue, revision file) and validates the configuration;
     /// nothing runs until ``run()``.
@@ -101,7 +103,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                             try await Task.sleep(for: .milliseconds(100))
                             code = child.exitCode
                         }
-                        throw HeadNetworkError(.etcdProcess, "etcd exited on its own with code \(code ?? -1); see the EtcdLog lines above", operation: "etcd")
+                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(code: code ?? -1), operation: "etcd")
                     }
                     group.addTask { try await client.run() }
                     group.addTask { try await self.checkVersion(client) }
@@ -145,8 +147,13 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         let logger = self.logger
         let state = self.state
         let reported = LockedValue(false)
+        let tail = self.etcdTail
         return try ChildProcess(executable: configuration.etcdBinary, arguments: etcd.arguments, environment: etcd.environment()) { line in
             guard let line else { return }
+            tail.withLock { lines in
+                lines.append(line)
+                if lines.count > 5 { lines.removeFirst() }
+            }
             switch EtcdProcess.classify(line) {
             case .log(let json):
                 tracer(.etcdLog(json: json))
@@ -165,6 +172,13 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                 Task { await onEvent(event) }
             }
         }
+    }
+
+    /// What to say when etcd exits without being asked: the binary, the code and its last lines.
+    func etcdExitMessage(code: Int32) -> String {
+        let lines = etcdTail.withLock { $0 }
+        let last = lines.isEmpty ? "it wrote nothing to stderr" : "its last lines (all are EtcdLog lines in the trace):\n" + lines.joined(separator: "\n")
+        return "etcd (\(configuration.etcdBinary)) exited on its own with code \(code); \(last)"
     }
 
     func emit(_ event: NetworkEvent) async {

@@ -50,7 +50,7 @@ public struct StatusCommand: AsyncParsableCommand {
                 row.alive = true
             }
             do {
-                let status = try await options.etcdStatus(node, tls: tls)
+                let status = try await ClusterOptions.etcdStatus(node, tls: tls)
                 row.etcdHealthy = status.errors.isEmpty && status.leader != 0
                 row.leader = status.isLeader
                 row.leaderID = String(status.leader, radix: 16)

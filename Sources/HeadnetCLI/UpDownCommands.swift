@@ -38,7 +38,7 @@ struct ClusterOptions: ParsableArguments {
     }
 
     /// The Maintenance Status of `node`'s etcd member (2 s timeout, no failover to other members).
-    func etcdStatus(_ node: NodeSpec, tls: EtcdClientConfiguration.TLS?) async throws -> EtcdStatus {
+    static func etcdStatus(_ node: NodeSpec, tls: EtcdClientConfiguration.TLS?) async throws -> EtcdStatus {
         let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
         return try await EtcdClient.withClient(
             .init(endpoints: [endpoint], tls: tls, requestTimeout: .seconds(2), failoverTimeout: .zero)
@@ -139,6 +139,7 @@ public struct UpCommand: AsyncParsableCommand {
     private func fail(_ node: NodeSpec, runner: LocalRunner, reason: String) throws {
         print("✗ \(node.name) \(reason); last lines of \(runner.logFile(node).path):")
         for line in LocalRunner.tail(runner.logFile(node), lines: 15) { print("    \(line)") }
+        print("  (`headnet logs \(node.name) --etcd \(options.spec)` shows its etcd's log)")
         print("  (`headnet down \(options.spec)` stops the other nodes)")
         throw ExitCode(1)
     }
@@ -177,9 +178,12 @@ public struct DownCommand: AsyncParsableCommand {
         // etcd's request timeout (7 s) on a leadership transfer to a peer that is going away; a
         // leader left alone has no one to transfer to and stops at once.
         let tls = options.clientTLS(spec, layout)
-        var leader: String?
-        for node in spec.nodes where (try? await options.etcdStatus(node, tls: tls))?.isLeader == true {
-            leader = node.name
+        let leader = await withTaskGroup(of: String?.self) { group in
+            for node in spec.nodes {
+                guard case .running = runner.pidState(node) else { continue }
+                group.addTask { (try? await ClusterOptions.etcdStatus(node, tls: tls))?.isLeader == true ? node.name : nil }
+            }
+            return await group.compactMap { $0 }.first { _ in true }
         }
         for wave in [spec.nodes.filter { $0.name != leader }, spec.nodes.filter { $0.name == leader }] {
             await stop(wave, runner: runner)

@@ -74,7 +74,7 @@ public final class HeadNode: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 // Shut down in reverse order: followers end, then the API, then the network.
-                services: [.init(service: network), .init(service: app), .init(service: FollowerStopper(journal: journal))],
+                services: [.init(service: network), .init(service: app), .init(service: FollowerStopper(journal: journal, logger: logger))],
                 gracefulShutdownSignals: [.sigint, .sigterm],
                 logger: logger))
         do {
@@ -84,15 +84,18 @@ public final class HeadNode: Sendable {
             throw error
         }
         await journal.close()
+        logger.info("stopped")
     }
 }
 
 /// Ends `follow=true` readers when the node shuts down, so the HTTP server can finish.
 struct FollowerStopper: Service {
     let journal: DeliveredJournal
+    let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        logger.info("shutting down: API, network component, then etcd")
         await journal.stopFollowers()
     }
 }

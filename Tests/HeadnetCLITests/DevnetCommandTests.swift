@@ -37,7 +37,7 @@ import Glibc
 
     /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
     /// SIGKILL of anything left afterwards.
-    static func withCluster(tls: Bool, _ body: (Cluster) async throws -> Void) async throws {
+    static func withCluster(tls: Bool, etcdBinary: String = "etcd", _ body: (Cluster) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cluster = Cluster(directory: directory, listens: try FreePort.pickWithOffset(3, offset: 2622), apis: try FreePort.pick(3))
@@ -47,7 +47,7 @@ import Glibc
             apiVersion: headnet/v1
             name: test
             tls: \(tls ? "on" : "off")
-            etcd: {heartbeatMs: 50, electionMs: 500}
+            etcd: {heartbeatMs: 50, electionMs: 500, binary: \(etcdBinary)}
             nodes:
             \(nodes.joined(separator: "\n"))
             """.write(to: directory.appendingPathComponent(cluster.spec), atomically: true, encoding: .utf8)
@@ -94,6 +94,11 @@ import Glibc
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(tail.output.contains("alice") && tail.output.contains("hello"), "\(tail.output)")
+
+            let log = try await cluster.headnet("logs", "bob", cluster.spec)
+            #expect(log.status == 0 && log.output.contains("bob"), "\(log.output)")
+            let etcdLog = try await cluster.headnet("logs", "bob", cluster.spec, "--etcd")
+            #expect(etcdLog.status == 0 && etcdLog.output.contains("serving client traffic"), "\(etcdLog.output.suffix(2000))")
 
             let again = try await cluster.headnet("up", cluster.spec)
             #expect(again.status == 0, "\(again.output)")
@@ -150,6 +155,17 @@ import Glibc
             let up = try await cluster.headnet("up", cluster.spec)
             #expect(up.status == 0, "\(up.output)")
             #expect(up.output.contains("alice: removed stale pid file (pid 999999"), "\(up.output)")
+        }
+    }
+
+    @Test func aNodeThatFailsIsNamedWithItsLog() async throws {
+        try await Self.withCluster(tls: false, etcdBinary: "/bin/false") { cluster in
+            let up = try await cluster.headnet("up", cluster.spec)
+            #expect(up.status != 0)
+            #expect(up.output.contains("✗ alice exited") || up.output.contains("✗ bob exited") || up.output.contains("✗ carol exited"),
+                    "\(up.output)")
+            #expect(up.output.contains("last lines of") && up.output.contains("node.log"), "\(up.output)")
+            #expect(up.output.contains("/bin/false"), "the log lines say what failed: \(up.output)")
         }
     }
 
