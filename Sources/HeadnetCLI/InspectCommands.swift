@@ -189,6 +189,10 @@ public struct TailCommand: AsyncParsableCommand {
     @Option(help: "Print entries after this journal index.")
     public var from: Int = 0
 
+    /// NDJSON output.
+    @Flag(help: "Print the node's journal entries as JSON lines, as its API serves them.")
+    public var json = false
+
     @OptionGroup var options: ClusterOptions
 
     /// Creates the command.
@@ -200,6 +204,10 @@ public struct TailCommand: AsyncParsableCommand {
         let target = try options.node(named: node, in: spec)
         let (status, body) = try await NodeHTTP.request("GET", options.apiURL(target, "/messages?after=\(from)"))
         guard status == 200 else { throw ValidationError("\(node) answered \(status)") }
+        if json {
+            FileHandle.standardOutput.write(body)
+            return
+        }
         let names = Dictionary(spec.nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
         for line in body.split(separator: 0x0a) {
             guard let entry = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }

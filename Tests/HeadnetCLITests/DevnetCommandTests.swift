@@ -94,6 +94,11 @@ import Glibc
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(tail.output.contains("alice") && tail.output.contains("hello"), "\(tail.output)")
+            let json = try await cluster.headnet("tail", "carol", cluster.spec, "--json")
+            let entry = try #require(json.output.split(separator: "\n").first.flatMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }, "\(json.output)")
+            #expect(entry["payload"] as? String == Data("hello".utf8).base64EncodedString())
 
             let log = try await cluster.headnet("logs", "bob", cluster.spec)
             #expect(log.status == 0 && log.output.contains("bob"), "\(log.output)")
