@@ -25,28 +25,60 @@ public enum Command {
 
     /// Runs `executable` (a path, or a name looked up in `PATH`) with `arguments` in `directory`
     /// (the current one when nil) and `environment` (ours when nil); waits for it on a thread of
-    /// its own so that no concurrency thread blocks.
+    /// its own so that no concurrency thread blocks. `missingHint` says how to install the program.
     public static func run(
-        _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil
+        _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil,
+        missingHint: String? = nil
     ) async throws -> Result {
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString).out")
+        let capture = captureFile()
         defer { try? FileManager.default.removeItem(at: capture) }
-        let pid = try spawn(executable, arguments, directory: directory, environment: environment, output: capture)
+        let pid = try spawn(executable, arguments, directory: directory, environment: environment, output: capture, missingHint: missingHint)
         let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread {
-                var raw: Int32 = 0
-                while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-                continuation.resume(returning: (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f))
-            }
+            let thread = Thread { continuation.resume(returning: wait(for: pid)) }
             thread.name = "command-wait"
             thread.start()
         }
-        let output = (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
-        return Result(status: status, output: output)
+        return Result(status: status, output: (try? String(contentsOf: capture, encoding: .utf8)) ?? "")
+    }
+
+    /// ``run(_:_:directory:environment:missingHint:)`` for synchronous callers: blocks the calling
+    /// thread until the program exits.
+    public static func runBlocking(
+        _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil,
+        missingHint: String? = nil
+    ) throws -> Result {
+        let capture = captureFile()
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let pid = try spawn(executable, arguments, directory: directory, environment: environment, output: capture, missingHint: missingHint)
+        let status = wait(for: pid)
+        return Result(status: status, output: (try? String(contentsOf: capture, encoding: .utf8)) ?? "")
+    }
+
+    /// An executable SwiftPM built next to the running test bundle (`.build/<config>/<name>`);
+    /// `$<NAME>_BINARY` (upper case) overrides it.
+    public static func builtExecutable(_ name: String) throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["\(name.uppercased())_BINARY"] { return explicit }
+        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw EtcdTestingError(.binaryMissing, "no \(name) binary at \(candidate.path); run `swift build` first (make test does)")
+        }
+        return candidate.path
+    }
+
+    private static func captureFile() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString).out")
+    }
+
+    /// Reaps `pid`; its exit code, or 128 + the signal that killed it.
+    private static func wait(for pid: pid_t) -> Int32 {
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+        return (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
     }
 
     private static func spawn(
-        _ executable: String, _ arguments: [String], directory: URL?, environment: [String: String]?, output: URL
+        _ executable: String, _ arguments: [String], directory: URL?, environment: [String: String]?, output: URL,
+        missingHint: String?
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -71,7 +103,8 @@ public enum Command {
         var pid: pid_t = 0
         let result = posix_spawnp(&pid, program, &actions, nil, cArguments, cEnvironment)
         guard result == 0 else {
-            throw EtcdTestingError(.binaryMissing, "cannot run \(executable): \(String(cString: strerror(result)))")
+            throw EtcdTestingError(
+                .binaryMissing, "cannot run \(executable): \(String(cString: strerror(result)))" + (missingHint.map { "; \($0)" } ?? ""))
         }
         return pid
     }

@@ -199,10 +199,11 @@ public final class EtcdCluster: Sendable {
             env["ETCDCTL_CERT"] = tls.clientCertFile
             env["ETCDCTL_KEY"] = tls.clientKeyFile
         }
-        return try Tool.run(
+        let result = try Command.runBlocking(
             FileManager.default.isExecutableFile(atPath: etcdctl) ? etcdctl : "/usr/bin/etcdctl",
             ["--endpoints=\((endpoints ?? self.endpoints).joined(separator: ","))"] + arguments,
             environment: env, missingHint: "install it with `apt-get install etcd-client`")
+        return (result.status, result.output)
     }
 
     private var tlsArguments: [String] {

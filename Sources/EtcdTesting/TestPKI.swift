@@ -52,7 +52,7 @@ public struct TestPKI: Sendable {
     }
 
     private static func openssl(_ arguments: [String]) throws {
-        let result = try Tool.run("/usr/bin/env", ["openssl"] + arguments, missingHint: "install it with `apt-get install openssl`")
+        let result = try Command.runBlocking("openssl", arguments, missingHint: "install it with `apt-get install openssl`")
         guard result.status == 0 else {
             throw EtcdTestingError(.io, "openssl \(arguments.first ?? "") failed: \(result.output)")
         }

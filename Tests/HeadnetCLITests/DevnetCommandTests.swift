@@ -17,22 +17,13 @@ import Glibc
         var clientPorts: [Int] { listens.map { $0 - 2622 } }
 
         func headnet(_ arguments: String...) async throws -> Command.Result {
-            try await Command.run(try DevnetCommandTests.binary(), arguments, directory: directory)
+            try await Command.run(try Command.builtExecutable("headnet"), arguments, directory: directory)
         }
 
         /// Exit status of `pgrep -f <directory>`: 1 when no process of this cluster runs.
         func processesLeft() async throws -> Bool {
             try await Command.run("pgrep", ["-f", directory.path]).status == 0
         }
-    }
-
-    static func binary() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["HEADNET_BINARY"] { return explicit }
-        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("headnet")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw EtcdTestingError(.binaryMissing, "no headnet binary at \(candidate.path); run `swift build` first (make test does)")
-        }
-        return candidate.path
     }
 
     /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
@@ -202,7 +193,7 @@ import Glibc
             etcd:
               binary: /nonexistent/etcd
             """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        let result = try await Command.run(try Self.binary(), ["validate", "bad.yaml"], directory: directory)
+        let result = try await Command.run(try Command.builtExecutable("headnet"), ["validate", "bad.yaml"], directory: directory)
         #expect(result.status == 1)
         for path in ["colour", "nodes[1].name", "nodes[2].listen", "nodes[3].api", "etcd.binary"] {
             #expect(result.output.contains("\(path)"), "missing \(path) in \(result.output)")

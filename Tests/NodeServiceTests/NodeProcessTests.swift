@@ -11,16 +11,6 @@ import Glibc
 
 /// `headnet node` as a black box: real processes, real etcd children, HTTP API.
 @Suite(.serialized) struct NodeProcessTests {
-    /// The `headnet` binary next to the test bundle (built by `swift build`, which `make test` runs first).
-    static func headnetBinary() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["HEADNET_BINARY"] { return explicit }
-        let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("headnet")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw EtcdTestingError(.binaryMissing, "no headnet binary at \(candidate.path); run `swift build` first (make test does)")
-        }
-        return candidate.path
-    }
-
     final class NodeProcess: Sendable {
         let name: String
         let listen: Int
@@ -94,7 +84,7 @@ import Glibc
     }
 
     @Test func broadcastReachesEveryJournalAndSurvivesKillMinusNine() async throws {
-        let binary = try Self.headnetBinary()
+        let binary = try Command.builtExecutable("headnet")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let listens = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
