@@ -63,15 +63,15 @@ public struct ClusterBundle: Sendable {
         }
         try put(specText, "spec.yaml")
         let layout = targetLayout
-        var tls: ClusterPKI?
         if spec.tlsEnabled {
             let local = directory.appendingPathComponent("pki")
-            let existing = ClusterPKI(directory: local)
-            tls = existing.isComplete(for: spec) ? existing : try ClusterPKI.generate(for: spec, in: local)
+            if !ClusterPKI(directory: local).isComplete(for: spec) { try ClusterPKI.generate(for: spec, in: local) }
             written.append("pki/")
         }
+        // The config files name the certificates where they are installed on the target hosts.
+        let installed = ClusterPKI(directory: layout.pkiDirectory)
         for node in spec.nodes {
-            let files = tls.map { _ in ClusterPKI(directory: layout.pkiDirectory).files(for: node) }
+            let files = spec.tlsEnabled ? installed.files(for: node) : nil
             try put(EtcdConfigRenderer.render(spec: spec, node: node, directory: layout.nodeDirectory(node), tls: files),
                     "etcd/\(node.name).conf.yml")
         }

@@ -1,5 +1,6 @@
 import ClusterSpec
 import Crypto
+import EtcdClient
 import Foundation
 import SwiftASN1
 import X509
@@ -18,6 +19,8 @@ public struct ClusterPKI: Sendable, Hashable {
     public var clientCertFile: String { directory.appendingPathComponent("client.pem").path }
     /// Its key.
     public var clientKeyFile: String { directory.appendingPathComponent("client-key.pem").path }
+    /// etcd client settings with headnet's client certificate.
+    public var clientTLS: EtcdClientConfiguration.TLS { .init(caFile: caFile, certFile: clientCertFile, keyFile: clientKeyFile) }
 
     /// The TLS files of one node.
     public func files(for node: NodeSpec) -> NodeTLSFiles {

@@ -24,6 +24,11 @@ public struct LocalRunner: Sendable {
         self.executable = executable
     }
 
+    /// The path of the running executable (`/proc/self/exe`, else `argv[0]`).
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// `<node>/node.pid`.
     public func pidFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("node.pid") }
     /// `<node>/node.log`: the node's log (standard error).

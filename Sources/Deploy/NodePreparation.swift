@@ -19,7 +19,7 @@ public enum NodePreparation {
                 throw DeployError(.pki, "TLS is on but the certificates in \(layout.pkiDirectory.path) are missing; run `headnet up` (it creates them) or `headnet generate`")
             }
             tls = pki.files(for: node)
-            network.clientTLS = EtcdClientConfiguration.TLS(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
+            network.clientTLS = pki.clientTLS
         }
         let file = layout.etcdConfigFile(node)
         do {

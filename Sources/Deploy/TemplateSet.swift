@@ -33,7 +33,7 @@ public struct TemplateSet: Sendable {
     public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TemplateSet {
         if let explicit { return try TemplateSet(directory: URL(fileURLWithPath: explicit)) }
         if let fromEnvironment = environment["HEADNET_TEMPLATES"] { return try TemplateSet(directory: URL(fileURLWithPath: fromEnvironment)) }
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let executable = URL(fileURLWithPath: LocalRunner.currentExecutable())
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent(HeadnetTemplates.resourceDirectoryName),
             executable.deletingLastPathComponent().appendingPathComponent("../share/headnet/templates").standardizedFileURL,

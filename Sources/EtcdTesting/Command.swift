@@ -30,15 +30,15 @@ public enum Command {
         _ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String]? = nil,
         missingHint: String? = nil
     ) async throws -> Result {
-        let capture = captureFile()
-        defer { try? FileManager.default.removeItem(at: capture) }
-        let pid = try spawn(executable, arguments, directory: directory, environment: environment, output: capture, missingHint: missingHint)
-        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread { continuation.resume(returning: wait(for: pid)) }
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(executable, arguments, directory: directory, environment: environment, missingHint: missingHint)
+                })
+            }
             thread.name = "command-wait"
             thread.start()
         }
-        return Result(status: status, output: (try? String(contentsOf: capture, encoding: .utf8)) ?? "")
     }
 
     /// ``run(_:_:directory:environment:missingHint:)`` for synchronous callers: blocks the calling

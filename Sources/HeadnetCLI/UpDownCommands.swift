@@ -20,21 +20,16 @@ struct ClusterOptions: ParsableArguments {
             throw ValidationError("\(spec): \(error)")
         }
         let layout = StateLayout(spec: cluster, root: URL(fileURLWithPath: stateDir))
-        let runner = LocalRunner(layout: layout, specPath: spec, executable: Self.headnetExecutable())
+        let runner = LocalRunner(layout: layout, specPath: spec, executable: LocalRunner.currentExecutable())
         return (cluster, layout, runner)
     }
 
-    static func headnetExecutable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
 
     func apiURL(_ node: NodeSpec, _ path: String) -> String { "http://127.0.0.1:\(node.apiPort)\(path)" }
 
     /// The client TLS settings for the cluster's etcd (nil with TLS off).
     func clientTLS(_ spec: ClusterSpec, _ layout: StateLayout) -> EtcdClientConfiguration.TLS? {
-        guard spec.tlsEnabled else { return nil }
-        let pki = ClusterPKI(directory: layout.pkiDirectory)
-        return .init(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
+        spec.tlsEnabled ? ClusterPKI(directory: layout.pkiDirectory).clientTLS : nil
     }
 
     /// The Maintenance Status of `node`'s etcd member (2 s timeout, no failover to other members).

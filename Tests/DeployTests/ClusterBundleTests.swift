@@ -112,10 +112,9 @@ import Yams
             try FileManager.default.createDirectory(at: pki.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: out.appendingPathComponent("pki"), to: pki)
             let certificates = ClusterPKI(directory: pki)
-            let clientTLS = EtcdClientConfiguration.TLS(
-                caFile: certificates.caFile, certFile: certificates.clientCertFile, keyFile: certificates.clientKeyFile)
             try await EtcdFromConfig.run(
-                spec: spec, configs: spec.nodes.map { out.appendingPathComponent("etcd/\($0.name).conf.yml") }, clientTLS: clientTLS
+                spec: spec, configs: spec.nodes.map { out.appendingPathComponent("etcd/\($0.name).conf.yml") },
+                clientTLS: certificates.clientTLS
             ) { endpoints in
                 try await EtcdFromConfig.expectCertificateAuth(
                     endpoint: endpoints[1], caFile: certificates.caFile, certFile: certificates.clientCertFile, keyFile: certificates.clientKeyFile)

@@ -80,7 +80,7 @@ import Testing
         #expect(clientKeyMode == 0o600)
         try await runCluster(
             spec: spec, tls: { pki.files(for: $0) },
-            clientTLS: .init(caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
+            clientTLS: pki.clientTLS
         ) { endpoints in
             try await EtcdFromConfig.expectCertificateAuth(endpoint: endpoints[0], caFile: pki.caFile,
                                                            certFile: pki.clientCertFile, keyFile: pki.clientKeyFile)
