@@ -54,7 +54,7 @@ public struct LocalRunner: Sendable {
         guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return .stale(pid) }
         let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         let isNode = arguments.contains("node") && arguments.contains(node.name) && arguments.contains(specPath)
-        return isNode && !Self.isZombie(pid) ? .running(pid) : .stale(pid)
+        return isNode && !ProcessTermination.isZombie(pid) ? .running(pid) : .stale(pid)
     }
 
     /// Starts the node detached; returns its pid.
@@ -97,15 +97,10 @@ public struct LocalRunner: Sendable {
 
     /// SIGINT; SIGTERM after `grace`; SIGKILL after another `grace`. Returns when it is gone.
     public func stop(pid: Int32, grace: Duration = .seconds(5)) async {
-        for signal in [SIGINT, SIGTERM, SIGKILL] {
-            guard Self.isAlive(pid) else { return }
-            kill(pid, signal)
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: signal == SIGKILL ? .seconds(5) : grace + .seconds(signal == SIGTERM ? 5 : 0))
-            while Self.isAlive(pid), clock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        // The node spends up to 5 s + 5 s stopping its etcd after SIGTERM.
+        await ProcessTermination.escalate(
+            [.init(SIGINT, wait: grace), .init(SIGTERM, wait: grace + .seconds(5)), .init(SIGKILL, wait: .seconds(5))],
+            send: { kill(pid, $0) }, isGone: { !ProcessTermination.isAlive(pid) })
     }
 
     /// The last `count` lines of a file.
@@ -113,18 +108,6 @@ public struct LocalRunner: Sendable {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
         return Array(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count + 1).dropLast(text.hasSuffix("\n") ? 1 : 0))
             .map(String.init)
-    }
-
-    /// Whether a process exists and is not a zombie.
-    public static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 && !isZombie(pid)
-    }
-
-    static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
-            return false
-        }
-        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 
     /// Whether `port` can be bound on `host` right now (IPv4 literals and wildcard; others: true).

@@ -109,16 +109,7 @@ final class ChildProcess: Sendable {
 
     /// SIGINT to the group; SIGTERM after `grace`; SIGKILL after another `grace`.
     func stop(grace: Duration = .seconds(5)) async {
-        for signal in [SIGINT, SIGTERM, SIGKILL] {
-            guard exitCode == nil else { return }
-            signalGroup(signal)
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: grace)
-            while exitCode == nil, clock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            let exited = exitCode != nil
-            if exited { return }
-        }
+        await ProcessTermination.escalate(
+            [SIGINT, SIGTERM, SIGKILL].map { .init($0, wait: grace) }, send: signalGroup, isGone: { exitCode != nil })
     }
 }

@@ -18,24 +18,11 @@ enum StaleEtcd {
         else { return nil }
         let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard arguments.contains(where: markers.contains) else { return nil }
-        for signal in [SIGTERM, SIGKILL] {
-            kill(pid, signal)
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(5))
-            while clock.now < deadline, kill(pid, 0) == 0, !isZombie(pid) {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            if kill(pid, 0) != 0 || isZombie(pid) { break }
-        }
+        await ProcessTermination.escalate(
+            [.init(SIGTERM, wait: .seconds(5)), .init(SIGKILL, wait: .seconds(5))],
+            send: { kill(pid, $0) }, isGone: { !ProcessTermination.isAlive(pid) })
         try? FileManager.default.removeItem(at: pidFile)
         return pid
-    }
-
-    private static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
 
     /// Records the running child's pid.
