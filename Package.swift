@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -44,22 +46,33 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CBOR"),
+        // Processes: spawning, watching and stopping processes (the only place that spawns).
+        .target(
+            name: "Processes",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .target(
             name: "HeadNetwork",
             dependencies: [
                 "EtcdClient",
                 "CBOR",
+                "Processes",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "EtcdTesting"),
+        .target(name: "EtcdTesting", dependencies: ["Processes", "EtcdClient"]),
         .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
@@ -77,10 +90,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
+        .target(
+            name: "Orchestrator",
+            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "Processes"]
+        ),
         .target(
             name: "NodeService",
             dependencies: [
                 "HeadNetwork",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,31 +115,43 @@ let package = Package(
                 "NodeService",
                 "ClusterSpec",
                 "Deploy",
+                "Orchestrator",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
+        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "ClusterSpec", "Processes"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
-            dependencies: ["EtcdClient", "EtcdTesting", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["EtcdClient", "EtcdTesting", "Processes", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting"]),
+        .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [
-                "Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting", "HeadnetTemplates",
+                "Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting", "HeadnetTemplates", "Processes",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "NodeServiceTests", dependencies: ["NodeService", "HeadNetwork", "EtcdTesting"]),
-        .testTarget(name: "HeadNetworkTests", dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting"]),
+        .testTarget(
+            name: "NodeServiceTests",
+            dependencies: [
+                "NodeService", "HeadNetwork", "EtcdTesting", "Processes",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "HeadNetworkTests",
+            dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "HeadnetCLITests",
-            dependencies: ["HeadnetCLI", "EtcdTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ]
 )

@@ -6,7 +6,7 @@ public struct ClusterSpec: Sendable, Hashable {
     /// Cluster name; state lives in `.headnet/<name>/`.
     public var name: String
     /// Protocol version written to the `version` key.
-    public var protocolVersion: UInt64 = 1
+    public var protocolVersion: UInt64 = 2
     /// Whether etcd traffic uses TLS.
     public var tls: TLSMode = .auto
     /// etcd settings.
@@ -146,7 +146,7 @@ public struct NodeSpec: Sendable, Hashable {
     public var clientPort: Int { 2379 + listen.port - 5001 }
 }
 
-/// `host:port` with the host unbracketed (IPv6 allowed as `[::1]:5001` in YAML).
+/// `host:port`; `host` is unbracketed, IPv6 is written `[::1]:5001` in YAML and in ``description``.
 public struct Address: Sendable, Hashable, CustomStringConvertible {
     /// Host name or IP.
     public var host: String
@@ -178,8 +178,9 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
         self.init(host: String(host), port: port)
     }
 
-    /// `host:port`, IPv6 unbracketed (Hydra's rendering).
-    public var description: String { "\(host):\(port)" }
+    /// `host:port`, an IPv6 host in brackets (`[::1]:5002`), as Hydra keeps it in keys and
+    /// member names.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Whether the host is a loopback or wildcard address.
     public var isLoopback: Bool { Address.isLoopback(host) }

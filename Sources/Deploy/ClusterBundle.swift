@@ -57,7 +57,7 @@ public struct ClusterBundle: Sendable {
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try text.write(to: file, atomically: true, encoding: .utf8)
             } catch {
-                throw DeployError(.io, "cannot write \(file.path): \(error)", cause: error)
+                throw DeployError(.io, "cannot write \(file.path)", cause: error)
             }
             written.append(relative)
         }

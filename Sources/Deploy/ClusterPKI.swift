@@ -94,7 +94,7 @@ public struct ClusterPKI: Sendable, Hashable {
         } catch let error as DeployError {
             throw error
         } catch {
-            throw DeployError(.pki, "cannot create the certificates in \(directory.path): \(error)", cause: error)
+            throw DeployError(.pki, "cannot create the certificates in \(directory.path)", cause: error)
         }
         return pki
     }

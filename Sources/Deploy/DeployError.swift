@@ -28,6 +28,6 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The message, then the cause once.
+    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

@@ -29,11 +29,11 @@ public struct NodeTLSFiles: Sendable, Hashable {
 public enum EtcdConfigRenderer {
     /// The network component's configuration for `node` of `spec`, persisting in `directory`.
     public static func networkConfiguration(spec: ClusterSpec, node: NodeSpec, directory: URL) -> EtcdNetworkConfiguration {
-        let peers = spec.nodes.filter { $0.name != node.name }.map { NetworkHost(hostname: $0.advertise.host, port: $0.advertise.port) }
+        let peers = spec.nodes.filter { $0.name != node.name }.map { NetworkHost($0.advertise) }
         return EtcdNetworkConfiguration(
             persistenceDirectory: directory,
-            listen: NetworkHost(hostname: node.listen.host, port: node.listen.port),
-            advertise: NetworkHost(hostname: node.advertise.host, port: node.advertise.port),
+            listen: NetworkHost(node.listen),
+            advertise: NetworkHost(node.advertise),
             peers: peers, protocolVersion: spec.protocolVersion, etcdBinary: spec.etcd.binary,
             queueCapacity: spec.network.queueCapacity, leaseTTLSeconds: Int64(spec.network.leaseTTLSeconds),
             batchMaxMessages: spec.network.batchMaxMessages, batchMaxBytes: spec.network.batchMaxBytes)
@@ -86,5 +86,12 @@ public enum EtcdConfigRenderer {
 
     private static func quoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}
+
+extension NetworkHost {
+    /// The network component's form of a spec address (an IPv6 host gets its brackets).
+    init(_ address: Address) {
+        self.init(hostname: address.host.contains(":") ? "[\(address.host)]" : address.host, port: address.port)
     }
 }

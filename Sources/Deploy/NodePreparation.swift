@@ -26,7 +26,7 @@ public enum NodePreparation {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try EtcdConfigRenderer.render(spec: spec, node: node, directory: directory, tls: tls).write(to: file, atomically: true, encoding: .utf8)
         } catch {
-            throw DeployError(.io, "cannot write \(file.path): \(error)", cause: error)
+            throw DeployError(.io, "cannot write \(file.path)", cause: error)
         }
         network.etcdConfigFile = file
         return network

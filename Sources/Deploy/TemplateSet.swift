@@ -22,7 +22,7 @@ public struct TemplateSet: Sendable {
             do {
                 templates[name] = try MustacheTemplate(string: text)
             } catch {
-                throw DeployError(.templates, "template \(file.path) does not parse: \(error)", cause: error)
+                throw DeployError(.templates, "template \(file.path) does not parse", cause: error)
             }
         }
         self.templates = templates

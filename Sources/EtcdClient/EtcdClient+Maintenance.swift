@@ -1,6 +1,7 @@
 import EtcdAPI
 import Foundation
 import GRPCCore
+import NIOPosix
 
 /// One member's view of itself and the cluster (etcd's Maintenance Status RPC).
 public struct EtcdStatus: Sendable, Hashable {
@@ -149,7 +150,8 @@ extension EtcdClient {
                     }
                     return total
                 }
-                try handle.synchronize()
+                // fsync off the concurrency pool.
+                try await NIOThreadPool.singleton.runIfActive { try handle.synchronize() }
                 try? FileManager.default.removeItem(atPath: path)
                 try FileManager.default.moveItem(atPath: partial, toPath: path)
                 return written

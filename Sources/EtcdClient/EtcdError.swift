@@ -67,14 +67,15 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// A one-line rendering: `etcd <operation> failed (<code>) at <endpoint>: <message>`.
+    /// A one-line rendering: `etcd <operation> failed (<code>) at <endpoint>: <message> (<cause>)`.
     public var description: String {
         var text = "etcd"
         if let operation { text += " \(operation)" }
         text += " failed (\(code))"
         if let endpoint { text += " at \(endpoint)" }
         text += ": \(message)"
-        if let cause { text += " [cause: \(cause)]" }
+        // An RPCError's text already starts the message: say it once.
+        if let cause, !(cause is RPCError) { text += " (\(cause))" }
         return text
     }
 
@@ -91,13 +92,11 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
             return known
         }
         if error is CancellationError {
-            return EtcdError(
-                code: .cancelled, message: "the operation was cancelled", operation: operation,
-                endpoint: endpoint, cause: error)
+            return EtcdError(code: .cancelled, message: "the operation was cancelled", operation: operation, endpoint: endpoint)
         }
         guard let rpc = error as? RPCError else {
             return EtcdError(
-                code: .internal, message: "unexpected error: \(error)", operation: operation,
+                code: .internal, message: "unexpected error", operation: operation,
                 endpoint: endpoint, cause: error)
         }
         let text = rpc.message

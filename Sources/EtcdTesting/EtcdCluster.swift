@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Synchronization
 
 #if canImport(Glibc)
@@ -78,7 +79,12 @@ public final class EtcdCluster: Sendable {
         } catch {
             throw EtcdTestingError(.io, "cannot create \(root.path)", cause: error)
         }
-        let ports = try FreePort.pick(2 * members)
+        let ports: [Int]
+        do {
+            ports = try Ports.pickFree(2 * members)
+        } catch {
+            throw EtcdTestingError(.noFreePort, "no free ports for \(members) etcd members", cause: error)
+        }
         var processes: [EtcdMemberProcess] = []
         for index in 0..<members {
             let directory = root.appendingPathComponent("m\(index)")
@@ -94,9 +100,10 @@ public final class EtcdCluster: Sendable {
     public static func start(members: Int = 1, configuration: Configuration = Configuration()) async throws -> EtcdCluster {
         let cluster = try EtcdCluster(members: members, configuration: configuration)
         do {
-            for index in cluster.processes.indices { try cluster.launch(index) }
-            for process in cluster.processes {
-                try await process.waitUntilReady(after: 0, timeout: configuration.readyTimeout)
+            // Every member must run before any can elect a leader and say it serves clients.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in cluster.processes.indices { group.addTask { try await cluster.launch(index) } }
+                try await group.waitForAll()
             }
             return cluster
         } catch {
@@ -144,7 +151,9 @@ public final class EtcdCluster: Sendable {
         let process = processes[member]
         process.send(SIGCONT)
         process.send(SIGKILL)
-        try await process.waitForExit(timeout: .seconds(10))
+        guard await process.waitForExit(timeout: .seconds(10)) else {
+            throw EtcdTestingError(.notReady, "etcd member \(process.name) still runs 10 s after SIGKILL")
+        }
     }
 
     /// Stops a member with SIGINT, waits up to `grace` for it to exit, then kills it.
@@ -152,9 +161,7 @@ public final class EtcdCluster: Sendable {
         let process = processes[member]
         process.send(SIGCONT)
         process.send(SIGINT)
-        do {
-            try await process.waitForExit(timeout: grace)
-        } catch {
+        if await !process.waitForExit(timeout: grace) {
             try await kill(member)
         }
     }
@@ -168,16 +175,13 @@ public final class EtcdCluster: Sendable {
     /// Starts a stopped or killed member again with the same name, ports and data, and waits
     /// until it is ready.
     public func restart(_ member: Int) async throws {
-        let process = processes[member]
-        if process.isRunning { try await stop(member) }
-        let before = process.readyCount
-        try launch(member)
-        try await process.waitUntilReady(after: before, timeout: configuration.readyTimeout)
+        if processes[member].isRunning { try await stop(member) }
+        try await launch(member)
     }
 
     /// Waits until the member logs a line containing `text` (also matching earlier lines).
     public func waitForLog(_ member: Int, containing text: String, timeout: Duration = .seconds(10)) async throws {
-        try await poll(timeout: timeout, what: "\(processes[member].name) to log '\(text)'") {
+        try await eventually("\(processes[member].name) to log '\(text)'", timeout: timeout) {
             processes[member].lines.contains { $0.contains(text) }
         }
     }
@@ -190,20 +194,18 @@ public final class EtcdCluster: Sendable {
     }
 
     /// Runs etcdctl (API v3) against every member and returns its exit status and output.
-    public func etcdctl(_ arguments: [String], endpoints: [String]? = nil) throws -> (status: Int32, output: String) {
+    public func etcdctl(_ arguments: [String], endpoints: [String]? = nil) async throws -> Command.Result {
         let etcdctl = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("etcdctl").path
-        var env = ProcessInfo.processInfo.environment
-        env["ETCDCTL_API"] = "3"
+        var environment: [String: String?] = ["ETCDCTL_API": "3"]
         if let tls = configuration.tls {
-            env["ETCDCTL_CACERT"] = tls.caFile
-            env["ETCDCTL_CERT"] = tls.clientCertFile
-            env["ETCDCTL_KEY"] = tls.clientKeyFile
+            environment["ETCDCTL_CACERT"] = tls.caFile
+            environment["ETCDCTL_CERT"] = tls.clientCertFile
+            environment["ETCDCTL_KEY"] = tls.clientKeyFile
         }
-        let result = try Command.runBlocking(
+        return try await Command.run(ProcessSpec(
             FileManager.default.isExecutableFile(atPath: etcdctl) ? etcdctl : "/usr/bin/etcdctl",
             ["--endpoints=\((endpoints ?? self.endpoints).joined(separator: ","))"] + arguments,
-            environment: env, missingHint: "install it with `apt-get install etcd-client`")
-        return (result.status, result.output)
+            environment: environment, missingHint: "install it with `apt-get install etcd-client`"))
     }
 
     private var tlsArguments: [String] {
@@ -214,7 +216,7 @@ public final class EtcdCluster: Sendable {
         ]
     }
 
-    private func launch(_ index: Int) throws {
+    private func launch(_ index: Int) async throws {
         let process = processes[index]
         let initialCluster = processes.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",")
         let arguments = [
@@ -232,7 +234,8 @@ public final class EtcdCluster: Sendable {
             "--logger", "zap",
             "--log-outputs", "stderr",
         ] + tlsArguments + configuration.extraArguments
-        try process.start(binary: binary, arguments: arguments, environment: configuration.environment)
+        try await process.start(
+            binary: binary, arguments: arguments, environment: configuration.environment, timeout: configuration.readyTimeout)
     }
 
     private static func locateBinary(_ explicit: String?) throws -> String {

@@ -1,4 +1,6 @@
+import EtcdClient
 import Foundation
+import Processes
 import Synchronization
 
 #if canImport(Glibc)
@@ -6,23 +8,22 @@ import Glibc
 #endif
 
 /// One etcd member: its fixed identity (name, ports, data dir) and, while it runs, its process.
-/// Logs (etcd's stderr, JSON lines) are kept in memory and appended to `<dir>/etcd.log`.
+/// Its output (etcd's JSON log) is kept in memory and appended to `<dir>/etcd.log`.
 final class EtcdMemberProcess: Sendable {
     let name: String
     let clientPort: Int
     let peerPort: Int
     let directory: URL
-    private let state = Mutex<State>(State())
-
-    private struct State: @unchecked Sendable {
-        var process: Process?
-        var lines: [String] = []
-        var partial = Data()
-        var readyCount = 0
-        var logFile: FileHandle?
-    }
-
     let secure: Bool
+    private let state = Mutex(State())
+
+    private struct State {
+        var child: ChildProcess?
+        var reader: Task<Void, Never>?
+        var lines: [String] = []
+        /// Ready lines seen in the current run; finished when its output ends.
+        var readiness: AsyncStream<Void>.Continuation?
+    }
 
     init(name: String, clientPort: Int, peerPort: Int, directory: URL, secure: Bool) {
         self.secure = secure
@@ -36,102 +37,77 @@ final class EtcdMemberProcess: Sendable {
     var peerURL: String { "http://127.0.0.1:\(peerPort)" }
     var dataDir: URL { directory.appendingPathComponent("data") }
 
-    var pid: pid_t? { state.withLock { $0.process.map { $0.processIdentifier } } }
-    var isRunning: Bool { state.withLock { $0.process?.isRunning ?? false } }
+    var pid: Int32? { state.withLock { $0.child?.pid } }
+    /// Whether the process runs (a paused one counts as running).
+    var isRunning: Bool { state.withLock { $0.child.map { $0.exitStatus == nil } ?? false } }
     var lines: [String] { state.withLock { $0.lines } }
-    var readyCount: Int { state.withLock { $0.readyCount } }
 
-    /// Starts the process; returns at once (see ``waitUntilReady(after:timeout:)``).
-    func start(binary: String, arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-
-        let logPath = directory.appendingPathComponent("etcd.log").path
-        if !FileManager.default.fileExists(atPath: logPath) {
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        }
-        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try logFile.seekToEnd()
-        state.withLock { $0.logFile = logFile }
-
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            self?.consume(data)
-        }
+    /// Starts etcd and waits until it logs that it serves clients; fails when it exits first or
+    /// `timeout` passes.
+    func start(binary: String, arguments: [String], environment: [String: String], timeout: Duration) async throws {
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try await ChildProcess.start(
+                ProcessSpec(binary, arguments, environment: environment.mapValues { $0 }, workingDirectory: directory,
+                            missingHint: "install it with `apt-get install etcd-server`"),
+                output: .lines, stop: .kill)
         } catch {
-            throw EtcdTestingError(.binaryMissing, "could not start \(binary): \(error); install it with `apt-get install etcd-server`", cause: error)
+            throw EtcdTestingError(.binaryMissing, "could not start etcd member \(name)", cause: error)
         }
-        ChildRegistry.add(process.processIdentifier)
-        state.withLock { $0.process = process }
-    }
-
-    private func consume(_ data: Data) {
+        ChildRegistry.add(child.pid)
+        let (readiness, ready) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let log = directory.appendingPathComponent("etcd.log")
+        let reader = Task { [self] in
+            let file = FileHandle.appending(to: log)
+            for await line in child.lines {
+                try? file?.write(contentsOf: Data((line + "\n").utf8))
+                state.withLock { $0.lines.append(line) }
+                if EtcdServerLog.isReady(line) { ready.yield() }
+            }
+            try? file?.close()
+            ready.finish()
+        }
         state.withLock { state in
-            try? state.logFile?.write(contentsOf: data)
-            state.partial.append(data)
-            while let newline = state.partial.firstIndex(of: 0x0a) {
-                let line = String(decoding: state.partial[state.partial.startIndex..<newline], as: UTF8.self)
-                state.partial.removeSubrange(state.partial.startIndex...newline)
-                state.lines.append(line)
-                if Self.isReadyLine(line) { state.readyCount += 1 }
+            state.child = child
+            state.reader = reader
+        }
+        let outcome = await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                for await _ in readiness { return true }
+                return false
             }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
+        switch outcome {
+        case true: return
+        case false: throw EtcdTestingError(.notReady, "etcd member \(name) exited while starting. Last log lines:\n\(tail())")
+        default: throw EtcdTestingError(.notReady, "etcd member \(name) did not log that it serves clients within \(timeout). Last log lines:\n\(tail())")
         }
     }
 
-    /// Whether a log line says the member serves clients: etcd 3.4 logs "ready to serve client
-    /// requests" with its default logger and "serving client traffic (in)securely" with zap.
-    static func isReadyLine(_ line: String) -> Bool {
-        line.contains("ready to serve client requests") || line.contains("serving client traffic")
-    }
-
-    /// Waits until the member has logged that it is ready more often than
-    /// `previousReadyCount`; fails when the process exits first or the deadline passes.
-    func waitUntilReady(after previousReadyCount: Int, timeout: Duration) async throws {
-        try await poll(timeout: timeout, what: "\(name) to log 'ready to serve client requests'") {
-            if self.readyCount > previousReadyCount { return true }
-            if !self.isRunning {
-                throw EtcdTestingError(.notReady, "etcd member \(self.name) exited while starting. Last log lines:\n\(self.tail())")
-            }
-            return false
-        }
-    }
-
-    /// Sends `signal` to the running process (no-op when it is not running).
+    /// Sends `signal` to the running process (nothing when it is not running).
     func send(_ signal: Int32) {
-        if let pid, isRunning { kill(pid, signal) }
+        state.withLock { $0.child }?.signal(signal)
     }
 
-    /// Waits until the process has exited, then forgets it.
-    func waitForExit(timeout: Duration) async throws {
-        try await poll(timeout: timeout, what: "\(name) to exit") { !self.isRunning }
-        reap()
-    }
-
-    /// Forgets an exited process and closes the log file.
-    func reap() {
+    /// Waits at most `timeout` for the process to exit, then forgets it; false when it still runs.
+    func waitForExit(timeout: Duration) async -> Bool {
+        guard let (child, reader) = state.withLock({ state in state.child.map { ($0, state.reader) } }) else { return true }
+        guard await child.waitForExit(timeout: timeout) != nil else { return false }
+        await reader?.value
+        ChildRegistry.remove(child.pid)
         state.withLock { state in
-            if let process = state.process, !process.isRunning {
-                ChildRegistry.remove(process.processIdentifier)
-                state.process = nil
-                try? state.logFile?.close()
-                state.logFile = nil
+            if state.child === child {
+                state.child = nil
+                state.reader = nil
             }
         }
+        return true
     }
 
     /// The last `count` log lines, joined.
@@ -140,15 +116,12 @@ final class EtcdMemberProcess: Sendable {
     }
 }
 
-/// Polls `condition` every 20 ms until it is true or `timeout` passes.
-func poll(timeout: Duration, what: String, _ condition: () throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while true {
-        if try condition() { return }
-        if clock.now >= deadline {
-            throw EtcdTestingError(.notReady, "timed out after \(timeout) waiting for \(what)")
-        }
-        try await Task.sleep(for: .milliseconds(20))
+extension FileHandle {
+    /// A handle appending to `url`, creating the file; nil when it cannot be opened.
+    static func appending(to url: URL) -> FileHandle? {
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try? FileHandle(forWritingTo: url)
+        _ = try? handle?.seekToEnd()
+        return handle
     }
 }

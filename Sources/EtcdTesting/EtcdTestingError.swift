@@ -30,6 +30,6 @@ public struct EtcdTestingError: Error, Sendable, CustomStringConvertible {
 
     /// `<code>: <message>`.
     public var description: String {
-        "\(code.rawValue): \(message)" + (cause.map { " [cause: \($0)]" } ?? "")
+        "\(code.rawValue): \(message)" + (cause.map { " (\($0))" } ?? "")
     }
 }

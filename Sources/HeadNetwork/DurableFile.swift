@@ -1,14 +1,21 @@
 import Foundation
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Crash-safe file writes: write a temporary file, fsync it, rename it over the target, fsync
-/// the directory. A crash leaves either the old or the new content, never a torn file.
+/// the directory. A crash leaves either the old or the new content, never a torn file. The
+/// blocking work runs on NIO's thread pool, not on the concurrency pool.
 enum DurableFile {
     /// Atomically replaces `url` with `bytes`.
-    static func write(_ bytes: [UInt8], to url: URL) throws {
+    static func write(_ bytes: [UInt8], to url: URL) async throws {
+        try await NIOThreadPool.singleton.runIfActive { try writeBlocking(bytes, to: url) }
+    }
+
+    /// ``write(_:to:)`` on the calling thread.
+    static func writeBlocking(_ bytes: [UInt8], to url: URL) throws {
         let temporary = url.appendingPathExtension("tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw posixError("cannot create \(temporary.path)") }
@@ -47,7 +54,7 @@ enum DurableFile {
         do {
             return [UInt8](try Data(contentsOf: url))
         } catch {
-            throw HeadNetworkError(.persistence, "cannot read \(url.path): \(error)", cause: error)
+            throw HeadNetworkError(.persistence, "cannot read \(url.path)", cause: error)
         }
     }
 

@@ -2,6 +2,7 @@ import CBOR
 import EtcdClient
 import Foundation
 import Logging
+import Processes
 import ServiceLifecycle
 
 /// Hydra's etcd network component (`withEtcdNetwork`): runs an etcd member as a child process,
@@ -80,114 +81,115 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     public var status: NetworkStatus { state.withLock { $0 } }
 
     /// Runs etcd and the component until cancelled or asked to shut down gracefully; then stops
-    /// etcd (SIGINT to its process group, SIGTERM after 5 s).
+    /// etcd (SIGINT to its process group, SIGTERM after 5 s, SIGKILL after 5 s more).
     ///
     /// - Throws: when etcd exits on its own, or on a non-transient etcd error.
     public func run() async throws {
         await stopLeftoverEtcd()
-        let pidFile = self.pidFile
-        let child = try startEtcd()
-        StaleEtcd.record(pid: child.pid, in: pidFile)
+        let child = try await startEtcd()
+        try? etcdPIDFile.write(child.pid)
         let depth = await queue.count
         state.withLock { $0.queueDepth = depth }
         let client = try EtcdClient(
             EtcdClientConfiguration(
                 endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
             logger: logger)
+        defer { client.shutdown() }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        var code = child.exitCode
-                        while code == nil {
-                            try await Task.sleep(for: .milliseconds(100))
-                            code = child.exitCode
-                        }
-                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(code: code ?? -1), operation: "etcd")
+                        // etcd's output ends when it exits; every line is traced before that is an error.
+                        await self.follow(etcdLog: child.lines)
+                        guard let status = await child.waitForExit() else { return }
+                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status), operation: "etcd")
                     }
                     group.addTask { try await client.run() }
                     group.addTask { try await self.checkVersion(client) }
                     group.addTask { try await self.pollConnectivity(client) }
                     group.addTask { try await self.waitMessages(client) }
                     group.addTask { try await self.broadcastMessages(client) }
-                    // The first task to end (an error, or cancellation) ends the component.
+                    // The first task to fail (or cancellation) ends the component.
                     defer { group.cancelAll() }
                     while let _ = try await group.next() {}
                 }
             }
         } catch {
-            client.shutdown()
-            await child.stop()
-            try? FileManager.default.removeItem(at: pidFile)
+            await stop(child)
             if error is CancellationError || Task.isCancelled { return }
             throw error
         }
-        client.shutdown()
-        await child.stop()
-        try? FileManager.default.removeItem(at: pidFile)
+        await stop(child)
     }
 
-    var pidFile: URL { configuration.persistenceDirectory.appendingPathComponent("etcd.pid") }
+    private func stop(_ child: ChildProcess) async {
+        let status = await child.stop()
+        etcdPIDFile.remove()
+        logger.debug("etcd stopped: \(status)")
+    }
+
+    /// `<persistence>/etcd.pid`: the running etcd child, for ``stopLeftoverEtcd()``.
+    var etcdPIDFile: PIDFile { PIDFile(configuration.persistenceDirectory.appendingPathComponent("etcd.pid")) }
 
     /// Stops an etcd left running by a previous run of this node that was killed (SIGKILL
     /// leaves the child, which has its own process group). ``run()`` does this first; call it
     /// earlier to free the ports before other services of the process start.
     public func stopLeftoverEtcd() async {
         let markers = [etcd.dataDirectory.path] + (configuration.etcdConfigFile.map { [$0.path] } ?? [])
-        if let stale = await StaleEtcd.reap(pidFile: pidFile, markers: markers) {
+        if let stale = await StaleEtcd(pidFile: etcdPIDFile, markers: markers).reap() {
             logger.warning("stopped etcd pid \(stale) left over from a node that did not shut down")
         }
     }
 
-    private func startEtcd() throws -> ChildProcess {
-        try FileManager.default.createDirectory(at: etcd.dataDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let etcd = self.etcd
-        let tracer = self.tracer
-        let onEvent = self.onEvent
-        let logger = self.logger
-        let state = self.state
-        let reported = LockedValue(false)
-        let tail = self.etcdTail
-        return try ChildProcess(executable: configuration.etcdBinary, arguments: etcd.arguments, environment: etcd.environment()) { line in
-            guard let line else { return }
-            tail.withLock { lines in
-                lines.append(line)
-                if lines.count > 5 { lines.removeFirst() }
+    private func startEtcd() async throws -> ChildProcess {
+        do {
+            try FileManager.default.createDirectory(at: etcd.dataDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw HeadNetworkError(.persistence, "cannot create \(etcd.dataDirectory.deletingLastPathComponent().path)", cause: error)
+        }
+        do {
+            return try await ChildProcess.start(
+                ProcessSpec(
+                    configuration.etcdBinary, etcd.arguments, environment: etcd.environment().mapValues { $0 },
+                    missingHint: "install etcd (apt-get install etcd-server) or set the etcd binary path"),
+                output: .lines, stop: .graceful(.seconds(5)))
+        } catch {
+            throw HeadNetworkError(.etcdProcess, "etcd did not start", operation: "etcd", cause: error)
+        }
+    }
+
+    /// Traces etcd's log lines, notes when it serves clients, and reports a cluster-ID mismatch
+    /// (once per run: etcd repeats it for every request).
+    private func follow(etcdLog lines: AsyncStream<String>) async {
+        var reported = false
+        for await line in lines {
+            etcdTail.withLock { tail in
+                tail.append(line)
+                if tail.count > 5 { tail.removeFirst() }
             }
+            if EtcdServerLog.isReady(line) { state.withLock { $0.etcdReady = true } }
             switch EtcdProcess.classify(line) {
-            case .log(let json):
-                tracer(.etcdLog(json: json))
-                if line.contains("serving client traffic") || line.contains("ready to serve client requests") {
-                    state.withLock { $0.etcdReady = true }
-                }
-            case .notJSON(let text, let reason):
-                tracer(.failedToDecodeLog(log: text, reason: reason))
+            case .log(let json): tracer(.etcdLog(json: json))
+            case .notJSON(let text, let reason): tracer(.failedToDecodeLog(log: text, reason: reason))
             case .clusterIDMismatch:
                 tracer(line.hasPrefix("{") ? .etcdLog(json: line) : .failedToDecodeLog(log: line, reason: "not a JSON object"))
-                // etcd repeats the complaint for every request; report it once per run.
-                guard reported.withLock({ done in defer { done = true }; return !done }) else { return }
+                guard !reported else { continue }
+                reported = true
                 logger.error("\(etcd.clusterIDMismatchAdvice)")
-                let event = NetworkEvent.clusterIDMismatch(peers: etcd.initialCluster)
-                tracer(.networkEvent(event))
-                Task { await onEvent(event) }
+                await emit(.clusterIDMismatch(peers: etcd.initialCluster))
             }
         }
     }
 
-    /// What to say when etcd exits without being asked: the binary, the code and its last lines.
-    func etcdExitMessage(code: Int32) -> String {
+    /// What to say when etcd exits without being asked: the binary, how it ended, its last lines.
+    func etcdExitMessage(_ status: ExitStatus) -> String {
         let lines = etcdTail.withLock { $0 }
         let last = lines.isEmpty ? "it wrote nothing to stderr" : "its last lines (all are EtcdLog lines in the trace):\n" + lines.joined(separator: "\n")
-        return "etcd (\(configuration.etcdBinary)) exited on its own with code \(code); \(last)"
+        return "etcd (\(configuration.etcdBinary)) stopped on its own: \(status); \(last)"
     }
 
     func emit(_ event: NetworkEvent) async {
         tracer(.networkEvent(event))
         await onEvent(event)
-    }
-
-    /// Sleeps one second between retries, as Hydra does.
-    func pauseBeforeRetry() async throws {
-        try await Task.sleep(for: .seconds(1))
     }
 }

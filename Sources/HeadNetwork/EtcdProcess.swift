@@ -1,5 +1,6 @@
 import CBOR
 import Crypto
+import EtcdClient
 import Foundation
 
 /// The etcd member a node runs as its child: command line, data directory and stderr handling.
@@ -67,23 +68,11 @@ public struct EtcdProcess: Sendable {
         case clusterIDMismatch
     }
 
-    /// Classifies one stderr line.
-    ///
-    /// etcd 3.5 logs the mismatch as an error "request sent was ignored due to cluster ID
-    /// mismatch"; 3.4 logs a warning "request sent was ignored by remote peer due to cluster ID
-    /// mismatch" and, through its older logger, a plain-text line, all of which count.
+    /// Classifies one stderr line (the mismatch patterns are ``EtcdServerLog/isClusterIDMismatch(_:)``'s).
     public static func classify(_ line: String) -> LineMeaning {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            if line.contains("request sent was ignored (cluster ID mismatch") { return .clusterIDMismatch }
+        if EtcdServerLog.isClusterIDMismatch(line) { return .clusterIDMismatch }
+        guard (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any] else {
             return .notJSON(line, reason: "not a JSON object")
-        }
-        let message = object["msg"] as? String ?? ""
-        let error = object["error"] as? String ?? ""
-        if message.hasPrefix("request sent was ignored") && message.hasSuffix("due to cluster ID mismatch") {
-            return .clusterIDMismatch
-        }
-        if message.contains("member has already been bootstrapped") || error.contains("member has already been bootstrapped") {
-            return .clusterIDMismatch
         }
         return .log(line)
     }

@@ -35,8 +35,8 @@ public struct HeadNetworkError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// `<operation>: <message>`.
+    /// `<operation>: <message> (<cause>)`: the message never repeats the cause, so it is said once.
     public var description: String {
-        (operation.map { "\($0): " } ?? "") + message + (cause.map { " [cause: \($0)]" } ?? "")
+        (operation.map { "\($0): " } ?? "") + message + (cause.map { " (\($0))" } ?? "")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The batch a node is sending: the mod revision its Txn is guarded by and its queue indices.
-struct InFlightBatch: Codable, Equatable, Sendable {
+struct InFlightBatch: Codable, Hashable, Sendable {
     /// Our key's mod revision the batch's Txn compares against.
     var lastModRev: Int64
     /// Queue indices of the batch's messages, in order.
@@ -13,8 +13,8 @@ struct InFlightBatch: Codable, Equatable, Sendable {
 struct InFlightMarker: Sendable {
     let file: URL
 
-    func save(_ batch: InFlightBatch) throws {
-        try DurableFile.write(Array(try JSONEncoder().encode(batch)), to: file)
+    func save(_ batch: InFlightBatch) async throws {
+        try await DurableFile.write(Array(try JSONEncoder().encode(batch)), to: file)
     }
 
     /// The marker, nil when absent; an unreadable marker is an error naming the file.
@@ -25,7 +25,7 @@ struct InFlightMarker: Sendable {
         } catch {
             throw HeadNetworkError(
                 .corruptFile,
-                "\(file.path) is unreadable (\(error)). Delete it; the queued broadcasts are then sent again, possibly repeating one batch",
+                "\(file.path) is unreadable. Delete it; the queued broadcasts are then sent again, possibly repeating one batch",
                 cause: error)
         }
     }
@@ -36,7 +36,7 @@ struct InFlightMarker: Sendable {
         } catch let error as CocoaError where error.code == .fileNoSuchFile {
             // Nothing in flight.
         } catch {
-            throw HeadNetworkError(.persistence, "cannot delete \(file.path): \(error)", cause: error)
+            throw HeadNetworkError(.persistence, "cannot delete \(file.path)", cause: error)
         }
     }
 }

@@ -89,8 +89,8 @@ public enum BroadcastBatch {
             guard decoder.isAtEnd else { throw CBORError(.trailingBytes, at: decoder.offset, "bytes after the message") }
             return [message]
         } catch {
-            let reason = batchError.map { "as a batch: \($0); as one message: \(error)" } ?? "\(error)"
-            throw HeadNetworkError(.decoding, reason, cause: error)
+            let reason = batchError.map { "as a batch: \($0); as one message: \(error)" } ?? "as one message: \(error)"
+            throw HeadNetworkError(.decoding, "not a batch and not one message (\(reason))")
         }
     }
 }

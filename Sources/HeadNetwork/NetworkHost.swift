@@ -1,8 +1,10 @@
 import CBOR
 
-/// A node's address, `hostname:port`, as Hydra renders it (IPv6 not bracketed).
+/// A node's address, `hostname:port`, as Hydra renders it: an IPv6 host keeps its brackets
+/// (`[::1]:5002`) in the hostname, as Hydra's `readHost` does, so keys, member names, `Host`
+/// values and the data-dir hash carry them and etcd gets valid URLs.
 public struct NetworkHost: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-    /// Host name or IP address.
+    /// Host name or IP address; an IPv6 address in brackets.
     public var hostname: String
     /// TCP port.
     public var port: Int
@@ -13,33 +15,28 @@ public struct NetworkHost: Hashable, Sendable, Comparable, CustomStringConvertib
         self.port = port
     }
 
-    /// Parses `host:port`, `[v6]:port` or unbracketed `v6:port` (the port follows the last colon).
+    /// Parses `host:port` or `[v6]:port` as Hydra's `readHost` does: the port follows the last
+    /// colon and everything before it, brackets included, is the hostname. An IPv6 address
+    /// without brackets is refused (etcd would reject the URL made from it).
     public init(parsing text: String) throws {
-        var rest = Substring(text)
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-            let host = rest[rest.index(after: rest.startIndex)..<close]
-            rest = rest[rest.index(after: close)...]
-            guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (1...65535).contains(port), !host.isEmpty else {
-                throw HeadNetworkError(.invalidHost, "'\(text)' is not host:port")
-            }
-            self.init(hostname: String(host), port: port)
-            return
-        }
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-            (1...65535).contains(port), colon != rest.startIndex
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+            let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
         else {
-            throw HeadNetworkError(.invalidHost, "'\(text)' is not host:port (e.g. 127.0.0.1:5001)")
+            throw HeadNetworkError(.invalidHost, "'\(text)' is not host:port (e.g. 127.0.0.1:5001 or [::1]:5001)")
         }
-        self.init(hostname: String(rest[..<colon]), port: port)
+        let hostname = String(text[..<colon])
+        let bracketed = hostname.hasPrefix("[") && hostname.hasSuffix("]") && hostname.count > 2
+        guard bracketed || !(hostname.contains(":") || hostname.contains("[") || hostname.contains("]")) else {
+            throw HeadNetworkError(.invalidHost, "'\(text)': write an IPv6 address in brackets, e.g. [::1]:\(port)")
+        }
+        self.init(hostname: hostname, port: port)
     }
 
-    /// `hostname:port`, IPv6 without brackets (the form used in etcd keys and member names).
+    /// `hostname:port` (the form used in etcd keys and member names).
     public var description: String { "\(hostname):\(port)" }
 
-    /// `http://hostname:port`, IPv6 bracketed, for URLs.
-    public var httpURL: String {
-        hostname.contains(":") ? "http://[\(hostname)]:\(port)" : "http://\(hostname):\(port)"
-    }
+    /// `http://hostname:port`, for etcd's peer URLs.
+    public var httpURL: String { "http://\(description)" }
 
     /// Encodes as the `host:port` string.
     public func encode(to encoder: any Encoder) throws {
@@ -85,7 +82,7 @@ public struct NetworkHost: Hashable, Sendable, Comparable, CustomStringConvertib
             }
             self.init(hostname: hostname, port: Int(port))
         } catch let error as CBORError {
-            throw HeadNetworkError(.decoding, "not a Host value: \(error)", cause: error)
+            throw HeadNetworkError(.decoding, "not a Host value", cause: error)
         }
     }
 }

@@ -22,6 +22,12 @@ public actor PersistentQueue {
     private var items: [Item] = []
     private var nextIndex: UInt64
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Writers whose file is being written (off the actor): they count against the capacity.
+    private var writing = 0
+    /// Whether a write holds the file-writing turn; writers take turns in arrival order, so
+    /// items join the queue in index order.
+    private var writeTurnTaken = false
+    private var writeTurnWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (creating it if needed) the queue in `directory` and loads every item file in
     /// numeric order. Capacity grows to the number of files found, if larger.
@@ -33,7 +39,7 @@ public actor PersistentQueue {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw HeadNetworkError(.persistence, "cannot create \(directory.path): \(error)", cause: error)
+            throw HeadNetworkError(.persistence, "cannot create \(directory.path)", cause: error)
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var loaded: [Item] = []
@@ -49,7 +55,7 @@ public actor PersistentQueue {
             } catch {
                 throw HeadNetworkError(
                     .corruptFile,
-                    "queued broadcast \(file.path) is corrupt (\(error)). Delete it to drop that message, or move it away to keep it",
+                    "queued broadcast \(file.path) is corrupt. Delete it to drop that message, or move it away to keep it",
                     cause: error)
             }
             loaded.append(Item(index: index, bytes: bytes))
@@ -63,19 +69,43 @@ public actor PersistentQueue {
     /// Number of queued items.
     public var count: Int { items.count }
 
-    /// Durably queues `bytes`, suspending while the queue is full.
+    /// Durably queues `bytes`, suspending while the queue is full. The file is written and
+    /// fsynced on NIO's thread pool; concurrent writers take turns, so the queue's order is the
+    /// order of the file names.
     @discardableResult
     public func write(_ bytes: [UInt8]) async throws -> Item {
-        while items.count >= capacity {
+        while items.count + writing >= capacity {
             try Task.checkCancellation()
             await waitForChange()
         }
+        writing += 1
+        await takeWriteTurn()
+        defer {
+            writing -= 1
+            passWriteTurn()
+            wakeAll()
+        }
         let item = Item(index: nextIndex, bytes: bytes)
-        try DurableFile.write(bytes, to: directory.appendingPathComponent(String(item.index)))
+        try await DurableFile.write(bytes, to: directory.appendingPathComponent(String(item.index)))
         nextIndex += 1
         items.append(item)
-        wakeAll()
         return item
+    }
+
+    private func takeWriteTurn() async {
+        guard writeTurnTaken else {
+            writeTurnTaken = true
+            return
+        }
+        await withCheckedContinuation { writeTurnWaiters.append($0) }
+    }
+
+    private func passWriteTurn() {
+        if writeTurnWaiters.isEmpty {
+            writeTurnTaken = false
+        } else {
+            writeTurnWaiters.removeFirst().resume()
+        }
     }
 
     /// The head item, suspending while the queue is empty.
@@ -89,6 +119,9 @@ public actor PersistentQueue {
 
     /// The head item, or nil when empty.
     public func tryPeek() -> Item? { items.first }
+
+    /// The first `count` items (fewer when the queue is shorter), without waiting.
+    public func head(_ count: Int) -> [Item] { Array(items.prefix(count)) }
 
     /// The next batch from the head: at most `maxCount` items and `maxBytes` bytes, but always
     /// at least the head. Suspends while the queue is empty.
@@ -110,7 +143,7 @@ public actor PersistentQueue {
         } catch let error as CocoaError where error.code == .fileNoSuchFile {
             // Already gone.
         } catch {
-            throw HeadNetworkError(.persistence, "cannot delete sent broadcast \(file.path): \(error)", cause: error)
+            throw HeadNetworkError(.persistence, "cannot delete sent broadcast \(file.path)", cause: error)
         }
         wakeAll()
         return true

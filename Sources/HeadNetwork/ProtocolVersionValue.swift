@@ -21,7 +21,7 @@ public enum ProtocolVersionValue {
             guard decoder.isAtEnd else { throw HeadNetworkError(.decoding, "the version value has trailing bytes") }
             return version
         } catch let error as CBORError {
-            throw HeadNetworkError(.decoding, "not a ProtocolVersion value: \(error)", cause: error)
+            throw HeadNetworkError(.decoding, "not a ProtocolVersion value", cause: error)
         }
     }
 }

@@ -28,7 +28,7 @@ public struct RevisionStore: Sendable {
     }
 
     /// Durably stores `revision`.
-    public func save(_ revision: Int64) throws {
-        try DurableFile.write(Array(String(revision).utf8), to: file)
+    public func save(_ revision: Int64) async throws {
+        try await DurableFile.write(Array(String(revision).utf8), to: file)
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import ClusterSpec
-import Deploy
-import EtcdClient
 import Foundation
+import Orchestrator
 
 /// `headnet status`: one row per node.
 public struct StatusCommand: AsyncParsableCommand {
@@ -19,66 +18,16 @@ public struct StatusCommand: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// One node's row.
-    struct Row: Codable {
-        var name: String
-        var pid: Int32?
-        var alive: Bool
-        var etcdHealthy: Bool
-        var leader: Bool
-        var leaderID: String?
-        var memberID: String?
-        var raftTerm: UInt64?
-        var raftIndex: UInt64?
-        var revision: Int64?
-        var peersSeen: Int?
-        var connected: Bool?
-        var queueDepth: Int?
-        var delivered: Int?
-        var error: String?
-    }
-
     /// Prints the status; exits 1 unless every node is alive and healthy with one agreed leader.
     public func run() async throws {
-        let (spec, layout, runner) = try options.load(checkBinaries: false)
-        let tls = options.clientTLS(spec, layout)
-        var rows: [Row] = []
-        for node in spec.nodes {
-            var row = Row(name: node.name, alive: false, etcdHealthy: false, leader: false)
-            if case .running(let pid) = runner.pidState(node) {
-                row.pid = pid
-                row.alive = true
-            }
-            do {
-                let status = try await ClusterOptions.etcdStatus(node, tls: tls)
-                row.etcdHealthy = status.errors.isEmpty && status.leader != 0
-                row.leader = status.isLeader
-                row.leaderID = String(status.leader, radix: 16)
-                row.memberID = String(status.header.memberID, radix: 16)
-                row.raftTerm = status.raftTerm
-                row.raftIndex = status.raftIndex
-                row.revision = status.header.revision
-            } catch {
-                row.error = "\(error)"
-            }
-            if let document = await NodeHTTP.json(options.apiURL(node, "/status")), let network = document["network"] as? [String: Any] {
-                row.peersSeen = (network["peers"] as? [Any])?.count
-                row.connected = network["connected"] as? Bool
-                row.queueDepth = network["queueDepth"] as? Int
-                row.delivered = document["delivered"] as? Int
-            }
-            rows.append(row)
-        }
-        let leaders = Set(rows.compactMap(\.leaderID))
-        let healthy = rows.allSatisfy { $0.alive && $0.etcdHealthy } && rows.filter(\.leader).count == 1 && leaders.count == 1
+        let status = await ClusterStatus.gather(try options.runner(checkBinaries: false))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            struct Document: Codable { var cluster: String; var healthy: Bool; var nodes: [Row] }
-            print(String(decoding: try encoder.encode(Document(cluster: spec.name, healthy: healthy, nodes: rows)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
             var table = [["NODE", "PID", "ETCD", "LEADER", "TERM", "INDEX", "REV", "PEERS", "QUEUE", "DELIVERED"]]
-            for row in rows {
+            for row in status.nodes {
                 table.append([
                     row.name, row.pid.map(String.init) ?? "-", row.etcdHealthy ? "healthy" : (row.alive ? "unhealthy" : "down"),
                     row.leader ? "yes" : "no", row.raftTerm.map(String.init) ?? "-", row.raftIndex.map(String.init) ?? "-",
@@ -87,9 +36,9 @@ public struct StatusCommand: AsyncParsableCommand {
                 ])
             }
             print(Table.render(table))
-            print(healthy ? "cluster '\(spec.name)' is healthy" : "cluster '\(spec.name)' is NOT healthy")
+            print(status.healthy ? "cluster '\(status.cluster)' is healthy" : "cluster '\(status.cluster)' is NOT healthy")
         }
-        if !healthy { throw ExitCode(1) }
+        if !status.healthy { throw ExitCode(1) }
     }
 }
 
@@ -117,31 +66,13 @@ public struct LogsCommand: AsyncParsableCommand {
 
     /// Prints the log.
     public func run() async throws {
-        let (spec, _, runner) = try options.load(checkBinaries: false)
-        let target = try options.node(named: node, in: spec)
-        let file = etcd ? runner.traceFile(target) : runner.logFile(target)
-        guard let handle = FileHandle(forReadingAtPath: file.path) else {
-            throw ValidationError("\(file.path) does not exist yet; has the node been started (`headnet up`)?")
-        }
-        var pending = Data()
-        while true {
-            let chunk = handle.readDataToEndOfFile()
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0a) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                if etcd {
-                    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                        object["tag"] as? String == "EtcdLog", let inner = object["etcd"],
-                        let data = try? JSONSerialization.data(withJSONObject: inner, options: [.sortedKeys])
-                    else { continue }
-                    print(String(decoding: data, as: UTF8.self))
-                } else {
-                    print(line)
-                }
-            }
-            guard follow else { return }
-            try await Task.sleep(for: .milliseconds(200))
+        let runner = try options.runner(checkBinaries: false)
+        let target = try options.node(named: node, in: runner.spec)
+        let reader = NodeLogReader(file: etcd ? runner.nodes.traceFile(target) : runner.nodes.logFile(target), etcdOnly: etcd)
+        do {
+            try await reader.read(follow: follow) { print($0) }
+        } catch let error as OrchestratorError {
+            throw ValidationError(error.message)
         }
     }
 }
@@ -166,11 +97,11 @@ public struct BroadcastCommand: AsyncParsableCommand {
 
     /// Sends the broadcast.
     public func run() async throws {
-        let (spec, _, _) = try options.load(checkBinaries: false)
-        let target = try options.node(named: node, in: spec)
-        let (status, body) = try await NodeHTTP.request("POST", options.apiURL(target, "/broadcast"), body: Data(text.utf8))
-        guard status == 202 else {
-            throw ValidationError("\(node) answered \(status): \(String(decoding: body, as: UTF8.self))")
+        let runner = try options.runner(checkBinaries: false)
+        do {
+            try await NodeAPIClient(node: try options.node(named: node, in: runner.spec)).broadcast(Data(text.utf8))
+        } catch let error as OrchestratorError {
+            throw ValidationError(error.message)
         }
         print("✓ queued on \(node)")
     }
@@ -200,15 +131,18 @@ public struct TailCommand: AsyncParsableCommand {
 
     /// Prints `index revision sender payload` per entry; the sender by node name when the spec knows it.
     public func run() async throws {
-        let (spec, _, _) = try options.load(checkBinaries: false)
-        let target = try options.node(named: node, in: spec)
-        let (status, body) = try await NodeHTTP.request("GET", options.apiURL(target, "/messages?after=\(from)"))
-        guard status == 200 else { throw ValidationError("\(node) answered \(status)") }
+        let runner = try options.runner(checkBinaries: false)
+        let body: Data
+        do {
+            body = try await NodeAPIClient(node: try options.node(named: node, in: runner.spec)).messages(after: from)
+        } catch let error as OrchestratorError {
+            throw ValidationError(error.message)
+        }
         if json {
             FileHandle.standardOutput.write(body)
             return
         }
-        let names = Dictionary(spec.nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(runner.spec.nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
         for line in body.split(separator: 0x0a) {
             guard let entry = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
             let payload = (entry["payload"] as? String).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""

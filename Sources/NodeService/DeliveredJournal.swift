@@ -1,9 +1,11 @@
 import Foundation
 import HeadNetwork
+import NIOPosix
 
 /// The node's journal of delivered messages, `<persistence>/delivered.ndjson`, one JSON object
 /// per line. A message already journaled — same or earlier (revision, position in batch) — is
-/// dropped, so a node killed and restarted never shows a message twice.
+/// dropped, so a node killed and restarted never shows a message twice. Appends are written and
+/// fsynced on NIO's thread pool; the network component makes them one at a time, in order.
 public actor DeliveredJournal {
     /// One journaled message.
     public struct Entry: Codable, Sendable, Hashable {
@@ -28,15 +30,21 @@ public actor DeliveredJournal {
     private var handle: FileHandle?
     private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
     private var followersStopped = false
+    private var appending = false
 
     /// Opens (or creates) the journal in `directory` and loads it.
     public init(directory: URL) throws {
         file = directory.appendingPathComponent("delivered.ndjson")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let data: Data
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: file.path) {
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+            }
+            data = try Data(contentsOf: file)
+        } catch {
+            throw NodeServiceError(.journal, "cannot open the journal \(file.path); check the directory's permissions", cause: error)
         }
-        let data = try Data(contentsOf: file)
         var loaded: [Entry] = []
         let decoder = JSONDecoder()
         for (number, line) in data.split(separator: 0x0a).enumerated() {
@@ -45,22 +53,30 @@ public actor DeliveredJournal {
             } catch {
                 // A crash can leave a torn last line; anything else is corruption.
                 if number == data.split(separator: 0x0a).count - 1 && data.last != 0x0a { break }
-                throw HeadNetworkError(.corruptFile, "line \(number + 1) of \(file.path) is not a journal entry; move the file away to start a new journal", cause: error)
+                throw NodeServiceError(.corruptJournal, "line \(number + 1) of \(file.path) is not a journal entry; move the file away to start a new journal", cause: error)
             }
         }
         entries = loaded
-        let writer = try FileHandle(forWritingTo: file)
-        // Cut a torn tail so the next append starts on a fresh line.
-        var clean = Data()
+        do {
+            let writer = try FileHandle(forWritingTo: file)
+            // Cut a torn tail so the next append starts on a fresh line.
+            var clean = Data()
+            for entry in loaded { clean += try Self.line(entry) }
+            if clean.count != data.count {
+                try writer.truncate(atOffset: 0)
+                try writer.write(contentsOf: clean)
+            }
+            try writer.seekToEnd()
+            handle = writer
+        } catch {
+            throw NodeServiceError(.journal, "cannot write the journal \(file.path)", cause: error)
+        }
+    }
+
+    private static func line(_ entry: Entry) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for entry in loaded { clean += try encoder.encode(entry) + Data([0x0a]) }
-        if clean.count != data.count {
-            try writer.truncate(atOffset: 0)
-            try writer.write(contentsOf: clean)
-        }
-        try writer.seekToEnd()
-        handle = writer
+        return try encoder.encode(entry) + Data([0x0a])
     }
 
     /// Number of entries.
@@ -71,20 +87,24 @@ public actor DeliveredJournal {
 
     /// Appends a delivered message unless it is a repeat; returns whether it was appended.
     @discardableResult
-    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) throws -> Bool {
+    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) async throws -> Bool {
         if let last = entries.last, (last.revision, last.batchIndex) >= (revision, batchIndex) { return false }
+        guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
+        guard !appending else {
+            throw NodeServiceError(.journal, "two appends to \(file.path) at once; deliver messages one at a time")
+        }
+        appending = true
+        defer { appending = false }
         let entry = Entry(index: entries.count + 1, revision: revision, batchIndex: batchIndex, sender: sender.description,
                           payload: Data(payload).base64EncodedString())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let handle else {
-            throw HeadNetworkError(.persistence, "the journal \(file.path) is closed", operation: "journal")
-        }
         do {
-            try handle.write(contentsOf: try encoder.encode(entry) + Data([0x0a]))
-            try handle.synchronize()
+            let line = try Self.line(entry)
+            try await NIOThreadPool.singleton.runIfActive {
+                try handle.write(contentsOf: line)
+                try handle.synchronize()
+            }
         } catch {
-            throw HeadNetworkError(.persistence, "cannot append to \(file.path): \(error)", cause: error)
+            throw NodeServiceError(.journal, "cannot append to \(file.path); check free space", cause: error)
         }
         entries.append(entry)
         for follower in followers.values { follower.yield() }

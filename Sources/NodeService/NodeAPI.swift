@@ -36,7 +36,12 @@ enum NodeAPI {
             return Response(status: .accepted)
         }
         router.get("messages") { request, _ in
-            let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0
+            let after: Int
+            switch MessagesQuery.after(request.uri.queryParameters.get("after")) {
+            case .success(let value): after = value
+            case .failure(let error):
+                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: error.message + "\n")))
+            }
             let follow = request.uri.queryParameters.get("follow") == "true"
             let journal = node.journal
             return Response(
@@ -69,5 +74,17 @@ enum NodeAPI {
         var data = try encoder.encode(value)
         data.append(0x0a)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The query parameters of `GET /messages`.
+enum MessagesQuery {
+    /// `after=N`: a journal index ≥ 0; 0 when absent.
+    static func after(_ text: String?) -> Result<Int, NodeServiceError> {
+        guard let text else { return .success(0) }
+        guard let value = Int(text), value >= 0 else {
+            return .failure(NodeServiceError(.badRequest, "query parameter 'after' must be a journal index (an integer ≥ 0), not '\(text)'"))
+        }
+        return .success(value)
     }
 }

@@ -61,7 +61,7 @@ import Testing
             #expect(encoder.bytes == cases[name])
             #expect(try CBOR.decodeSequence(cases[name]!) == ["ProtocolVersion", CBOR(version)])
         }
-        for (name, host, port) in [("alive-ipv4", "127.0.0.1", 5001), ("alive-ipv6", "::1", 5002), ("alive-dns", "alice.example", 15001)] {
+        for (name, host, port) in [("alive-ipv4", "127.0.0.1", 5001), ("alive-ipv6", "[::1]", 5002), ("alive-dns", "alice.example", 15001)] {
             var encoder = CBOREncoder()
             encoder.append(contentsOf: ["Host", .text(host), CBOR(port)])
             #expect(encoder.bytes == cases[name], "\(name)")

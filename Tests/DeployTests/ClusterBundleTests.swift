@@ -3,6 +3,7 @@ import EtcdClient
 import EtcdTesting
 import Foundation
 import HeadnetTemplates
+import Processes
 import Testing
 import Yams
 
@@ -102,7 +103,7 @@ import Yams
     /// etcd from the bundle's config files.
     @Test func etcdRunsFromTheGeneratedBundle() async throws {
         try await Self.withDirectory { directory in
-            let spec = Self.spec(ports: try FreePort.pickWithOffset(3, offset: 2622), tls: true)
+            let spec = Self.spec(ports: try Ports.pickFree(3, offsets: [2622]), tls: true)
             var settings = BundleSettings()
             settings.stateDirectory = directory.appendingPathComponent("state").path
             let bundle = ClusterBundle(spec: spec, specText: "", settings: settings)

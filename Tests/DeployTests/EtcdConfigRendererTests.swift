@@ -2,6 +2,7 @@ import ClusterSpec
 import EtcdClient
 import EtcdTesting
 import Foundation
+import Processes
 import Testing
 
 @testable import Deploy
@@ -49,15 +50,15 @@ import Testing
     }
 
     @Test func etcdLoadsTheGeneratedConfigFiles() async throws {
-        let ports = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
+        let ports = try Ports.pickFree(3, offsets: [5001 - 2379])
         try await runCluster(spec: spec(ports: ports), tls: { _ in nil }, clientTLS: nil)
     }
 
     @Test func etcdLoadsTheGeneratedTLSConfigFiles() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-conf-pki-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let pki = try TestPKI.generate(in: dir)
-        let ports = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
+        let pki = try await TestPKI.generate(in: dir)
+        let ports = try Ports.pickFree(3, offsets: [5001 - 2379])
         try await runCluster(
             spec: spec(ports: ports),
             tls: { _ in
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func clusterPKIFromSwiftCertificatesSecuresEtcd() async throws {
-        let ports = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
+        let ports = try Ports.pickFree(3, offsets: [5001 - 2379])
         let spec = spec(ports: ports)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-pki-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

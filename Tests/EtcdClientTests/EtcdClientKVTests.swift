@@ -65,7 +65,7 @@ import Testing
                 #expect(try await etcd.get("k") == nil)
                 // etcdctl sees the same store.
                 _ = try await etcd.put("shared", "from-swift")
-                #expect(try cluster.etcdctl(["get", "shared", "--print-value-only"]).output.contains("from-swift"))
+                #expect(try await cluster.etcdctl(["get", "shared", "--print-value-only"]).output.contains("from-swift"))
             }
         }
     }

@@ -9,7 +9,7 @@ import Testing
     private func withPKI<R>(_ body: (TestPKI) async throws -> R) async throws -> R {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-pki-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        return try await body(try TestPKI.generate(in: dir))
+        return try await body(try await TestPKI.generate(in: dir))
     }
 
     @Test func clientCertificateIsAcceptedAndWatchWorks() async throws {
@@ -26,7 +26,7 @@ import Testing
                     }
                     #expect(try await etcd.status().version.hasPrefix("3.4"))
                 }
-                let viaEtcdctl = try cluster.etcdctl(["get", "secure", "--print-value-only"])
+                let viaEtcdctl = try await cluster.etcdctl(["get", "secure", "--print-value-only"])
                 #expect(viaEtcdctl.output.contains("yes"))
             }
         }

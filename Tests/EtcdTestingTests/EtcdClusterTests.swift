@@ -1,4 +1,6 @@
+import EtcdClient
 import Foundation
+import Processes
 import Testing
 
 @testable import EtcdTesting
@@ -20,11 +22,11 @@ import Glibc
         try await EtcdCluster.withCluster(members: 1) { cluster in
             pids = cluster.members.map(\.pid)
             root = cluster.root
-            let put = try cluster.etcdctl(["put", "a", "1"])
-            #expect(put.status == 0)
-            let get = try cluster.etcdctl(["get", "a", "--print-value-only"])
+            let put = try await cluster.etcdctl(["put", "a", "1"])
+            #expect(put.status.isSuccess)
+            let get = try await cluster.etcdctl(["get", "a", "--print-value-only"])
             #expect(get.output.contains("1"))
-            #expect(cluster.logs(0).contains(where: EtcdMemberProcess.isReadyLine))
+            #expect(cluster.logs(0).contains(where: EtcdServerLog.isReady))
         }
         #expect(pids.allSatisfy(processGone))
         #expect(!FileManager.default.fileExists(atPath: try #require(root).path))
@@ -48,8 +50,8 @@ import Glibc
 
     @Test func threeMembersSurviveKillAndRestart() async throws {
         try await EtcdCluster.withCluster(members: 3) { cluster in
-            let list = try cluster.etcdctl(["member", "list"])
-            #expect(list.status == 0)
+            let list = try await cluster.etcdctl(["member", "list"])
+            #expect(list.status.isSuccess)
             #expect(list.output.split(separator: "\n").count == 3)
 
             let pid = cluster.members[0].pid
@@ -58,17 +60,13 @@ import Glibc
             #expect(processGone(pid))
             let others = [cluster.endpoint(1), cluster.endpoint(2)]
             // Right after the kill a new leader may still be in election: retry for a bounded time.
-            var put = try cluster.etcdctl(["put", "while-down", "yes"], endpoints: others)
-            let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-            while put.status != 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-                put = try cluster.etcdctl(["put", "while-down", "yes"], endpoints: others)
+            try await eventually("a put on the two others", timeout: .seconds(10)) {
+                try await cluster.etcdctl(["put", "while-down", "yes"], endpoints: others).status.isSuccess
             }
-            #expect(put.status == 0, "\(put.output)")
 
             try await cluster.restart(0)
             #expect(cluster.isRunning(0))
-            let read = try cluster.etcdctl(["get", "while-down", "--print-value-only"], endpoints: [cluster.endpoint(0)])
+            let read = try await cluster.etcdctl(["get", "while-down", "--print-value-only"], endpoints: [cluster.endpoint(0)])
             #expect(read.output.contains("yes"))
         }
     }
@@ -76,21 +74,21 @@ import Glibc
     @Test func pausedMemberAnswersNothingUntilResumed() async throws {
         try await EtcdCluster.withCluster(members: 1) { cluster in
             cluster.pause(0)
-            let frozen = try cluster.etcdctl(["get", "x", "--command-timeout=1s"])
-            #expect(frozen.status != 0)
+            let frozen = try await cluster.etcdctl(["get", "x", "--command-timeout=1s"])
+            #expect(frozen.status.isSuccess == false)
             cluster.resume(0)
-            let thawed = try cluster.etcdctl(["put", "x", "1", "--command-timeout=5s"])
-            #expect(thawed.status == 0, "\(thawed.output)")
+            let thawed = try await cluster.etcdctl(["put", "x", "1", "--command-timeout=5s"])
+            #expect(thawed.status.isSuccess, "\(thawed.output)")
         }
     }
 
     @Test func gracefulStopExitsAndKeepsData() async throws {
         try await EtcdCluster.withCluster(members: 1) { cluster in
-            #expect(try cluster.etcdctl(["put", "kept", "1"]).status == 0)
+            #expect(try await cluster.etcdctl(["put", "kept", "1"]).status.isSuccess)
             try await cluster.stop(0)
             #expect(!cluster.isRunning(0))
             try await cluster.restart(0)
-            #expect(try cluster.etcdctl(["get", "kept", "--print-value-only"]).output.contains("1"))
+            #expect(try await cluster.etcdctl(["get", "kept", "--print-value-only"]).output.contains("1"))
         }
     }
 }

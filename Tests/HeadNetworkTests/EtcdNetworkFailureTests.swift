@@ -1,4 +1,5 @@
 import EtcdClient
+import EtcdTesting
 import Foundation
 import Testing
 
@@ -42,11 +43,14 @@ import Testing
                 try await etcd.put(key: Array("msg-\(node.advertise)".utf8), value: batchValue)
             }
             try await eventually("delivered") { node.messages == [.text("once")] }
-            try await node.stop()
             let persistence = node.configuration.persistenceDirectory
+            // The revision file is written after delivery; a stop before it would (rightly) deliver again.
+            let delivered = node.delivered.value[0].revision
+            try await eventually("revision persisted") { try RevisionStore(directory: persistence).load() >= delivered }
+            try await node.stop()
             let queue = try PersistentQueue(directory: persistence.appendingPathComponent("pending-broadcast"))
             let item = try await queue.write(codec.encode(.text("once")))
-            try InFlightMarker(file: persistence.appendingPathComponent("broadcast-in-flight"))
+            try await InFlightMarker(file: persistence.appendingPathComponent("broadcast-in-flight"))
                 .save(InFlightBatch(lastModRev: 0, indices: [item.index]))
 
             try await node.restart()
@@ -57,6 +61,9 @@ import Testing
             try await node.network.broadcast(.text("next"))
             try await eventually("next delivered") { node.messages.last == .text("next") }
             #expect(node.messages == [.text("once"), .text("next")])
+            // Two puts of our key in all: the test's and "next"; the batch in flight was not put again.
+            let puts = try await nodes.withClient(0) { etcd in try await etcd.get("msg-\(node.advertise)")?.version }
+            #expect(puts == 2)
             #expect(!FileManager.default.fileExists(atPath: persistence.appendingPathComponent("broadcast-in-flight").path))
         }
     }
@@ -138,7 +145,7 @@ import Testing
             }
             // The node comes back with a revision etcd no longer has.
             try await nodes[0].stop()
-            try RevisionStore(directory: persistence).save(known - 1)
+            try await RevisionStore(directory: persistence).save(known - 1)
             try await nodes[0].restart()
             try await eventually("MessagesMissed") {
                 nodes[0].events.value.contains { if case .messagesMissed = $0 { true } else { false } }
@@ -176,7 +183,9 @@ import Testing
             try await eventually("alice ready") { aliceNode.network.status.isReady }
             bobNode.start()
             try await eventually("bob reports a cluster ID mismatch") {
-                bobNode.events.value.contains { if case .clusterIDMismatch = $0 { true } else { false } }
+                // A bob that stopped (its etcd could not bind a port, say) would never report it.
+                try bobNode.checkRunning()
+                return bobNode.events.value.contains { if case .clusterIDMismatch = $0 { true } else { false } }
             }
         } catch {
             await stopBoth()

@@ -1,5 +1,6 @@
 import CBOR
 import EtcdClient
+import EtcdTesting
 import Foundation
 import Testing
 

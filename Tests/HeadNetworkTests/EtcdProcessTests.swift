@@ -78,13 +78,13 @@ import Testing
         #expect(tracker.update(seen: [carol]) == [.peerConnected(carol)])
     }
 
-    @Test func revisionStoreRoundTripsAndNamesACorruptFile() throws {
+    @Test func revisionStoreRoundTripsAndNamesACorruptFile() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-rev-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = RevisionStore(directory: dir)
         #expect(try store.load() == 0)
-        try store.save(1234)
+        try await store.save(1234)
         #expect(try store.load() == 1234)
         #expect(try String(contentsOf: store.file, encoding: .utf8) == "1234")
         try "garbage".write(to: store.file, atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import EtcdClient
 import EtcdTesting
 import Foundation
+import Processes
 import Testing
 
 @testable import HeadNetwork
@@ -13,6 +14,8 @@ final class TestNode: Sendable {
     let traces = LockedValue<[EtcdLog]>([])
     private let current: LockedValue<EtcdNetwork<TestMessageCodec>>
     let task = LockedValue<Task<Void, any Error>?>(nil)
+    /// The error the component stopped with, if it did.
+    let failure = LockedValue<(any Error)?>(nil)
 
     init(_ configuration: EtcdNetworkConfiguration) throws {
         self.configuration = configuration
@@ -47,7 +50,22 @@ final class TestNode: Sendable {
 
     func start() {
         let network = self.network
-        task.withLock { $0 = Task { try await network.run() } }
+        let failure = self.failure
+        task.withLock {
+            $0 = Task {
+                do {
+                    try await network.run()
+                } catch {
+                    failure.withLock { $0 = error }
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Throws the component's error when it stopped on its own (e.g. its etcd exited).
+    func checkRunning() throws {
+        if let error = failure.value { throw error }
     }
 
     /// Cancels the component (stopping etcd gracefully) and waits for it.
@@ -103,29 +121,9 @@ final class TestNodes: Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; records an issue on timeout.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while clock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out after \(timeout) waiting for \(what)", sourceLocation: sourceLocation)
-    throw TimedOut(what: what)
-}
-
-/// Thrown by ``eventually(_:timeout:sourceLocation:_:)`` when its deadline passes.
-struct TimedOut: Error {
-    var what: String
-}
-
 /// Listen ports whose Hydra-derived etcd client port (listen − 2622) is free too.
 enum FreePortPairs {
     static func pick(_ count: Int) throws -> [Int] {
-        try FreePort.pickWithOffset(count, offset: 5001 - 2379)
+        try Ports.pickFree(count, offsets: [5001 - 2379])
     }
 }

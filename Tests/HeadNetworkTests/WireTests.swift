@@ -1,4 +1,5 @@
 import CBOR
+import Crypto
 import Foundation
 import Testing
 
@@ -19,25 +20,32 @@ import Testing
         let fixtures = try wireFixtures()
         let cases: [(String, NetworkHost)] = [
             ("alive-ipv4", NetworkHost(hostname: "127.0.0.1", port: 5001)),
-            ("alive-ipv6", NetworkHost(hostname: "::1", port: 5002)),
+            // Hydra's readHost keeps the brackets in the hostname.
+            ("alive-ipv6", NetworkHost(hostname: "[::1]", port: 5002)),
             ("alive-dns", NetworkHost(hostname: "alice.example", port: 15001)),
         ]
         for (name, host) in cases {
             #expect(host.cbor == fixtures[name], "\(name)")
             #expect(try NetworkHost(cbor: fixtures[name]!) == host)
         }
-        #expect(NetworkHost(hostname: "::1", port: 5002).description == "::1:5002")
+        #expect(NetworkHost(hostname: "[::1]", port: 5002).description == "[::1]:5002")
     }
 
     @Test func hostParsing() throws {
         #expect(try NetworkHost(parsing: "127.0.0.1:5001") == NetworkHost(hostname: "127.0.0.1", port: 5001))
-        #expect(try NetworkHost(parsing: "::1:5002") == NetworkHost(hostname: "::1", port: 5002))
-        #expect(try NetworkHost(parsing: "[::1]:5002") == NetworkHost(hostname: "::1", port: 5002))
+        #expect(try NetworkHost(parsing: "[::1]:5002") == NetworkHost(hostname: "[::1]", port: 5002))
+        #expect(try NetworkHost(parsing: "[::1]:5002").description == "[::1]:5002")
+        do {
+            _ = try NetworkHost(parsing: "::1:5002")
+            Issue.record("an unbracketed IPv6 address must be refused")
+        } catch let error as HeadNetworkError {
+            #expect(error.message.contains("[::1]:5002"), "the message shows the bracketed form: \(error)")
+        }
         #expect(try NetworkHost(parsing: "alice.example:15001").hostname == "alice.example")
-        for bad in ["", "5001", ":5001", "host:", "host:0", "host:70000", "host:x"] {
+        for bad in ["", "5001", ":5001", "host:", "host:0", "host:70000", "host:x", "[]:5001"] {
             #expect(throws: HeadNetworkError.self, "\(bad)") { try NetworkHost(parsing: bad) }
         }
-        #expect(NetworkHost(hostname: "::1", port: 5002).httpURL == "http://[::1]:5002")
+        #expect(NetworkHost(hostname: "[::1]", port: 5002).httpURL == "http://[::1]:5002")
     }
 
     @Test func batchValuesAreIndefiniteArraysEvenForOneMessage() throws {
@@ -59,6 +67,21 @@ import Testing
         #expect(try BroadcastBatch.decode(CBOR.bytes([9]).encoded, codec: PayloadCodec()) == [[9]])
         #expect(throws: HeadNetworkError.self) { try BroadcastBatch.decode(fixtures["legacy-single"]!, codec: PayloadCodec()) }
         #expect(throws: HeadNetworkError.self) { try BroadcastBatch.decode([0x9f, 0x41, 0x01], codec: PayloadCodec()) }
+    }
+
+    @Test func ipv6KeepsItsBracketsInTheCommandLineAndTheDataDirectoryHash() throws {
+        let me = NetworkHost(hostname: "[::1]", port: 5001)
+        let config = EtcdNetworkConfiguration(
+            persistenceDirectory: URL(fileURLWithPath: "/state"), listen: me, peers: [NetworkHost(hostname: "[::1]", port: 5002)],
+            protocolVersion: 2)
+        let etcd = EtcdProcess(configuration: config)
+        #expect(etcd.initialCluster == "[::1]:5001=http://[::1]:5001,[::1]:5002=http://[::1]:5002")
+        let args = etcd.arguments
+        #expect(args[args.firstIndex(of: "--name")! + 1] == "[::1]:5001")
+        #expect(args[args.firstIndex(of: "--listen-peer-urls")! + 1] == "http://[::1]:5001")
+        // The hash input is the CBOR byte string of the bracketed initial-cluster, as in Hydra.
+        let digest = SHA256.hash(data: CBOR.bytes(Array(etcd.initialCluster.utf8)).encoded).map { String(format: "%02x", $0) }.joined()
+        #expect(etcd.dataDirectory.lastPathComponent == digest)
     }
 
     @Test func etcdDataDirectoryIsHydras() throws {

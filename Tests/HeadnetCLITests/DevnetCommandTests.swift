@@ -1,5 +1,6 @@
 import EtcdTesting
 import Foundation
+import Processes
 import Testing
 
 #if canImport(Glibc)
@@ -17,12 +18,12 @@ import Glibc
         var clientPorts: [Int] { listens.map { $0 - 2622 } }
 
         func headnet(_ arguments: String...) async throws -> Command.Result {
-            try await Command.run(try Command.builtExecutable("headnet"), arguments, directory: directory)
+            try await Command.run(try BuiltExecutable.path("headnet"), arguments, workingDirectory: directory)
         }
 
         /// Exit status of `pgrep -f <directory>`: 1 when no process of this cluster runs.
         func processesLeft() async throws -> Bool {
-            try await Command.run("pgrep", ["-f", directory.path]).status == 0
+            try await Command.run("pgrep", ["-f", directory.path]).status.isSuccess
         }
     }
 
@@ -31,7 +32,7 @@ import Glibc
     static func withCluster(tls: Bool, etcdBinary: String = "etcd", _ body: (Cluster) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cluster = Cluster(directory: directory, listens: try FreePort.pickWithOffset(3, offset: 2622), apis: try FreePort.pick(3))
+        let cluster = Cluster(directory: directory, listens: try Ports.pickFree(3, offsets: [2622]), apis: try Ports.pickFree(3))
         let names = ["alice", "bob", "carol"]
         let nodes = (0..<3).map { "  - {name: \(names[$0]), listen: 127.0.0.1:\(cluster.listens[$0]), api: \(cluster.apis[$0])}" }
         try """
@@ -61,13 +62,13 @@ import Glibc
     func upStatusBroadcastTailDown(tls: Bool) async throws {
         try await Self.withCluster(tls: tls) { cluster in
             let up = try await cluster.headnet("up", cluster.spec)
-            try #require(up.status == 0, "\(up.output)")
+            try #require(up.status.isSuccess, "\(up.output)")
             #expect(up.output.contains("✓ alice ready") && up.output.contains("✓ carol ready"), "\(up.output)")
             let seconds = try #require(up.output.firstMatch(of: /up in ([0-9.]+) s/).flatMap { Double($0.1) }, "\(up.output)")
             print("headnet up (3 nodes, TLS \(tls)): ready in \(seconds) s")
 
             let status = try await cluster.headnet("status", cluster.spec, "--json")
-            #expect(status.status == 0, "\(status.output)")
+            #expect(status.status.isSuccess, "\(status.output)")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
             #expect(document["healthy"] as? Bool == true)
             let rows = try #require(document["nodes"] as? [[String: Any]])
@@ -76,8 +77,8 @@ import Glibc
             #expect(rows.allSatisfy { $0["etcdHealthy"] as? Bool == true && $0["alive"] as? Bool == true })
 
             let broadcast = try await cluster.headnet("broadcast", "alice", "hello", cluster.spec)
-            #expect(broadcast.status == 0, "\(broadcast.output)")
-            var tail = Command.Result(status: 1, output: "")
+            #expect(broadcast.status.isSuccess, "\(broadcast.output)")
+            var tail = Command.Result(status: .exited(1), output: "")
             let deadline = ContinuousClock.now.advanced(by: .seconds(20))
             while ContinuousClock.now < deadline {
                 tail = try await cluster.headnet("tail", "carol", cluster.spec)
@@ -92,33 +93,31 @@ import Glibc
             #expect(entry["payload"] as? String == Data("hello".utf8).base64EncodedString())
 
             let log = try await cluster.headnet("logs", "bob", cluster.spec)
-            #expect(log.status == 0 && log.output.contains("bob"), "\(log.output)")
+            #expect(log.status.isSuccess && log.output.contains("bob"), "\(log.output)")
             let etcdLog = try await cluster.headnet("logs", "bob", cluster.spec, "--etcd")
-            #expect(etcdLog.status == 0 && etcdLog.output.contains("serving client traffic"), "\(etcdLog.output.suffix(2000))")
+            #expect(etcdLog.status.isSuccess && etcdLog.output.contains("serving client traffic"), "\(etcdLog.output.suffix(2000))")
 
             let again = try await cluster.headnet("up", cluster.spec)
-            #expect(again.status == 0, "\(again.output)")
+            #expect(again.status.isSuccess, "\(again.output)")
             #expect(again.output.contains("already up") && !again.output.contains("✓ started"), "\(again.output)")
 
             if tls {
                 let ca = cluster.directory.appendingPathComponent(".headnet/test/pki/ca.pem").path
                 let endpoint = "--endpoints=https://127.0.0.1:\(cluster.clientPorts[0])"
-                var environment = ProcessInfo.processInfo.environment
-                environment["ETCDCTL_API"] = "3"
-                let refused = try await Command.run(
-                    "etcdctl", [endpoint, "--cacert", ca, "--command-timeout=3s", "get", "version"], environment: environment)
-                #expect(refused.status != 0, "etcd must refuse a client without a certificate: \(refused.output)")
+                let refused = try await Command.run(ProcessSpec(
+                    "etcdctl", [endpoint, "--cacert", ca, "--command-timeout=3s", "get", "version"], environment: ["ETCDCTL_API": "3"]))
+                #expect(!refused.status.isSuccess, "etcd must refuse a client without a certificate: \(refused.output)")
             }
 
             let down = try await cluster.headnet("down", cluster.spec)
-            #expect(down.status == 0, "\(down.output)")
+            #expect(down.status.isSuccess, "\(down.output)")
             #expect(down.output.contains("✓ stopped alice"), "\(down.output)")
             #expect(try await !cluster.processesLeft(), "no etcd or headnet process of the cluster is left")
-            #expect(try await cluster.headnet("status", cluster.spec).status != 0)
+            #expect(try await cluster.headnet("status", cluster.spec).status.isSuccess == false)
 
             // `up` after `down` keeps the data: carol still has alice's message.
             let restart = try await cluster.headnet("up", cluster.spec)
-            try #require(restart.status == 0, "\(restart.output)")
+            try #require(restart.status.isSuccess, "\(restart.output)")
             let kept = try await cluster.headnet("tail", "carol", cluster.spec)
             #expect(kept.output.contains("hello"), "\(kept.output)")
         }
@@ -139,7 +138,7 @@ import Glibc
             listen(fd, 1)
             let busy = try await cluster.headnet("up", cluster.spec)
             close(fd)
-            #expect(busy.status != 0)
+            #expect(busy.status.isSuccess == false)
             #expect(busy.output.contains("bob: api port \(cluster.apis[1]) is in use"), "\(busy.output)")
             #expect(!busy.output.contains("✓ started"), "\(busy.output)")
             #expect(try await !cluster.processesLeft())
@@ -149,7 +148,7 @@ import Glibc
             try FileManager.default.createDirectory(at: alice, withIntermediateDirectories: true)
             try "999999\n".write(to: alice.appendingPathComponent("node.pid"), atomically: true, encoding: .utf8)
             let up = try await cluster.headnet("up", cluster.spec)
-            #expect(up.status == 0, "\(up.output)")
+            #expect(up.status.isSuccess, "\(up.output)")
             #expect(up.output.contains("alice: removed stale pid file (pid 999999"), "\(up.output)")
         }
     }
@@ -157,7 +156,7 @@ import Glibc
     @Test func aNodeThatFailsIsNamedWithItsLog() async throws {
         try await Self.withCluster(tls: false, etcdBinary: "/bin/false") { cluster in
             let up = try await cluster.headnet("up", cluster.spec)
-            #expect(up.status != 0)
+            #expect(up.status.isSuccess == false)
             #expect(up.output.contains("✗ alice exited") || up.output.contains("✗ bob exited") || up.output.contains("✗ carol exited"),
                     "\(up.output)")
             #expect(up.output.contains("last lines of") && up.output.contains("node.log"), "\(up.output)")
@@ -168,7 +167,7 @@ import Glibc
     @Test func generateWritesEveryFile() async throws {
         try await Self.withCluster(tls: true) { cluster in
             let result = try await cluster.headnet("generate", cluster.spec, "--out", "deploy")
-            #expect(result.status == 0, "\(result.output)")
+            #expect(result.status.isSuccess, "\(result.output)")
             let out = cluster.directory.appendingPathComponent("deploy")
             for file in ["spec.yaml", "compose.yaml", "systemd/headnet-test@.service", "etcd/alice.conf.yml", "etcd/carol.conf.yml",
                          "pki/ca.pem", "pki/bob-peer.pem", "pki/client-key.pem"] {
@@ -193,8 +192,8 @@ import Glibc
             etcd:
               binary: /nonexistent/etcd
             """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        let result = try await Command.run(try Command.builtExecutable("headnet"), ["validate", "bad.yaml"], directory: directory)
-        #expect(result.status == 1)
+        let result = try await Command.run(try BuiltExecutable.path("headnet"), ["validate", "bad.yaml"], workingDirectory: directory)
+        #expect(result.status == .exited(1))
         for path in ["colour", "nodes[1].name", "nodes[2].listen", "nodes[3].api", "etcd.binary"] {
             #expect(result.output.contains("\(path)"), "missing \(path) in \(result.output)")
         }

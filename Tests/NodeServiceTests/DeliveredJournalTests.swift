@@ -58,8 +58,8 @@ import Testing
         do {
             _ = try DeliveredJournal(directory: dir)
             Issue.record("expected an error")
-        } catch let error as HeadNetworkError {
-            #expect(error.code == .corruptFile)
+        } catch let error as NodeServiceError {
+            #expect(error.code == .corruptJournal)
             #expect(error.message.contains(file.path))
         }
     }

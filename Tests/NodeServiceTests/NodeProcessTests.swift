@@ -1,5 +1,7 @@
 import EtcdTesting
 import Foundation
+import Processes
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -16,7 +18,7 @@ import Glibc
         let listen: Int
         let api: Int
         let arguments: [String]
-        let process = LockedBox<Process?>(nil)
+        let process = Mutex<ChildProcess?>(nil)
 
         init(name: String, listen: Int, api: Int, peers: [Int], root: URL) {
             self.name = name
@@ -28,33 +30,22 @@ import Glibc
                 + peers.flatMap { ["--peer", "127.0.0.1:\($0)"] }
         }
 
-        func start(binary: String, logDirectory: URL) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
+        /// Starts the node; its output goes to `<name>-<random>.log` in `logDirectory`.
+        func start(binary: String, logDirectory: URL) async throws {
             let log = logDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(4)).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            self.process.set(process)
+            // Its own process group, like a node started from a shell: SIGKILL of the node leaves its etcd.
+            let child = try await ChildProcess.start(ProcessSpec(binary, arguments), output: .file(log), stop: .kill)
+            process.withLock { $0 = child }
         }
 
+        var isRunning: Bool { process.withLock { $0?.exitStatus == nil && $0 != nil } }
+
+        /// Sends `signal` to the node only (not its etcd's group) and waits up to 20 s for it to exit.
         func signal(_ signal: Int32) async {
-            guard let process = process.get(), process.isRunning else { return }
-            kill(process.processIdentifier, signal)
-            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-            while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            guard let child = process.withLock({ $0 }), child.exitStatus == nil else { return }
+            kill(child.pid, signal)
+            await child.waitForExit(timeout: .seconds(20))
         }
-    }
-
-    final class LockedBox<Value: Sendable>: @unchecked Sendable {
-        private var value: Value
-        private let lock = NSLock()
-        init(_ value: Value) { self.value = value }
-        func get() -> Value { lock.withLock { value } }
-        func set(_ newValue: Value) { lock.withLock { value = newValue } }
     }
 
     func http(_ method: String, _ url: String, body: Data? = nil) async throws -> (Int, Data) {
@@ -73,52 +64,47 @@ import Glibc
         return try data.split(separator: 0x0a).map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
     }
 
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw EtcdTestingError(.notReady, "timed out waiting for \(what)")
-    }
-
     @Test func broadcastReachesEveryJournalAndSurvivesKillMinusNine() async throws {
-        let binary = try Command.builtExecutable("headnet")
+        let binary = try BuiltExecutable.path("headnet")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let listens = try FreePort.pickWithOffset(3, offset: 5001 - 2379)
-        let apis = try FreePort.pick(3)
+        let listens = try Ports.pickFree(3, offsets: [5001 - 2379])
+        let apis = try Ports.pickFree(3)
         let nodes = (0..<3).map { i in
             NodeProcess(name: "n\(i)", listen: listens[i], api: apis[i], peers: listens.filter { $0 != listens[i] }, root: root)
         }
-        var finished = false
-        defer {
+        func cleanUp(showLogs: Bool) async {
             // Show the nodes' logs when the test stopped early.
-            if !finished, let logs = try? FileManager.default.contentsOfDirectory(atPath: root.path) {
+            if showLogs, let logs = try? FileManager.default.contentsOfDirectory(atPath: root.path) {
                 for log in logs.sorted() where log.hasSuffix(".log") {
                     let text = (try? String(contentsOf: root.appendingPathComponent(log), encoding: .utf8)) ?? ""
                     let interesting = text.split(separator: "\n").filter { !$0.hasPrefix("{") }.suffix(15)
                     print("--- \(log)\n" + interesting.joined(separator: "\n"))
                 }
             }
-            for node in nodes { if let p = node.process.get(), p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+            for node in nodes { await node.signal(SIGKILL) }
             // Any etcd still holding one of our data directories goes too.
-            let cleanup = Process()
-            cleanup.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-            cleanup.arguments = ["-KILL", "-f", root.path]
-            try? cleanup.run()
-            cleanup.waitUntilExit()
+            _ = try? await Command.run("pkill", ["-KILL", "-f", root.path])
             try? FileManager.default.removeItem(at: root)
         }
-        for node in nodes { try node.start(binary: binary, logDirectory: root) }
+        do {
+            try await run(nodes, binary: binary, root: root, listens: listens)
+        } catch {
+            await cleanUp(showLogs: true)
+            throw error
+        }
+        await cleanUp(showLogs: false)
+    }
+
+    private func run(_ nodes: [NodeProcess], binary: String, root: URL, listens: [Int]) async throws {
+        for node in nodes { try await node.start(binary: binary, logDirectory: root) }
         for node in nodes {
-            try await waitUntil("\(node.name) ready") { (try? await http("GET", "http://127.0.0.1:\(node.api)/readyz").0) == 200 }
+            try await eventually("\(node.name) ready") { (try? await http("GET", "http://127.0.0.1:\(node.api)/readyz").0) == 200 }
         }
         let (status, _) = try await http("POST", "http://127.0.0.1:\(nodes[0].api)/broadcast", body: Data("first".utf8))
         #expect(status == 202)
         for node in nodes {
-            try await waitUntil("\(node.name) journals the message") { (await journalCount(node)) == 1 }
+            try await eventually("\(node.name) journals the message") { (await journalCount(node)) == 1 }
             let entry = try await journal(node)[0]
             #expect(entry["payload"] as? String == Data("first".utf8).base64EncodedString())
             #expect(entry["sender"] as? String == "127.0.0.1:\(listens[0])")
@@ -133,17 +119,14 @@ import Glibc
         let (_, metrics) = try await http("GET", "http://127.0.0.1:\(nodes[1].api)/metrics")
         #expect(String(decoding: metrics, as: UTF8.self).contains("headnet_messages_delivered_total 1"))
         // A following reader (curl streams the chunked response line by line).
-        let follower = Process()
-        follower.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        follower.arguments = ["curl", "-sN", "--max-time", "60", "http://127.0.0.1:\(nodes[1].api)/messages?after=1&follow=true"]
         let followed = root.appendingPathComponent("follow.ndjson")
-        _ = FileManager.default.createFile(atPath: followed.path, contents: nil)
-        follower.standardOutput = try FileHandle(forWritingTo: followed)
-        try follower.run()
+        let follower = try await ChildProcess.start(
+            ProcessSpec("curl", ["-sN", "--max-time", "60", "http://127.0.0.1:\(nodes[1].api)/messages?after=1&follow=true"]),
+            output: .file(followed), stop: .terminate())
         func streamed() -> [Substring] {
             ((try? String(contentsOf: followed, encoding: .utf8)) ?? "").split(separator: "\n")
         }
-        defer { if follower.isRunning { follower.terminate() } }
+        defer { follower.signal(SIGKILL) }
         let traces = try String(contentsOf: root, encoding: .utf8, logOf: nodes[0])
         #expect(traces.contains(#""tag":"MatchingProtocolVersion""#))
 
@@ -152,17 +135,17 @@ import Glibc
         for i in 0..<5 {
             _ = try await http("POST", "http://127.0.0.1:\(nodes[i % 2].api)/broadcast", body: Data("m\(i)".utf8))
         }
-        try await waitUntil("n1 has 6") { (await journalCount(nodes[1])) == 6 }
-        try await waitUntil("the follower streams the 5 new entries") { streamed().count >= 5 }
-        #expect(follower.isRunning, "a following reader stays connected")
-        follower.terminate()
+        try await eventually("n1 has 6") { (await journalCount(nodes[1])) == 6 }
+        try await eventually("the follower streams the 5 new entries") { streamed().count >= 5 }
+        #expect(follower.exitStatus == nil, "a following reader stays connected")
+        await follower.stop()
         #expect(streamed().count == 5)
         #expect(streamed().first?.contains(#""index":2"#) == true)
-        try nodes[2].start(binary: binary, logDirectory: root)
-        try await waitUntil("n2 has 6 again") { (await journalCount(nodes[2])) >= 6 }
+        try await nodes[2].start(binary: binary, logDirectory: root)
+        try await eventually("n2 has 6 again") { (await journalCount(nodes[2])) >= 6 }
         _ = try await http("POST", "http://127.0.0.1:\(nodes[2].api)/broadcast", body: Data("last".utf8))
         for node in nodes {
-            try await waitUntil("\(node.name) has 7") { (await journalCount(node)) >= 7 }
+            try await eventually("\(node.name) has 7") { (await journalCount(node)) >= 7 }
         }
         let payloads = try await journal(nodes[2]).compactMap { $0["payload"] as? String }
             .map { String(decoding: Data(base64Encoded: $0)!, as: UTF8.self) }
@@ -175,15 +158,9 @@ import Glibc
         await withTaskGroup(of: Void.self) { group in
             for node in nodes { group.addTask { await node.signal(SIGTERM) } }
         }
-        #expect(nodes.allSatisfy { $0.process.get()?.isRunning == false })
-        let leftover = Process()
-        leftover.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        leftover.arguments = ["-f", root.path]
-        leftover.standardOutput = FileHandle.nullDevice
-        try leftover.run()
-        leftover.waitUntilExit()
-        #expect(leftover.terminationStatus == 1, "an etcd of the test is still running")
-        finished = true
+        #expect(nodes.allSatisfy { !$0.isRunning })
+        let leftover = try await Command.run("pgrep", ["-f", root.path])
+        #expect(leftover.status == .exited(1), "an etcd of the test is still running: \(leftover.output)")
     }
 }
 

@@ -1,0 +1,32 @@
+import CBOR
+
+/// The version check's decision, free of I/O: the caller runs the Txn "if `version` exists then
+/// read it, else put ours"; this type says what the answer means.
+struct VersionCheck: Sendable, Equatable {
+    /// Whether the cluster's version matches ours (false also when it is undecodable).
+    var matches: Bool
+    /// The cluster's version when it differs and decodes.
+    var theirs: UInt64?
+    /// Trace entries and events to produce.
+    var actions: [ComponentAction]
+
+    /// Decides from the Txn's answer: `wroteOurs` when the key was absent and ours was put, else
+    /// the `version` key and value the success branch read.
+    static func decide(ours: UInt64, wroteOurs: Bool, found: (key: String, value: [UInt8])?) -> VersionCheck {
+        let matching = VersionCheck(matches: true, actions: [.trace(.matchingProtocolVersion(version: ours))])
+        guard !wroteOurs, let found else { return matching }
+        let theirs: UInt64
+        do {
+            theirs = try ProtocolVersionValue.decode(found.value)
+        } catch {
+            return VersionCheck(matches: false, actions: [
+                .trace(.failedToDecodeValue(key: found.key, value: Hex.encode(found.value), reason: "\(error)")),
+                .emit(.versionMismatch(ours: ours, theirs: nil)),
+            ])
+        }
+        guard theirs == ours else {
+            return VersionCheck(matches: false, theirs: theirs, actions: [.emit(.versionMismatch(ours: ours, theirs: theirs))])
+        }
+        return matching
+    }
+}

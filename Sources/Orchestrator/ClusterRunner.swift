@@ -1,0 +1,28 @@
+import ClusterSpec
+
+/// What executes plans on the machines a cluster runs on: the process-level primitives. The
+/// local runner does them with processes and files here; an ssh runner will do them remotely.
+public protocol ClusterRunner: Sendable {
+    /// The cluster.
+    var spec: ClusterSpec { get }
+    /// Each node's process, who leads, whether certificates exist.
+    func observe() async -> ClusterObservation
+    /// The node's ports that are taken now, each as e.g. `api port 4002`.
+    func busyPorts(of node: NodeSpec) async -> [String]
+    /// Creates the cluster's certificates; returns where they are.
+    func createCertificates() async throws -> String
+    /// Starts the node in the background; returns its pid.
+    func start(_ node: NodeSpec) async throws -> Int32
+    /// Whether the node's process runs.
+    func isRunning(_ node: NodeSpec) async -> Bool
+    /// Whether the node says it is ready (its etcd serves, it is connected, the version matches).
+    func isReady(_ node: NodeSpec) async -> Bool
+    /// Stops the node's process gracefully; returns whether it is gone.
+    func stop(_ node: NodeSpec, pid: Int32) async -> Bool
+    /// Removes the node's pid file.
+    func removePIDFile(_ node: NodeSpec) async
+    /// What to show when the node failed: the last lines of its log and what to run next.
+    func failureDetails(_ node: NodeSpec) async -> [String]
+    /// Deletes the cluster's state; returns what was removed.
+    func purgeState() async throws -> String
+}

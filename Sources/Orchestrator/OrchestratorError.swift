@@ -1,0 +1,29 @@
+/// The one error type of the `Orchestrator` module.
+public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public enum Code: String, Sendable {
+        /// A node's API refused or did not answer.
+        case node
+        /// No node of that name in the spec.
+        case unknownNode
+        /// A file of the cluster's state could not be read.
+        case state
+    }
+
+    /// What kind of failure this is.
+    public var code: Code
+    /// What went wrong and what to do about it (without the cause).
+    public var message: String
+    /// The underlying error, if any.
+    public var cause: (any Error)?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    /// The message, then the cause once.
+    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
+}

@@ -1,0 +1,122 @@
+import ClusterSpec
+import Foundation
+
+/// Runs a plan's steps on a runner, reporting each as it ends. A stage with a failed step is
+/// the last one run.
+public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
+    /// What executes the steps.
+    public let runner: Runner
+    /// How often a readiness wait asks the node.
+    public var readinessInterval: Duration = .milliseconds(100)
+
+    /// Creates an executor.
+    public init(runner: Runner) {
+        self.runner = runner
+    }
+
+    /// Executes `plan`, calling `report` for each step as it ends; returns whether every step
+    /// succeeded.
+    public func execute(_ plan: Plan, report: @Sendable (StepReport) async -> Void) async -> Bool {
+        for stage in plan.stages {
+            var failed = false
+            if stage.concurrent {
+                await withTaskGroup(of: StepReport.self) { group in
+                    for step in stage.steps { group.addTask { await self.run(step) } }
+                    for await result in group {
+                        failed = failed || result.outcome == .failed
+                        await report(result)
+                    }
+                }
+            } else {
+                for step in stage.steps {
+                    let result = await run(step)
+                    failed = failed || result.outcome == .failed
+                    await report(result)
+                }
+            }
+            if failed { return false }
+        }
+        return true
+    }
+
+    /// Runs one step and says how it went.
+    func run(_ step: Step) async -> StepReport {
+        let started = ContinuousClock.now
+        var report = await perform(step)
+        let elapsed = started.duration(to: .now)
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    private func perform(_ step: Step) async -> StepReport {
+        let node = step.node.flatMap { name in runner.spec.nodes.first { $0.name == name } }
+        switch step {
+        case .keep(let name, let pid):
+            return StepReport(step: step, outcome: .skipped, message: "\(name) is running (pid \(pid))")
+        case .notRunning(let name):
+            return StepReport(step: step, outcome: .skipped, message: "\(name) was not running")
+        case .removeStalePIDFile(let name, let pid):
+            if let node { await runner.removePIDFile(node) }
+            return StepReport(step: step, outcome: .ok, message: "\(name): removed stale pid file (pid \(pid) is not running)")
+        case .checkPorts(let name):
+            guard let node else { return unknown(step, name) }
+            let busy = await runner.busyPorts(of: node)
+            guard busy.isEmpty else {
+                return StepReport(
+                    step: step, outcome: .failed, message: busy.map { "\(name): \($0) is in use" }.joined(separator: "; "),
+                    details: ["stop whatever uses them (`ss -ltnp`) or change the spec; nothing was started"])
+            }
+            return StepReport(step: step, outcome: .ok, message: "\(name): ports \(node.listen.port), \(node.clientPort), \(node.apiPort) are free")
+        case .createCertificates:
+            do {
+                return StepReport(step: step, outcome: .ok, message: "certificates in \(try await runner.createCertificates())")
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "cannot create the certificates: \(error)")
+            }
+        case .start(let name):
+            guard let node else { return unknown(step, name) }
+            do {
+                return StepReport(step: step, outcome: .ok, message: "started \(name) (pid \(try await runner.start(node)))")
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "cannot start \(name): \(error)")
+            }
+        case .waitReady(let name, let timeout):
+            guard let node else { return unknown(step, name) }
+            return await waitReady(step, node, timeout: .seconds(timeout))
+        case .stop(let name, let pid):
+            guard let node else { return unknown(step, name) }
+            guard await runner.stop(node, pid: pid) else {
+                return StepReport(step: step, outcome: .failed, message: "\(name) (pid \(pid)) still runs after SIGKILL")
+            }
+            return StepReport(step: step, outcome: .ok, message: "stopped \(name) (pid \(pid))")
+        case .purgeState:
+            do {
+                return StepReport(step: step, outcome: .ok, message: "removed \(try await runner.purgeState())")
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "cannot remove the cluster's state: \(error)")
+            }
+        }
+    }
+
+    private func waitReady(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            guard await runner.isRunning(node) else {
+                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
+            }
+            if await runner.isReady(node) {
+                return StepReport(step: step, outcome: .ok, message: "\(node.name) ready")
+            }
+            guard ContinuousClock.now < deadline else {
+                return StepReport(
+                    step: step, outcome: .failed, message: "\(node.name) not ready after \(timeout.components.seconds) s",
+                    details: await runner.failureDetails(node))
+            }
+            try? await Task.sleep(for: readinessInterval)
+        }
+    }
+
+    private func unknown(_ step: Step, _ name: String) -> StepReport {
+        StepReport(step: step, outcome: .failed, message: "no node named '\(name)' in cluster '\(runner.spec.name)'")
+    }
+}

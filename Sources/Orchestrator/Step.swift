@@ -1,0 +1,46 @@
+/// One step of a plan: an action on a node or the cluster, described without doing it.
+public enum Step: Sendable, Hashable {
+    /// A node runs and stays as it is.
+    case keep(node: String, pid: Int32)
+    /// A node is not running and nothing is to be done for it.
+    case notRunning(node: String)
+    /// A node's pid file names a process that is gone or another program: remove the file.
+    case removeStalePIDFile(node: String, pid: Int32)
+    /// Check that a node's ports are free before anything starts.
+    case checkPorts(node: String)
+    /// Create the cluster's certificates (TLS on, none yet).
+    case createCertificates
+    /// Start a node in the background.
+    case start(node: String)
+    /// Wait until a node's API says it is ready, at most `timeoutSeconds`.
+    case waitReady(node: String, timeoutSeconds: Int)
+    /// Stop a node gracefully (SIGINT, SIGTERM after 5 s, then SIGKILL).
+    case stop(node: String, pid: Int32)
+    /// Delete the cluster's state (etcd data, queues, journals, certificates).
+    case purgeState
+
+    /// The node the step acts on, if it acts on one.
+    public var node: String? {
+        switch self {
+        case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
+            .waitReady(let node, _), .stop(let node, _):
+            node
+        case .createCertificates, .purgeState: nil
+        }
+    }
+
+    /// A short name for the kind of step, as in JSON reports: `start`, `wait-ready`, …
+    public var kind: String {
+        switch self {
+        case .keep: "keep"
+        case .notRunning: "not-running"
+        case .removeStalePIDFile: "remove-stale-pid-file"
+        case .checkPorts: "check-ports"
+        case .createCertificates: "create-certificates"
+        case .start: "start"
+        case .waitReady: "wait-ready"
+        case .stop: "stop"
+        case .purgeState: "purge-state"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Processes
+import Testing
+
+@testable import Orchestrator
+
+/// Plans are values: checked without processes, etcd or files.
+@Suite struct PlannerTests {
+    func observe(_ nodes: [(String, PIDFile.State)], leader: String? = nil, certificates: Bool = true) -> ClusterObservation {
+        ClusterObservation(nodes: nodes.map { .init(name: $0.0, process: $0.1) }, leader: leader, certificatesPresent: certificates)
+    }
+
+    @Test func downStopsTheFollowersTogetherAndTheLeaderLast() {
+        let plan = DownPlanner.plan(observe([("alice", .running(11)), ("bob", .running(12)), ("carol", .running(13))], leader: "alice"))
+        #expect(plan.stages == [
+            Plan.Stage([.stop(node: "bob", pid: 12), .stop(node: "carol", pid: 13)], concurrent: true),
+            Plan.Stage([.stop(node: "alice", pid: 11)]),
+        ])
+        #expect(plan.steps.last == .stop(node: "alice", pid: 11))
+    }
+
+    @Test func downWithoutAKnownLeaderStopsEveryoneTogetherAndPurgesLast() {
+        let plan = DownPlanner.plan(observe([("alice", .running(11)), ("bob", .stale(99)), ("carol", .none)]), purge: true)
+        #expect(plan.stages == [
+            Plan.Stage([.stop(node: "alice", pid: 11), .removeStalePIDFile(node: "bob", pid: 99), .notRunning(node: "carol")], concurrent: true),
+            Plan.Stage([.purgeState]),
+        ])
+    }
+
+    @Test func upOnAClusterWithOneNodeDownStartsOnlyThatNode() {
+        let plan = UpPlanner.plan(observe([("alice", .running(11)), ("bob", .none), ("carol", .running(13))]), timeoutSeconds: 30)
+        #expect(plan.steps.filter { if case .start = $0 { true } else { false } } == [.start(node: "bob")])
+        #expect(plan.stages == [
+            Plan.Stage([.keep(node: "alice", pid: 11), .keep(node: "carol", pid: 13)]),
+            Plan.Stage([.checkPorts(node: "bob")]),
+            Plan.Stage([.start(node: "bob")]),
+            Plan.Stage(["alice", "bob", "carol"].map { .waitReady(node: $0, timeoutSeconds: 30) }, concurrent: true),
+        ])
+        #expect(plan.changesSomething)
+    }
+
+    @Test func upOnAFreshTLSClusterChecksEveryPortBeforeCertificatesAndStarts() {
+        let plan = UpPlanner.plan(observe([("alice", .none), ("bob", .stale(77))], certificates: false))
+        #expect(plan.stages.map(\.steps) == [
+            [.removeStalePIDFile(node: "bob", pid: 77)],
+            [.checkPorts(node: "alice"), .checkPorts(node: "bob")],
+            [.createCertificates],
+            [.start(node: "alice"), .start(node: "bob")],
+            [.waitReady(node: "alice", timeoutSeconds: 60), .waitReady(node: "bob", timeoutSeconds: 60)],
+        ])
+    }
+
+    @Test func upOnARunningClusterChangesNothing() {
+        let plan = UpPlanner.plan(observe([("alice", .running(1)), ("bob", .running(2))], certificates: false))
+        #expect(!plan.changesSomething)
+        #expect(!plan.steps.contains(.createCertificates), "certificates are made only for nodes that start")
+    }
+}
