@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
         .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "ClusterSpec", "Processes"]),
-        .testTarget(name: "CBORTests", dependencies: ["CBOR"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
             dependencies: ["EtcdClient", "EtcdTesting", "Processes", .product(name: "NIOEmbedded", package: "swift-nio")]

@@ -26,6 +26,6 @@ public enum EtcdServerLog {
         let error = object["error"] as? String ?? ""
         if message.hasPrefix("request sent was ignored") && message.hasSuffix("due to cluster ID mismatch") { return true }
         if error.contains("cluster ID mismatch") { return true }
-        return message.contains("member has already been bootstrapped") || error.contains("member has already been bootstrapped")
+        return message.contains("has already been bootstrapped") || error.contains("has already been bootstrapped")
     }
 }

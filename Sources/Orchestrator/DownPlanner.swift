@@ -13,7 +13,7 @@ public enum DownPlanner {
             switch node.process {
             case .running(let pid):
                 if node.name == observation.leader {
-                    leader.append(.stop(node: node.name, pid: pid))
+                    leader.append(.stop(node: node.name, pid: pid, leader: true))
                 } else {
                     followers.append(.stop(node: node.name, pid: pid))
                 }

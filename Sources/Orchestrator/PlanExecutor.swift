@@ -83,12 +83,12 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         case .waitReady(let name, let timeout):
             guard let node else { return unknown(step, name) }
             return await waitReady(step, node, timeout: .seconds(timeout))
-        case .stop(let name, let pid):
+        case .stop(let name, let pid, let leader):
             guard let node else { return unknown(step, name) }
             guard await runner.stop(node, pid: pid) else {
                 return StepReport(step: step, outcome: .failed, message: "\(name) (pid \(pid)) still runs after SIGKILL")
             }
-            return StepReport(step: step, outcome: .ok, message: "stopped \(name) (pid \(pid))")
+            return StepReport(step: step, outcome: .ok, message: "stopped \(name) (pid \(pid)\(leader ? ", the etcd leader" : ""))")
         case .purgeState:
             do {
                 return StepReport(step: step, outcome: .ok, message: "removed \(try await runner.purgeState())")

@@ -14,8 +14,9 @@ public enum Step: Sendable, Hashable {
     case start(node: String)
     /// Wait until a node's API says it is ready, at most `timeoutSeconds`.
     case waitReady(node: String, timeoutSeconds: Int)
-    /// Stop a node gracefully (SIGINT, SIGTERM after 5 s, then SIGKILL).
-    case stop(node: String, pid: Int32)
+    /// Stop a node gracefully (SIGINT, SIGTERM after 5 s, then SIGKILL); `leader` when its etcd
+    /// member led when the plan was made.
+    case stop(node: String, pid: Int32, leader: Bool = false)
     /// Delete the cluster's state (etcd data, queues, journals, certificates).
     case purgeState
 
@@ -23,7 +24,7 @@ public enum Step: Sendable, Hashable {
     public var node: String? {
         switch self {
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
-            .waitReady(let node, _), .stop(let node, _):
+            .waitReady(let node, _), .stop(let node, _, _):
             node
         case .createCertificates, .purgeState: nil
         }

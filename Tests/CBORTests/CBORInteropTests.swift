@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Testing
 
 @testable import CBOR
@@ -7,7 +8,7 @@ import Testing
 @Suite struct CBORInteropTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    @Test func corpusMatchesPythonCbor2ByteForByte() throws {
+    @Test func corpusMatchesPythonCbor2ByteForByte() async throws {
         var hexes: [String: String] = [:]
         for (name, value) in CBORCorpus.entries {
             #expect(hexes[name] == nil, "duplicate corpus name \(name)")
@@ -19,15 +20,9 @@ import Testing
         try JSONSerialization.data(withJSONObject: hexes).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.fixtures.appendingPathComponent("cbor2_check.py").path, input.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try await Command.run("python3", [Self.fixtures.appendingPathComponent("cbor2_check.py").path, input.path])
+        #expect(result.status.isSuccess, "\(result.output)")
+        let data = Data(result.output.utf8)
 
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
         if let error = report["error"] as? String {

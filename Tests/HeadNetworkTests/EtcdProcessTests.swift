@@ -1,3 +1,4 @@
+import EtcdClient
 import Foundation
 import Testing
 
@@ -53,6 +54,17 @@ import Testing
         #expect(EtcdProcess.classify(capnslog) == .clusterIDMismatch)
         let info = #"{"level":"info","msg":"serving client traffic insecurely"}"#
         #expect(EtcdProcess.classify(info) == .log(info))
+        #expect(EtcdServerLog.isReady(info))
+        let mismatch35 = #"{"level":"error","msg":"request sent was ignored due to cluster ID mismatch","remote-peer-id":"1"}"#
+        #expect(EtcdProcess.classify(mismatch35) == .clusterIDMismatch)
+        // Peer status lines carry the reason in `error`.
+        let inactive = #"{"level":"warn","msg":"peer became inactive (message send to peer failed)","error":"failed to dial 8e9e on stream Message (cluster ID mismatch)"}"#
+        #expect(EtcdProcess.classify(inactive) == .clusterIDMismatch)
+        // The receiving side's complaint is about someone else's cluster, not ours.
+        let receiving = #"{"level":"warn","msg":"request cluster ID mismatch","remote-peer-cluster-id":"5c2f"}"#
+        #expect(EtcdProcess.classify(receiving) == .log(receiving))
+        let bootstrapped = #"{"level":"fatal","msg":"discovery failed","error":"member 8e9e has already been bootstrapped"}"#
+        #expect(EtcdProcess.classify(bootstrapped) == .clusterIDMismatch)
     }
 
     @Test func traceLinesAreJSON() throws {

@@ -67,6 +67,17 @@ import Glibc
             let seconds = try #require(up.output.firstMatch(of: /up in ([0-9.]+) s/).flatMap { Double($0.1) }, "\(up.output)")
             print("headnet up (3 nodes, TLS \(tls)): ready in \(seconds) s")
 
+            // The spec has no protocolVersion: the nodes speak protocol 2 and say so in `version`.
+            let pki = cluster.directory.appendingPathComponent(".headnet/test/pki")
+            let tlsFlags = tls ? ["--cacert", pki.appendingPathComponent("ca.pem").path, "--cert", pki.appendingPathComponent("client.pem").path,
+                                  "--key", pki.appendingPathComponent("client-key.pem").path] : []
+            let version = try await Command.run(ProcessSpec(
+                "etcdctl", ["--endpoints=\(tls ? "https" : "http")://127.0.0.1:\(cluster.clientPorts[0])", "get", "version", "-w", "json"] + tlsFlags,
+                environment: ["ETCDCTL_API": "3"]))
+            let kvs = try #require(try JSONSerialization.jsonObject(with: Data(version.output.utf8)) as? [String: Any], "\(version.output)")["kvs"]
+            let value = try #require(((kvs as? [[String: Any]])?.first?["value"] as? String).flatMap { Data(base64Encoded: $0) }, "\(version.output)")
+            #expect(value.map { String(format: "%02x", $0) }.joined() == "6f50726f746f636f6c56657273696f6e02")
+
             let status = try await cluster.headnet("status", cluster.spec, "--json")
             #expect(status.status.isSuccess, "\(status.output)")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
@@ -109,9 +120,14 @@ import Glibc
                 #expect(!refused.status.isSuccess, "etcd must refuse a client without a certificate: \(refused.output)")
             }
 
-            let down = try await cluster.headnet("down", cluster.spec)
+            let down = try await cluster.headnet("down", cluster.spec, "--json")
             #expect(down.status.isSuccess, "\(down.output)")
-            #expect(down.output.contains("✓ stopped alice"), "\(down.output)")
+            let steps = try down.output.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\(down.output)")
+            }
+            #expect(steps.count == 3 && steps.allSatisfy { $0["step"] as? String == "stop" && $0["outcome"] as? String == "ok" }, "\(down.output)")
+            #expect(steps.contains { ($0["message"] as? String)?.hasPrefix("stopped alice (pid ") == true }, "\(down.output)")
+            #expect((steps.last?["message"] as? String)?.hasSuffix(", the etcd leader)") == true, "the leader stops last: \(down.output)")
             #expect(try await !cluster.processesLeft(), "no etcd or headnet process of the cluster is left")
             #expect(try await cluster.headnet("status", cluster.spec).status.isSuccess == false)
 

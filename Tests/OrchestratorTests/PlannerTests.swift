@@ -13,9 +13,9 @@ import Testing
         let plan = DownPlanner.plan(observe([("alice", .running(11)), ("bob", .running(12)), ("carol", .running(13))], leader: "alice"))
         #expect(plan.stages == [
             Plan.Stage([.stop(node: "bob", pid: 12), .stop(node: "carol", pid: 13)], concurrent: true),
-            Plan.Stage([.stop(node: "alice", pid: 11)]),
+            Plan.Stage([.stop(node: "alice", pid: 11, leader: true)]),
         ])
-        #expect(plan.steps.last == .stop(node: "alice", pid: 11))
+        #expect(plan.steps.last == .stop(node: "alice", pid: 11, leader: true))
     }
 
     @Test func downWithoutAKnownLeaderStopsEveryoneTogetherAndPurgesLast() {
