@@ -37,8 +37,6 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     let revisions: RevisionStore
     let logger: Logger
     let state = LockedValue(NetworkStatus())
-    /// etcd's last stderr lines, for the error when it exits on its own.
-    private let etcdTail = LockedValue<[String]>([])
 
     /// Opens the node's persistence (queue, revision file) and validates the configuration;
     /// nothing runs until ``run()``.
@@ -99,10 +97,10 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        // etcd's output ends when it exits; every line is traced before that is an error.
-                        await self.follow(etcdLog: child.lines)
+                        // etcd's output ends when it exits: trace every line, then report the exit.
+                        let lastLines = await self.follow(etcdLog: child.lines)
                         guard let status = await child.waitForExit() else { return }
-                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status), operation: "etcd")
+                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status, lastLines: lastLines), operation: "etcd")
                     }
                     group.addTask { try await client.run() }
                     group.addTask { try await self.checkVersion(client) }
@@ -159,14 +157,14 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     }
 
     /// Traces etcd's log lines, notes when it serves clients, and reports a cluster-ID mismatch
-    /// (once per run: etcd repeats it for every request).
-    private func follow(etcdLog lines: AsyncStream<String>) async {
+    /// (once per run: etcd repeats it for every request). Returns the last five lines once the
+    /// output ends.
+    private func follow(etcdLog lines: AsyncStream<String>) async -> [String] {
         var reported = false
+        var lastLines: [String] = []
         for await line in lines {
-            etcdTail.withLock { tail in
-                tail.append(line)
-                if tail.count > 5 { tail.removeFirst() }
-            }
+            lastLines.append(line)
+            if lastLines.count > 5 { lastLines.removeFirst() }
             if EtcdServerLog.isReady(line) { state.withLock { $0.etcdReady = true } }
             switch EtcdProcess.classify(line) {
             case .log(let json): tracer(.etcdLog(json: json))
@@ -179,11 +177,11 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                 await emit(.clusterIDMismatch(peers: etcd.initialCluster))
             }
         }
+        return lastLines
     }
 
     /// What to say when etcd exits without being asked: the binary, how it ended, its last lines.
-    func etcdExitMessage(_ status: ExitStatus) -> String {
-        let lines = etcdTail.withLock { $0 }
+    func etcdExitMessage(_ status: ExitStatus, lastLines lines: [String]) -> String {
         let last = lines.isEmpty ? "it wrote nothing to stderr" : "its last lines (all are EtcdLog lines in the trace):\n" + lines.joined(separator: "\n")
         return "etcd (\(configuration.etcdBinary)) stopped on its own: \(status); \(last)"
     }
