@@ -47,8 +47,8 @@ extension EtcdNetwork {
         _ = try await client.memberList()
         let lease = try await client.grantLease(ttl: configuration.leaseTTLSeconds)
         try await client.put(key: Array("alive-\(configuration.advertise)".utf8), value: configuration.advertise.cbor, lease: lease.id)
-        await perform(machine.leaseCreated(id: lease.id))
         state.withLock { $0.connected = true }
+        await perform(machine.leaseCreated(id: lease.id))
         while true {
             let ttl: Int64?
             do {
