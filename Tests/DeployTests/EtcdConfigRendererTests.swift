@@ -2,6 +2,7 @@ import ClusterSpec
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadNetwork
 import Processes
 import Testing
 
@@ -52,6 +53,21 @@ import Testing
     @Test func etcdLoadsTheGeneratedConfigFiles() async throws {
         let ports = try Ports.pickFree(3, offsets: [5001 - 2379])
         try await runCluster(spec: spec(ports: ports), tls: { _ in nil }, clientTLS: nil)
+    }
+
+    @Test func ipv6NodesKeepTheirBracketsAndEtcdFormsTheCluster() async throws {
+        let ports = try Ports.pickFree(3, offsets: [5001 - 2379])
+        var spec = spec(ports: ports)
+        spec.nodes = spec.nodes.map { NodeSpec(name: $0.name, listen: Address(host: "::1", port: $0.listen.port)) }
+        let text = EtcdConfigRenderer.render(spec: spec, node: spec.nodes[0], directory: URL(fileURLWithPath: "/state/n0"), tls: nil)
+        #expect(text.contains("name: '[::1]:\(ports[0])'"))
+        #expect(text.contains("listen-peer-urls: 'http://[::1]:\(ports[0])'"))
+        #expect(text.contains("initial-cluster: '[::1]:\(ports[0])=http://[::1]:\(ports[0])"))
+        let network = EtcdConfigRenderer.networkConfiguration(spec: spec, node: spec.nodes[0], directory: URL(fileURLWithPath: "/state/n0"))
+        #expect(network.advertise.description == "[::1]:\(ports[0])")
+        #expect(text.contains("data-dir: '\(EtcdProcess(configuration: network).dataDirectory.path)'"))
+        // Real etcd takes the files: member names are the bracketed addresses.
+        try await runCluster(spec: spec, tls: { _ in nil }, clientTLS: nil)
     }
 
     @Test func etcdLoadsTheGeneratedTLSConfigFiles() async throws {

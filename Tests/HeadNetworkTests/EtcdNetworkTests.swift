@@ -39,6 +39,21 @@ import Testing
         }
     }
 
+    @Test func ipv6NodesKeepTheBracketsInKeysAndValues() async throws {
+        try await TestNodes.with(count: 2, hostname: "[::1]") { nodes in
+            try await eventually("bob sees alice") { nodes[1].events.value.contains(.peerConnected(nodes[0].advertise)) }
+            try await nodes[0].network.broadcast(.text("over v6"))
+            try await eventually("bob delivers") { nodes[1].messages == [.text("over v6")] }
+            #expect(nodes[1].delivered.value[0].sender.description == "[::1]:\(nodes[0].advertise.port)")
+            let alive = try await nodes.withClient(0) { etcd in try await etcd.get("alive-[::1]:\(nodes[0].advertise.port)") }
+            var decoder = CBORDecoder(try #require(alive).value)
+            #expect(try decoder.decodeText() == "Host")
+            #expect(try decoder.decodeText() == "[::1]")
+            let members = try await nodes.withClient(0) { etcd in try await etcd.memberList().members.map(\.name) }
+            #expect(Set(members) == Set(nodes.nodes.map(\.advertise.description)))
+        }
+    }
+
     @Test func connectivityEventsForThreeNodes() async throws {
         try await TestNodes.with(count: 3) { nodes in
             let alice = nodes[0]

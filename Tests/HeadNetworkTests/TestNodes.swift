@@ -81,11 +81,11 @@ final class TestNodes: Sendable {
     let root: URL
     let nodes: [TestNode]
 
-    init(count: Int, versions: [UInt64]? = nil) throws {
+    init(count: Int, versions: [UInt64]? = nil, hostname: String = "127.0.0.1") throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-net-\(UUID().uuidString)")
         self.root = root
         let ports = try FreePortPairs.pick(count)
-        let hosts = ports.map { NetworkHost(hostname: "127.0.0.1", port: $0) }
+        let hosts = ports.map { NetworkHost(hostname: hostname, port: $0) }
         nodes = try hosts.enumerated().map { index, host in
             try TestNode(EtcdNetworkConfiguration(
                 persistenceDirectory: root.appendingPathComponent("node\(index)"),
@@ -97,8 +97,10 @@ final class TestNodes: Sendable {
     subscript(index: Int) -> TestNode { nodes[index] }
 
     /// Runs `body` with the nodes; always stops every node and removes the directories.
-    static func with<R: Sendable>(count: Int, versions: [UInt64]? = nil, start: Bool = true, _ body: (TestNodes) async throws -> R) async throws -> R {
-        let nodes = try TestNodes(count: count, versions: versions)
+    static func with<R: Sendable>(
+        count: Int, versions: [UInt64]? = nil, hostname: String = "127.0.0.1", start: Bool = true, _ body: (TestNodes) async throws -> R
+    ) async throws -> R {
+        let nodes = try TestNodes(count: count, versions: versions, hostname: hostname)
         if start { for node in nodes.nodes { node.start() } }
         do {
             let result = try await body(nodes)
