@@ -123,10 +123,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs the stop sequence (by default SIGINT, SIGTERM after 5 s, SIGKILL after 5 s more)
-    /// until the child exits; returns how it ended.
+    /// until the child exits; returns how it ended. It runs its course even when the calling task
+    /// is being cancelled: a cancelled owner still gives its child the grace periods.
     @discardableResult
     public func stop(_ sequence: StopSequence? = nil) async -> ExitStatus {
-        for step in (sequence ?? stopSequence).steps {
+        let steps = (sequence ?? stopSequence).steps
+        return await Task { await self.escalate(steps) }.value
+    }
+
+    private func escalate(_ steps: [StopSequence.Step]) async -> ExitStatus {
+        for step in steps {
             if let status = exitStatus { return status }
             signal(step.signal)
             if let status = await waitForExit(timeout: step.wait) { return status }

@@ -46,6 +46,17 @@ import Glibc
         #expect(await ProcessControl.waitForExit(grandchild, timeout: .seconds(5)))
     }
 
+    @Test func aCancelledOwnerStillGivesTheChildItsGracePeriod() async throws {
+        // The child needs a moment after SIGINT; a stop from a cancelled task must not skip to SIGKILL.
+        let child = try await ChildProcess.start(
+            ProcessSpec("/bin/sh", ["-c", "trap 'sleep 0.3; exit 7' INT; echo started; while :; do sleep 0.05; done"]), output: .lines)
+        var iterator = child.lines.makeAsyncIterator()
+        #expect(await iterator.next() == "started")
+        let stopping = Task { await child.stop() }
+        stopping.cancel()
+        #expect(await stopping.value == .exited(7))
+    }
+
     @Test func outputGoesToAFile() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("processes-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: file) }
