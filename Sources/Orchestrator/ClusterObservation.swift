@@ -35,7 +35,4 @@ public struct ClusterObservation: Sendable, Hashable {
         self.leader = leader
         self.certificatesPresent = certificatesPresent
     }
-
-    /// Whether every node runs.
-    public var allRunning: Bool { nodes.allSatisfy { $0.runningPID != nil } }
 }

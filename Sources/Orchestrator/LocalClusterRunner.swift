@@ -30,7 +30,7 @@ public struct LocalClusterRunner: ClusterRunner {
 
     public func observe() async -> ClusterObservation {
         let observed = spec.nodes.map { ClusterObservation.Node(name: $0.name, process: nodes.processState($0)) }
-        let running = spec.nodes.filter { node in observed.contains { $0.name == node.name && $0.runningPID != nil } }
+        let running = zip(spec.nodes, observed).filter { $0.1.runningPID != nil }.map(\.0)
         return ClusterObservation(
             nodes: observed, leader: await etcd.leader(among: running),
             certificatesPresent: !spec.tlsEnabled || ClusterPKI(directory: layout.pkiDirectory).isComplete(for: spec))

@@ -40,9 +40,6 @@ public struct ProcessSpec: Sendable, Hashable {
         self.missingHint = missingHint
     }
 
-    /// The program and its arguments as one line, for messages.
-    public var commandLine: String { ([executable] + arguments).joined(separator: " ") }
-
     /// The error to throw when the program cannot be started.
     func cannotStart(_ cause: any Error) -> ProcessError {
         ProcessError(.cannotStart, "cannot start \(executable)" + (missingHint.map { "; \($0)" } ?? ""), cause: cause)
