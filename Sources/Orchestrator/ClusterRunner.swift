@@ -13,7 +13,7 @@ public protocol ClusterRunner: Sendable {
     func createCertificates() async throws -> String
     /// Starts the node in the background; returns its pid.
     func start(_ node: NodeSpec) async throws -> Int32
-    /// Whether the node's process runs.
+    /// Whether the process recorded for the node (by ``start(_:)`` or earlier) still runs.
     func isRunning(_ node: NodeSpec) async -> Bool
     /// Whether the node says it is ready (its etcd serves, it is connected, the version matches).
     func isReady(_ node: NodeSpec) async -> Bool

@@ -50,7 +50,10 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func isRunning(_ node: NodeSpec) async -> Bool {
-        if case .running = nodes.processState(node) { true } else { false }
+        // Whether the process recorded for the node lives. Not its command line: right after
+        // posix_spawn returns, /proc/<pid>/cmdline can still read empty while the kernel
+        // finishes the exec, and a node just started would look like another program.
+        nodes.pidFile(node).pid.map(ProcessControl.isAlive) ?? false
     }
 
     public func isReady(_ node: NodeSpec) async -> Bool {
