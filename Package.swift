@@ -122,7 +122,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
-        .testTarget(name: "ProcessesTests", dependencies: ["Processes"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "EtcdTesting"]),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "ClusterSpec", "Processes"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -1,3 +1,4 @@
+import EtcdTesting
 import Foundation
 import Testing
 
@@ -97,6 +98,7 @@ import Glibc
         let marker = "detached-test-\(UUID().uuidString)"
         let pid = try DetachedProcess.spawn(
             ProcessSpec("/bin/sh", ["-c", "echo up; sleep 60; echo never", marker]), standardOutput: log, standardError: log)
+        try await eventually("the detached shell to run") { (try? String(contentsOf: log, encoding: .utf8)) == "up\n" }
         let pidFile = PIDFile(directory.appendingPathComponent("x.pid"))
         try pidFile.write(pid)
         #expect(pidFile.state { $0.contains(marker) } == .running(pid))
@@ -112,7 +114,7 @@ import Glibc
         #expect(pidFile.state { _ in true } == .stale(pid))
         pidFile.remove()
         #expect(pidFile.state { _ in true } == .none)
-        #expect(try String(contentsOf: log, encoding: .utf8) == "up\n")
+        #expect(try String(contentsOf: log, encoding: .utf8) == "up\n", "killed before it said more")
     }
 
     @Test func portsInUseAreNotFree() throws {
