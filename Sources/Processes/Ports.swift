@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// Whether TCP ports can be bound, and free ports from the kernel.
+/// Whether TCP ports can be bound, and free ports for tests and devnets.
 public enum Ports {
     /// Whether `port` can be bound on `host` right now: an IPv4 or IPv6 literal (brackets
     /// allowed), `localhost` or a wildcard. For a host name that is not a literal it answers true
@@ -29,7 +29,7 @@ public enum Ports {
         return true
     }
 
-    /// The range ``pickFree(_:where:)`` picks from: below Linux's ephemeral range (32768–60999),
+    /// The range ``pickFree(_:offsets:)`` picks from: below Linux's ephemeral range (32768–60999),
     /// which outgoing connections draw their source ports from, so a picked port is not taken by
     /// some client's connection before the caller binds it.
     public static let pickRange = 15000...32000
