@@ -21,8 +21,6 @@ final class EtcdMemberProcess: Sendable {
         var child: ChildProcess?
         var reader: Task<Void, Never>?
         var lines: [String] = []
-        /// Ready lines seen in the current run; finished when its output ends.
-        var readiness: AsyncStream<Void>.Continuation?
     }
 
     init(name: String, clientPort: Int, peerPort: Int, directory: URL, secure: Bool) {
