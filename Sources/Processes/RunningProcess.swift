@@ -1,0 +1,66 @@
+/// A process seen in `/proc` by ``ProcessTable``: its pid, arguments and working directory, with
+/// helpers to read its options and resolve the relative paths it was given.
+public struct RunningProcess: Sendable, Hashable {
+    /// The pid.
+    public var pid: Int32
+    /// The arguments, the program first (`/proc/<pid>/cmdline` split at NUL).
+    public var arguments: [String]
+    /// The working directory (the target of `/proc/<pid>/cwd`), nil when it cannot be read
+    /// (another user's process when we are not root).
+    public var workingDirectory: String?
+
+    /// Creates a description of a process.
+    public init(pid: Int32, arguments: [String], workingDirectory: String? = nil) {
+        self.pid = pid
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+    }
+
+    /// The value given to `flag` (written with its dashes, e.g. `--spec`) as `--spec value` or
+    /// `--spec=value`; the last one when it is given more than once, nil when it is not given.
+    /// The program (the first argument) and everything after a `--` are not options; an argument
+    /// starting with `--` is not taken as a value.
+    public func value(of flag: String) -> String? {
+        var value: String?
+        var index = 1
+        while index < arguments.count, arguments[index] != "--" {
+            let argument = arguments[index]
+            if argument == flag {
+                if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") {
+                    value = arguments[index + 1]
+                    index += 1
+                }
+            } else if argument.hasPrefix(flag + "=") {
+                value = String(argument.dropFirst(flag.count + 1))
+            }
+            index += 1
+        }
+        return value
+    }
+
+    /// `path` as the process sees it: a relative path is taken from the working directory, and
+    /// `.`, `..` and repeated slashes are removed (without resolving symbolic links). A relative
+    /// path stays relative (only tidied) when the working directory is unknown.
+    public func resolvedPath(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let workingDirectory else { return Self.standardized(path) }
+        return Self.standardized(workingDirectory + "/" + path)
+    }
+
+    /// `path` without `.` components, empty components and `..` after a component (lexically:
+    /// `a/b/../c` is `a/c`); `..` at the root is dropped, at the start of a relative path kept.
+    static func standardized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var components: [Substring] = []
+        for component in path.split(separator: "/") where component != "." {
+            if component != ".." {
+                components.append(component)
+            } else if let last = components.last, last != ".." {
+                components.removeLast()
+            } else if !absolute {
+                components.append(component)
+            }
+        }
+        let joined = components.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+}
