@@ -116,6 +116,7 @@ let package = Package(
                 "ClusterSpec",
                 "Deploy",
                 "Orchestrator",
+                "Processes",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,7 +1,8 @@
 /// Writes new specs (`headnet init`).
 public enum SpecWriter {
-    /// A spec for `nodes` nodes on loopback, ports 5001…, named alice, bob, carol, … .
-    public static func devnet(name: String = "devnet", nodes: Int = 3, tls: Bool = false) -> String {
+    /// A spec for `nodes` nodes on loopback, listen ports `firstListenPort`… (5001… by
+    /// default), named alice, bob, carol, … .
+    public static func devnet(name: String = "devnet", nodes: Int = 3, tls: Bool = false, firstListenPort: Int = 5001) -> String {
         let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"]
         var lines = [
             "# headnet cluster spec: `headnet up` starts it, `headnet validate` checks it.",
@@ -22,8 +23,19 @@ public enum SpecWriter {
         ]
         for index in 0..<nodes {
             let nodeName = index < names.count ? names[index] : "node\(index + 1)"
-            lines.append("  - {name: \(nodeName), listen: 127.0.0.1:\(5001 + index)}")
+            lines.append("  - {name: \(nodeName), listen: 127.0.0.1:\(firstListenPort + index)}")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The first listen port of a devnet of `nodes` nodes whose ports — listen, etcd client
+    /// (listen − 2622) and API (listen − 1000) — are all outside `taken` and `isFree`: 5001,
+    /// else 5011, 5021, … up to 5901. Nil when no block fits.
+    public static func firstFreeListenPort(nodes: Int, taken: Set<Int>, isFree: (Int) -> Bool) -> Int? {
+        stride(from: 5001, through: 5901, by: 10).first { first in
+            (first..<(first + nodes)).allSatisfy { listen in
+                [listen, listen - 2622, listen - 1000].allSatisfy { !taken.contains($0) && isFree($0) }
+            }
+        }
     }
 }

@@ -39,6 +39,26 @@ public struct LocalRunner: Sendable {
         }
     }
 
+    /// The processes of this cluster on this machine, found by their command lines: `headnet
+    /// node` processes started with our spec (from any directory, by `up` or by hand) and etcd
+    /// processes whose arguments point into a node's state directory.
+    public func scan() -> ClusterProcesses {
+        var found = ClusterProcesses()
+        let nodeDirectories = layout.clusterDirectory.path + "/"
+        for process in ProcessTable.snapshot() where process.pid != getpid() {
+            let arguments = process.arguments
+            if arguments.count > 1, arguments[1] == "node", let name = process.value(of: "--name"),
+                let spec = process.value(of: "--spec") ?? process.value(of: "-f"), process.resolvedPath(spec) == specPath {
+                found.nodes[name, default: []].append(process.pid)
+            } else if let executable = arguments.first, URL(fileURLWithPath: executable).lastPathComponent.hasPrefix("etcd"),
+                let inside = arguments.dropFirst().first(where: { $0.hasPrefix(nodeDirectories) }) {
+                let name = String(inside.dropFirst(nodeDirectories.count).prefix { $0 != "/" })
+                found.etcds[name, default: []].append(process.pid)
+            }
+        }
+        return found
+    }
+
     /// Starts the node detached and records its pid; returns the pid.
     public func start(_ node: NodeSpec) throws -> Int32 {
         let directory = layout.nodeDirectory(node)
@@ -81,4 +101,18 @@ public struct LocalRunner: Sendable {
         return Array(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count + 1).dropLast(text.hasSuffix("\n") ? 1 : 0))
             .map(String.init)
     }
+}
+
+/// The processes of one cluster found on this machine by ``LocalRunner/scan()``.
+public struct ClusterProcesses: Sendable, Hashable {
+    /// `headnet node` processes, by node name.
+    public var nodes: [String: [Int32]] = [:]
+    /// etcd processes, by the node whose state directory they use.
+    public var etcds: [String: [Int32]] = [:]
+
+    /// Nothing found.
+    public init() {}
+
+    /// Whether no process of the cluster runs.
+    public var isEmpty: Bool { nodes.values.allSatisfy(\.isEmpty) && etcds.values.allSatisfy(\.isEmpty) }
 }

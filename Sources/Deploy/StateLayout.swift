@@ -1,17 +1,32 @@
 import ClusterSpec
 import Foundation
 
-/// Where a cluster's state lives: `.headnet/<cluster>/<node>/` (etcd data, logs, queue, revision,
-/// journal, pid, certs) and `.headnet/<cluster>/pki/`.
+/// Where a cluster's state lives: `<root>/<cluster>/<node>/` (etcd data, logs, queue, revision,
+/// journal, pid, certs) and `<root>/<cluster>/pki/`.
+///
+/// The root is found from the spec file, not from the current directory
+/// (``defaultRoot(forSpecAt:)``): `.headnet/` in the spec's project, so every command, from any
+/// directory, and a node started by hand with the same spec, use the same state.
 public struct StateLayout: Sendable, Hashable {
-    /// `.headnet/<cluster>`.
+    /// `<root>/<cluster>`.
     public let clusterDirectory: URL
 
-    /// The layout of `spec` under `root` (default `.headnet` in the working directory).
-    public init(spec: ClusterSpec, root: URL = URL(fileURLWithPath: ".headnet")) {
+    /// The layout of `spec` under `root`.
+    public init(spec: ClusterSpec, root: URL) {
         clusterDirectory = root.appendingPathComponent(spec.name)
     }
 
+    /// The state root of the spec at `specPath`: `.headnet/` in its project directory — the
+    /// directory that holds the spec, or that directory's parent when it is named `clusters`
+    /// (so `<project>/clusters/devnet.yaml` keeps its state in `<project>/.headnet/devnet/`).
+    public static func defaultRoot(forSpecAt specPath: String) -> URL {
+        let directory = URL(fileURLWithPath: specPath).standardizedFileURL.deletingLastPathComponent()
+        let project = directory.lastPathComponent == "clusters" ? directory.deletingLastPathComponent() : directory
+        return project.appendingPathComponent(".headnet")
+    }
+
+    /// The state root, `clusterDirectory`'s parent.
+    public var root: URL { clusterDirectory.deletingLastPathComponent() }
     /// A node's persistence directory.
     public func nodeDirectory(_ node: NodeSpec) -> URL { clusterDirectory.appendingPathComponent(node.name) }
     /// The node's etcd config file.

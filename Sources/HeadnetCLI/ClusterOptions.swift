@@ -1,31 +1,102 @@
 import ArgumentParser
 import ClusterSpec
+import Deploy
 import Foundation
 import Orchestrator
 
-/// Options every devnet command shares.
-struct ClusterOptions: ParsableArguments {
-    @Argument(help: "The cluster spec.")
-    var spec: String = "clusters/devnet.yaml"
+/// Where the spec comes from: `--spec FILE` (also `-f`), the last argument, `HEADNET_SPEC`, or
+/// `clusters/devnet.yaml`, in that order.
+struct SpecOption: ParsableArguments, SpecLocating {
+    @Option(name: [.customShort("f"), .customLong("spec")], help: ArgumentHelp(SpecHelp.flag, valueName: "spec"))
+    var flag: String?
 
-    @Option(name: .customLong("state-dir"), help: "State root; the cluster lives in <state-dir>/<cluster>.")
-    var stateDir: String = ".headnet"
+    @Argument(help: ArgumentHelp(SpecHelp.positional, valueName: "spec"))
+    var positional: String?
 
-    /// Reads the spec and makes the local runner for it.
-    func runner(checkBinaries: Bool = true) throws -> LocalClusterRunner {
-        let cluster: ClusterSpec
-        do {
-            cluster = try SpecReader.load(path: spec, checkBinaries: checkBinaries)
-        } catch let error as SpecError {
-            throw ValidationError("\(spec): \(error)")
+    func validate() throws { try checkNotTwice() }
+}
+
+/// ``SpecOption`` for commands where `-f` means follow (`logs`, `tail`): `--spec` has no short form.
+struct LongSpecOption: ParsableArguments, SpecLocating {
+    @Option(name: .customLong("spec"), help: ArgumentHelp(SpecHelp.flag, valueName: "spec"))
+    var flag: String?
+
+    @Argument(help: ArgumentHelp(SpecHelp.positional, valueName: "spec"))
+    var positional: String?
+
+    func validate() throws { try checkNotTwice() }
+}
+
+/// `--state-dir`, when the state is not where the spec says (see ``StateLayout/defaultRoot(forSpecAt:)``).
+struct StateOption: ParsableArguments {
+    @Option(name: .customLong("state-dir"), help: "State root (default: .headnet/ in the spec's project: beside clusters/, or beside the spec).")
+    var stateDir: String?
+}
+
+enum SpecHelp {
+    static let flag = "The cluster spec (default: $HEADNET_SPEC, else clusters/devnet.yaml)."
+    static let positional = "The cluster spec, as a last argument (same as --spec)."
+    /// The variable that names the spec when no argument does.
+    static let environmentVariable = "HEADNET_SPEC"
+    /// The spec when nothing names one.
+    static let defaultPath = "clusters/devnet.yaml"
+}
+
+/// How a command finds and reads its spec.
+protocol SpecLocating {
+    var flag: String? { get }
+    var positional: String? { get }
+}
+
+extension SpecLocating {
+    /// The spec's path and where it came from (`--spec`, `HEADNET_SPEC`, …).
+    var location: (path: String, source: String) {
+        if let flag { return (flag, "--spec") }
+        if let positional { return (positional, "the last argument") }
+        if let path = ProcessInfo.processInfo.environment[SpecHelp.environmentVariable], !path.isEmpty {
+            return (path, SpecHelp.environmentVariable)
         }
-        return LocalClusterRunner(spec: cluster, specPath: spec, stateRoot: URL(fileURLWithPath: stateDir))
+        return (SpecHelp.defaultPath, "the default")
     }
 
-    /// The node called `name`, or a usage error listing the nodes.
-    func node(named name: String, in spec: ClusterSpec) throws -> NodeSpec {
-        guard let node = spec.nodes.first(where: { $0.name == name }) else {
-            throw ValidationError("no node named '\(name)' (nodes: \(spec.nodes.map(\.name).joined(separator: ", ")))")
+    /// The spec's path.
+    var path: String { location.path }
+
+    func checkNotTwice() throws {
+        if let flag, let positional, flag != positional {
+            throw ValidationError("two specs given: --spec \(flag) and \(positional); give one")
+        }
+    }
+
+    /// Reads and checks the spec; a missing file is an error that says how to name one.
+    func load(checkBinaries: Bool = true) throws -> ClusterSpec {
+        let (path, source) = location
+        guard FileManager.default.fileExists(atPath: path) else {
+            var message = "no spec at '\(path)' (from \(source))"
+            if source == "the last argument" { message += "; the spec goes last, after the command's other arguments" }
+            message += "; name one with -f FILE, \(SpecHelp.environmentVariable)=FILE or as the last argument, or write one with `headnet init`"
+            throw CLIError(.spec, message)
+        }
+        do {
+            return try SpecReader.load(path: path, checkBinaries: checkBinaries)
+        } catch let error as SpecError {
+            throw CLIError(.spec, "\(path): \(error)")
+        }
+    }
+
+    /// The local runner for the spec, its state under `state` (or where the spec says).
+    func runner(state: StateOption, checkBinaries: Bool = true) throws -> LocalClusterRunner {
+        let cluster = try load(checkBinaries: checkBinaries)
+        let root = state.stateDir.map { URL(fileURLWithPath: $0) } ?? StateLayout.defaultRoot(forSpecAt: path)
+        return LocalClusterRunner(spec: cluster, specPath: path, stateRoot: root)
+    }
+}
+
+extension ClusterSpec {
+    /// The node called `name`, or an error listing the nodes.
+    func node(named name: String) throws -> NodeSpec {
+        guard let node = nodes.first(where: { $0.name == name }) else {
+            throw OrchestratorError(.unknownNode, "no node named '\(name)' (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
         }
         return node
     }

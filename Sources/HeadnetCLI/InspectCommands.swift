@@ -7,9 +7,12 @@ import Orchestrator
 public struct StatusCommand: AsyncParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show each node: pid, etcd health, leader, raft term/index, revision, peers, queue, delivered.")
+        commandName: "status",
+        abstract: "Show each node: pid, etcd health, leader, raft term/index, revision, peers, queue, delivered, and why it is not healthy.",
+        discussion: "Exit status: 0 when every node runs and is healthy with one agreed leader, 1 otherwise.")
 
-    @OptionGroup var options: ClusterOptions
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
 
     /// JSON output.
     @Flag(help: "Print JSON.")
@@ -20,59 +23,80 @@ public struct StatusCommand: AsyncParsableCommand {
 
     /// Prints the status; exits 1 unless every node is alive and healthy with one agreed leader.
     public func run() async throws {
-        let status = await ClusterStatus.gather(try options.runner(checkBinaries: false))
+        let status = try await ClusterStatus.gather(try spec.runner(state: state, checkBinaries: false))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
-            var table = [["NODE", "PID", "ETCD", "LEADER", "TERM", "INDEX", "REV", "PEERS", "QUEUE", "DELIVERED"]]
+            var table = [["NODE", "PID", "ETCD", "LEADER", "TERM", "INDEX", "REV", "PEERS", "QUEUE", "DELIVERED", "REASON"]]
             for row in status.nodes {
                 table.append([
-                    row.name, row.pid.map(String.init) ?? "-", row.etcdHealthy ? "healthy" : (row.alive ? "unhealthy" : "down"),
+                    row.name, row.pid.map(String.init) ?? "-", row.etcdHealthy ? "healthy" : (row.memberID != nil ? "unhealthy" : "down"),
                     row.leader ? "yes" : "no", row.raftTerm.map(String.init) ?? "-", row.raftIndex.map(String.init) ?? "-",
                     row.revision.map(String.init) ?? "-", row.peersSeen.map(String.init) ?? "-",
-                    row.queueDepth.map(String.init) ?? "-", row.delivered.map(String.init) ?? "-",
+                    row.queueDepth.map(String.init) ?? "-", row.delivered.map(String.init) ?? "-", row.reason ?? "-",
                 ])
             }
             print(Table.render(table))
-            print(status.healthy ? "cluster '\(status.cluster)' is healthy" : "cluster '\(status.cluster)' is NOT healthy")
+            print(status.quorum.text)
+            let unhealthy = status.nodes.filter { $0.reason != nil }.map(\.name)
+            print(status.healthy
+                ? "cluster '\(status.cluster)' is healthy"
+                : "cluster '\(status.cluster)' is NOT healthy" + (unhealthy.isEmpty ? ": the members do not agree on one leader" : ": \(unhealthy.joined(separator: ", ")) (see REASON)"))
         }
         if !status.healthy { throw ExitCode(1) }
     }
 }
 
-/// `headnet logs NODE`: a node's log, or etcd's own log lines.
+/// `headnet logs NODE`: a node's log, its etcd's log lines, or its network events.
 public struct LogsCommand: AsyncParsableCommand {
     /// Command name and help.
-    public static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a node's log (or its etcd's, with --etcd).")
+    public static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print a node's log; --etcd: its etcd's log; --trace: its network events (broadcast, delivered, connectivity).")
 
     /// The node.
     @Argument(help: "The node's name.")
     public var node: String
 
-    @OptionGroup var options: ClusterOptions
+    @OptionGroup var spec: LongSpecOption
+    @OptionGroup var state: StateOption
 
     /// Follow.
-    @Flag(name: .shortAndLong, help: "Keep printing new lines.")
+    @Flag(name: .shortAndLong, help: "Keep printing new lines (each written as it comes, also into a pipe).")
     public var follow = false
 
     /// etcd lines.
     @Flag(help: "Print etcd's own log lines (JSON) from the node's trace.")
     public var etcd = false
 
+    /// Readable trace.
+    @Flag(help: "Print the network component's events, one readable line each (times in UTC).")
+    public var trace = false
+
     /// Creates the command.
     public init() {}
 
+    /// Checks the flags.
+    public func validate() throws {
+        if etcd && trace { throw ValidationError("--etcd and --trace read different lines; give one") }
+    }
+
     /// Prints the log.
     public func run() async throws {
-        let runner = try options.runner(checkBinaries: false)
-        let target = try options.node(named: node, in: runner.spec)
-        let reader = NodeLogReader(file: etcd ? runner.nodes.traceFile(target) : runner.nodes.logFile(target), etcdOnly: etcd)
-        do {
-            try await reader.read(follow: follow) { print($0) }
-        } catch let error as OrchestratorError {
-            throw ValidationError(error.message)
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let target = try runner.spec.node(named: node)
+        let reader: NodeLogReader
+        if etcd {
+            reader = NodeLogReader(file: runner.nodes.traceFile(target), mode: .etcd)
+        } else if trace {
+            reader = NodeLogReader(file: runner.nodes.traceFile(target), mode: .trace(names: runner.spec.namesByAddress))
+        } else {
+            reader = NodeLogReader(file: runner.nodes.logFile(target), mode: .log)
+        }
+        try await reader.read(follow: follow) { line in
+            print(line)
+            fflush(nil)
         }
     }
 }
@@ -80,73 +104,46 @@ public struct LogsCommand: AsyncParsableCommand {
 /// `headnet broadcast NODE TEXT`: broadcasts through a node.
 public struct BroadcastCommand: AsyncParsableCommand {
     /// Command name and help.
-    public static let configuration = CommandConfiguration(commandName: "broadcast", abstract: "Broadcast TEXT through a node.")
+    public static let configuration = CommandConfiguration(
+        commandName: "broadcast", abstract: "Broadcast TEXT through a node (after checking that the node is this cluster's).")
 
     /// The node.
     @Argument(help: "The node's name.")
     public var node: String
 
     /// The payload.
-    @Argument(help: "The text to broadcast.")
+    @Argument(help: "The text to broadcast (not empty).")
     public var text: String
 
-    @OptionGroup var options: ClusterOptions
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
 
     /// Creates the command.
     public init() {}
 
+    /// Checks the flags.
+    public func validate() throws {
+        if text.isEmpty { throw ValidationError("the text to broadcast is empty") }
+    }
+
     /// Sends the broadcast.
     public func run() async throws {
-        let runner = try options.runner(checkBinaries: false)
-        do {
-            try await NodeAPIClient(node: try options.node(named: node, in: runner.spec)).broadcast(Data(text.utf8))
-        } catch let error as OrchestratorError {
-            throw ValidationError(error.message)
-        }
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        try await runner.api(for: try runner.spec.node(named: node), spec: spec.path).broadcast(Data(text.utf8))
         print("✓ queued on \(node)")
     }
 }
 
-/// `headnet tail NODE`: prints the node's delivered messages.
-public struct TailCommand: AsyncParsableCommand {
-    /// Command name and help.
-    public static let configuration = CommandConfiguration(commandName: "tail", abstract: "Print the messages a node delivered.")
+extension ClusterSpec {
+    /// Node names by advertised address, to show senders by name.
+    var namesByAddress: [String: String] {
+        Dictionary(nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+}
 
-    /// The node.
-    @Argument(help: "The node's name.")
-    public var node: String
-
-    /// Start after.
-    @Option(help: "Print entries after this journal index.")
-    public var from: Int = 0
-
-    /// NDJSON output.
-    @Flag(help: "Print the node's journal entries as JSON lines, as its API serves them.")
-    public var json = false
-
-    @OptionGroup var options: ClusterOptions
-
-    /// Creates the command.
-    public init() {}
-
-    /// Prints `index revision sender payload` per entry; the sender by node name when the spec knows it.
-    public func run() async throws {
-        let runner = try options.runner(checkBinaries: false)
-        let body: Data
-        do {
-            body = try await NodeAPIClient(node: try options.node(named: node, in: runner.spec)).messages(after: from)
-        } catch let error as OrchestratorError {
-            throw ValidationError(error.message)
-        }
-        if json {
-            FileHandle.standardOutput.write(body)
-            return
-        }
-        let names = Dictionary(runner.spec.nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
-        for line in body.split(separator: 0x0a) {
-            guard let entry = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
-            let payload = (entry["payload"] as? String).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            print("\(entry["index"] ?? "?")\t\(entry["revision"] ?? "?")\t\((entry["sender"] as? String).map { names[$0] ?? $0 } ?? "?")\t\(payload)")
-        }
+extension LocalClusterRunner {
+    /// The API client of `node`, checking the cluster, suggesting `up` with `spec` when down.
+    func api(for node: NodeSpec, spec: String) -> NodeAPIClient {
+        NodeAPIClient(node: node, cluster: self.spec, startHint: "headnet up -f \(spec)")
     }
 }

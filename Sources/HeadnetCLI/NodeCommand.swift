@@ -20,7 +20,7 @@ public struct NodeCommand: AsyncParsableCommand {
             """)
 
     /// Cluster spec to take the node from.
-    @Option(help: "Cluster spec; with --name, every other setting comes from it.")
+    @Option(name: [.customShort("f"), .long], help: "Cluster spec; with --name, every other setting comes from it.")
     public var spec: String?
 
     /// Node name in the spec.
@@ -28,8 +28,11 @@ public struct NodeCommand: AsyncParsableCommand {
     public var name: String?
 
     /// State root for spec-based nodes.
-    @Option(name: .customLong("state-dir"), help: "State root for --spec nodes (the node uses <state-dir>/<cluster>/<name>).")
-    public var stateDir: String = ".headnet"
+    @Option(name: .customLong("state-dir"), help: """
+        State root for --spec nodes: the node uses <state-dir>/<cluster>/<name> (default: .headnet/ in the spec's project, \
+        as `headnet up` uses).
+        """)
+    public var stateDir: String?
 
     /// Node name for logs and /status.
     @Option(name: .customLong("node-id"), help: "Name of this node (logs, /status).")
@@ -108,13 +111,19 @@ public struct NodeCommand: AsyncParsableCommand {
     }
 
     private func specConfiguration(specPath: String, name: String) throws -> NodeConfiguration {
-        let cluster = try SpecReader.load(path: specPath)
-        guard let node = cluster.nodes.first(where: { $0.name == name }) else {
-            throw ValidationError("no node named '\(name)' in \(specPath) (nodes: \(cluster.nodes.map(\.name).joined(separator: ", ")))")
+        let cluster: ClusterSpec
+        do {
+            cluster = try SpecReader.load(path: specPath)
+        } catch let error as SpecError {
+            throw CLIError(.spec, "\(specPath): \(error)")
         }
-        let layout = StateLayout(spec: cluster, root: URL(fileURLWithPath: stateDir))
+        let node = try cluster.node(named: name)
+        let root = stateDir.map { URL(fileURLWithPath: $0) } ?? StateLayout.defaultRoot(forSpecAt: specPath)
+        let layout = StateLayout(spec: cluster, root: root)
         let network = try NodePreparation.prepare(spec: cluster, node: node, layout: layout)
         var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
+        configuration.cluster = ClusterLabel(
+            name: cluster.name, identity: cluster.identity, spec: URL(fileURLWithPath: specPath).standardizedFileURL.path)
         try applyAPI(to: &configuration)
         return configuration
     }

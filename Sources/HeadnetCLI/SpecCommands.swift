@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import Processes
 
 /// `headnet init`: writes a new cluster spec.
 public struct InitCommand: ParsableCommand {
@@ -18,7 +19,7 @@ public struct InitCommand: ParsableCommand {
     public var tls = false
 
     /// Cluster name.
-    @Option(help: "Cluster name (names the state directory .headnet/<name>).")
+    @Option(help: "Cluster name (names the state directory .headnet/<name> in the spec's project).")
     public var name: String = "devnet"
 
     /// Output path.
@@ -40,14 +41,31 @@ public struct InitCommand: ParsableCommand {
     /// Writes the spec, then validates what it wrote.
     public func run() throws {
         if FileManager.default.fileExists(atPath: out), !force {
-            throw ValidationError("\(out) already exists; pass --force to overwrite it or --out to write elsewhere")
+            throw CLIError(.spec, "\(out) already exists; pass --force to overwrite it or --out to write elsewhere")
         }
-        let text = SpecWriter.devnet(name: name, nodes: nodes, tls: tls)
+        let taken = Self.portsOfSpecs(besides: out)
+        guard let first = SpecWriter.firstFreeListenPort(nodes: nodes, taken: taken, isFree: { Ports.isFree(host: "127.0.0.1", port: $0) }) else {
+            throw CLIError(.spec, "no block of \(nodes) free ports between 5001 and 5999 (with their etcd client and API ports); stop a cluster or use fewer nodes")
+        }
+        let text = SpecWriter.devnet(name: name, nodes: nodes, tls: tls, firstListenPort: first)
         _ = try SpecReader.parse(text, checkBinaries: false)
         let url = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
-        print("wrote \(out) (\(nodes) node\(nodes == 1 ? "" : "s"), TLS \(tls ? "on" : "auto")); next: headnet up \(out)")
+        print("wrote \(out) (\(nodes) node\(nodes == 1 ? "" : "s"), listen ports \(first)…\(first + nodes - 1), TLS \(tls ? "on" : "auto")); next: headnet up -f \(out)")
+    }
+
+    /// Every port used by the other specs in `out`'s directory (unreadable ones are skipped).
+    static func portsOfSpecs(besides out: String) -> Set<Int> {
+        let file = URL(fileURLWithPath: out).standardizedFileURL
+        let directory = file.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var ports = Set<Int>()
+        for name in names where (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != file.lastPathComponent {
+            guard let spec = try? SpecReader.load(path: directory.appendingPathComponent(name).path, checkBinaries: false) else { continue }
+            for node in spec.nodes { ports.formUnion([node.listen.port, node.advertise.port, node.clientPort, node.apiPort]) }
+        }
+        return ports
     }
 }
 
@@ -105,9 +123,7 @@ public struct GenerateCommand: ParsableCommand {
             --config-dir, --binary). Certificates already in OUT/pki are kept; delete them to make new ones.
             """)
 
-    /// The spec.
-    @Argument(help: "The cluster spec.")
-    public var spec: String = "clusters/devnet.yaml"
+    @OptionGroup var spec: SpecOption
 
     /// Output directory.
     @Option(help: "Directory to write into (created if needed).")
@@ -147,11 +163,11 @@ public struct GenerateCommand: ParsableCommand {
     public func run() throws {
         let cluster: ClusterSpec
         let text: String
+        cluster = try spec.load(checkBinaries: false)
         do {
-            text = try String(contentsOfFile: spec, encoding: .utf8)
-            cluster = try SpecReader.load(path: spec, checkBinaries: false)
-        } catch let error as SpecError {
-            throw ValidationError("\(spec): \(error)")
+            text = try String(contentsOfFile: spec.path, encoding: .utf8)
+        } catch {
+            throw CLIError(.spec, "cannot read \(spec.path)", cause: error)
         }
         var settings = BundleSettings()
         settings.stateDirectory = stateDir

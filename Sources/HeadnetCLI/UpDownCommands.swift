@@ -3,17 +3,29 @@ import ClusterSpec
 import Foundation
 import Orchestrator
 
-/// `headnet up`: starts every node in the background and waits until all are ready.
+/// `headnet up`: starts what is not running in the background and waits until all are ready.
 public struct UpCommand: AsyncParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
-        commandName: "up", abstract: "Start what is not running of a cluster in the background and wait until every node is ready.")
+        commandName: "up", abstract: "Start what is not running of a cluster in the background and wait until every node is ready.",
+        discussion: """
+            Reconciles like `docker compose up -d`: a running node is left alone; a node whose process \
+            died while its etcd lives on is started again (it stops that etcd first); a port held by \
+            another process is refused, naming the process. When a step fails, the nodes this run \
+            started are stopped again unless --retain is given. Exit status: 0 when every node is \
+            ready, 1 otherwise.
+            """)
 
-    @OptionGroup var options: ClusterOptions
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
 
     /// Readiness deadline.
     @Option(help: "Seconds to wait for every node to be ready.")
     public var timeout: Int = 60
+
+    /// Keep what started when up fails.
+    @Flag(help: "When up fails, keep the nodes it started running (to look into them).")
+    public var retain = false
 
     /// JSON lines.
     @Flag(help: "Print each step as a JSON line.")
@@ -25,26 +37,34 @@ public struct UpCommand: AsyncParsableCommand {
     /// Starts the cluster.
     public func run() async throws {
         let started = ContinuousClock.now
-        let runner = try options.runner()
-        let spec = runner.spec
+        let runner = try spec.runner(state: state)
+        let cluster = runner.spec
         let printer = StepPrinter(json: json)
-        if !json { print("✓ spec \(options.spec): cluster '\(spec.name)', \(spec.nodes.count) nodes, TLS \(spec.tlsEnabled ? "on" : "off")") }
-        let outcome = await Orchestrator(runner: runner).up(timeoutSeconds: timeout) { printer($0) }
-        guard outcome.succeeded else { throw ExitCode(1) }
+        if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
+        let json = self.json
+        let outcome = await Orchestrator(runner: runner).up(
+            timeoutSeconds: timeout, retain: retain,
+            rollback: { if !json { print("stopping the nodes this run started (--retain keeps them)") } }
+        ) { printer($0) }
+        guard outcome.succeeded else {
+            throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the ✗ lines above")
+        }
         guard !json else { return }
         if outcome.plan.changesSomething {
             let elapsed = started.duration(to: .now)
-            print("cluster '\(spec.name)' up in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s")
+            print("cluster '\(cluster.name)' up in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s")
         } else {
-            print("cluster '\(spec.name)' is already up; nothing changed")
+            print("cluster '\(cluster.name)' is already up; nothing changed")
         }
-        let scheme = spec.tlsEnabled ? "https" : "http"
+        let scheme = cluster.tlsEnabled ? "https" : "http"
+        let observation = await runner.observe()
         var rows = [["NODE", "PID", "PEER", "ETCD CLIENT", "API"]]
-        for node in spec.nodes {
-            let pid: String = if case .running(let pid) = runner.nodes.processState(node) { "\(pid)" } else { "-" }
-            rows.append([node.name, pid, node.advertise.description, "\(scheme)://127.0.0.1:\(node.clientPort)", NodeAPIClient(node: node).url("")])
+        for (node, seen) in zip(cluster.nodes, observation.nodes) {
+            rows.append([node.name, seen.runningPID.map(String.init) ?? "-", node.advertise.description, "\(scheme)://127.0.0.1:\(node.clientPort)",
+                         NodeAPIClient(node: node).url("")])
         }
         print(Table.render(rows))
+        print("etcdctl: eval \"$(headnet env \(cluster.nodes[0].name) -f \(spec.path))\" && etcdctl get version")
     }
 }
 
@@ -52,9 +72,16 @@ public struct UpCommand: AsyncParsableCommand {
 public struct DownCommand: AsyncParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
-        commandName: "down", abstract: "Stop every node of a cluster, the leader last: SIGINT, SIGTERM after 5 s; --purge deletes its state.")
+        commandName: "down", abstract: "Stop every node of a cluster, the leader last: SIGINT, SIGTERM after 5 s; --purge deletes its state.",
+        discussion: """
+            Finds nodes by their pid files and by their command lines (a node started by hand with \
+            `headnet node --spec SPEC --name NODE` is stopped too), and etcd members left over by \
+            nodes killed with SIGKILL. Exit status: 0 when nothing of the cluster runs afterwards, \
+            1 otherwise. --purge refuses while any etcd of the cluster still runs.
+            """)
 
-    @OptionGroup var options: ClusterOptions
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
 
     /// Delete state.
     @Flag(help: "Delete the cluster's state (etcd data, queues, journals, certificates).")
@@ -67,11 +94,17 @@ public struct DownCommand: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// Stops the cluster.
+    /// Stops the cluster; fails when anything of it still runs afterwards.
     public func run() async throws {
         let printer = StepPrinter(json: json)
-        let outcome = await Orchestrator(runner: try options.runner(checkBinaries: false)).down(purge: purge) { printer($0) }
-        if !outcome.succeeded { throw ExitCode(1) }
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let outcome = await Orchestrator(runner: runner).down(purge: purge) { printer($0) }
+        let left = await runner.observe().nodes.filter { !$0.livePIDs.isEmpty }
+        guard left.isEmpty else {
+            let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
+            throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
+        }
+        if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the ✗ lines above") }
     }
 }
 

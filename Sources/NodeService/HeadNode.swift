@@ -17,11 +17,14 @@ public final class HeadNode: Sendable {
     /// The node's metrics.
     public let metrics: NodeMetrics
     let logger: Logger
+    let trace: @Sendable (String) -> Void
 
     /// Opens the node's persistence; nothing runs until ``run()``.
     ///
     /// - Parameter trace: receives each trace entry of the component as a JSON line.
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "headnet.node"), trace: @escaping @Sendable (String) -> Void) throws {
+        let trace: @Sendable (String) -> Void = { trace(TraceLine.stamped($0)) }
+        self.trace = trace
         self.configuration = configuration
         self.logger = logger
         let journal = try DeliveredJournal(directory: configuration.network.persistenceDirectory)
@@ -37,6 +40,11 @@ public final class HeadNode: Sendable {
                     let appended = try await journal.append(
                         sender: delivered.sender, revision: delivered.revision, batchIndex: delivered.indexInBatch, payload: delivered.message)
                     metrics.recordDelivery(appended: appended)
+                    if appended {
+                        trace(TraceLine.delivered(
+                            index: await journal.count, revision: delivered.revision, sender: delivered.sender.description,
+                            bytes: delivered.message.count))
+                    }
                 } catch {
                     logger.error("cannot journal a delivered message: \(error)")
                 }
@@ -51,6 +59,7 @@ public final class HeadNode: Sendable {
     public func broadcast(_ payload: [UInt8]) async throws {
         try await network.broadcast(payload)
         metrics.recordQueued()
+        trace(TraceLine.broadcastQueued(bytes: payload.count))
     }
 
     /// The `/status` document.
@@ -58,7 +67,7 @@ public final class HeadNode: Sendable {
         let network = self.network.status
         metrics.update(from: network)
         return NodeStatus(
-            nodeID: configuration.nodeID, advertise: configuration.network.advertise.description,
+            nodeID: configuration.nodeID, cluster: configuration.cluster, advertise: configuration.network.advertise.description,
             clientURL: configuration.network.clientURL, network: network,
             delivered: await journal.count, lastDelivered: await journal.last)
     }
@@ -104,6 +113,8 @@ struct FollowerStopper: Service {
 public struct NodeStatus: Codable, Sendable {
     /// The node's name.
     public var nodeID: String
+    /// The cluster it belongs to (nil for a node started from flags, without a spec).
+    public var cluster: ClusterLabel?
     /// The node's advertised address.
     public var advertise: String
     /// Its etcd client URL.

@@ -32,6 +32,11 @@ enum NodeAPI {
         }
         router.post("broadcast") { request, context in
             let body = try await request.body.collect(upTo: maxPayloadBytes)
+            guard body.readableBytes > 0 else {
+                return Response(
+                    status: .badRequest,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "the body is the payload to broadcast and must not be empty\n")))
+            }
             try await node.broadcast(Array(buffer: body))
             return Response(status: .accepted)
         }

@@ -11,6 +11,9 @@ public struct NodeConfiguration: Sendable {
     public var apiHost: String
     /// Port of the HTTP API.
     public var apiPort: Int
+    /// The cluster the node belongs to, when it runs from a spec; `/status` reports it so that
+    /// commands can tell this cluster from another that reuses its ports.
+    public var cluster: ClusterLabel?
 
     /// Creates a configuration; the API defaults to loopback on 4001 + listen port − 5001.
     public init(nodeID: String, network: EtcdNetworkConfiguration, apiHost: String = "127.0.0.1", apiPort: Int? = nil) {
@@ -18,5 +21,22 @@ public struct NodeConfiguration: Sendable {
         self.network = network
         self.apiHost = apiHost
         self.apiPort = apiPort ?? (4001 + network.listen.port - 5001)
+    }
+}
+
+/// Which cluster a node belongs to, as `/status` reports it.
+public struct ClusterLabel: Sendable, Codable, Hashable {
+    /// The cluster's name.
+    public var name: String
+    /// The spec's identity (a hash of the name and the initial cluster).
+    public var identity: String
+    /// The spec file the node was started with (absolute).
+    public var spec: String
+
+    /// Creates a label.
+    public init(name: String, identity: String, spec: String) {
+        self.name = name
+        self.identity = identity
+        self.spec = spec
     }
 }

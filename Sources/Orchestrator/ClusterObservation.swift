@@ -9,16 +9,29 @@ public struct ClusterObservation: Sendable, Hashable {
         public var name: String
         /// Its pid file, checked against the running process.
         public var process: PIDFile.State
+        /// Node processes found by their command line that the pid file does not name (started
+        /// by hand, or the pid file was lost).
+        public var unrecorded: [Int32]
+        /// An etcd of this node that runs while no node process of it does: left over after the
+        /// node was killed with SIGKILL.
+        public var leftoverEtcd: Int32?
 
         /// Creates an observation.
-        public init(name: String, process: PIDFile.State) {
+        public init(name: String, process: PIDFile.State, unrecorded: [Int32] = [], leftoverEtcd: Int32? = nil) {
             self.name = name
             self.process = process
+            self.unrecorded = unrecorded
+            self.leftoverEtcd = leftoverEtcd
         }
 
         /// The pid when the node runs.
         public var runningPID: Int32? {
-            if case .running(let pid) = process { pid } else { nil }
+            if case .running(let pid) = process { pid } else { unrecorded.first }
+        }
+
+        /// Every pid of this node that still runs: node processes and a leftover etcd.
+        public var livePIDs: [Int32] {
+            (process.runningPID.map { [$0] } ?? []) + unrecorded + (leftoverEtcd.map { [$0] } ?? [])
         }
     }
 
@@ -34,5 +47,12 @@ public struct ClusterObservation: Sendable, Hashable {
         self.nodes = nodes
         self.leader = leader
         self.certificatesPresent = certificatesPresent
+    }
+}
+
+extension PIDFile.State {
+    /// The pid when the file names a running process of ours.
+    var runningPID: Int32? {
+        if case .running(let pid) = self { pid } else { nil }
     }
 }

@@ -7,7 +7,9 @@ public protocol ClusterRunner: Sendable {
     var spec: ClusterSpec { get }
     /// Each node's process, who leads, whether certificates exist.
     func observe() async -> ClusterObservation
-    /// The node's ports that are taken now, each as e.g. `api port 4002`.
+    /// The node's ports that something else holds now, each said with its holder, e.g.
+    /// `api port 4002 is held by pid 4242 (python3 -m http.server 4002)`. Ports held by the
+    /// node's own leftover etcd do not count: the node stops it when it starts.
     func busyPorts(of node: NodeSpec) async -> [String]
     /// Creates the cluster's certificates; returns where they are.
     func createCertificates() async throws -> String
@@ -19,10 +21,13 @@ public protocol ClusterRunner: Sendable {
     func isReady(_ node: NodeSpec) async -> Bool
     /// Stops the node's process gracefully; returns whether it is gone.
     func stop(_ node: NodeSpec, pid: Int32) async -> Bool
+    /// Stops an etcd whose node is gone (SIGTERM, SIGKILL after 5 s); returns whether it is gone.
+    func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool
     /// Removes the node's pid file.
     func removePIDFile(_ node: NodeSpec) async
     /// What to show when the node failed: the last lines of its log and what to run next.
     func failureDetails(_ node: NodeSpec) async -> [String]
-    /// Deletes the cluster's state; returns what was removed.
+    /// Deletes the cluster's state; returns what was removed. Refuses while any process of the
+    /// cluster still runs.
     func purgeState() async throws -> String
 }

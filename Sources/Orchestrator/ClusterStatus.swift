@@ -1,6 +1,8 @@
 import ClusterSpec
+import Foundation
 
-/// `headnet status`: one row per node from its pid file, its etcd member and its API.
+/// `headnet status`: one row per node from its process, its etcd member and its API, with the
+/// reason a node is not healthy and whether the cluster has quorum.
 public struct ClusterStatus: Sendable, Codable {
     /// One node's row.
     public struct Row: Sendable, Codable {
@@ -34,26 +36,66 @@ public struct ClusterStatus: Sendable, Codable {
         public var delivered: Int?
         /// Why its etcd member did not answer.
         public var error: String?
+        /// Why the node is not healthy (nil when it is).
+        public var reason: String?
+    }
+
+    /// Members up against the quorum.
+    public struct Quorum: Sendable, Codable, Hashable {
+        /// Members whose etcd answered healthy.
+        public var up: Int
+        /// Members in the spec.
+        public var members: Int
+        /// Members needed for a majority.
+        public var needed: Int
+        /// Whether `up` reaches `needed`.
+        public var ok: Bool
+
+        /// `2/3 members up, quorum 2: ok`.
+        public var text: String { "\(up)/\(members) members up, quorum \(needed): \(ok ? "ok" : "LOST (writes and elections stop)")" }
     }
 
     /// The cluster's name.
     public var cluster: String
     /// Every node alive and healthy, one leader that every member agrees on.
     public var healthy: Bool
+    /// Members up against the quorum.
+    public var quorum: Quorum
     /// The rows, in spec order.
     public var nodes: [Row]
 
     /// Gathers the status of every node of `runner`'s cluster.
-    public static func gather(_ runner: LocalClusterRunner) async -> ClusterStatus {
+    ///
+    /// - Throws: ``OrchestratorError`` `wrongCluster` when a node's API or etcd on this spec's
+    ///   ports belongs to another cluster.
+    public static func gather(_ runner: LocalClusterRunner) async throws -> ClusterStatus {
+        let observation = await runner.observe()
+        let expectedMembers = Set(runner.spec.nodes.map(\.advertise.description))
         var rows: [Row] = []
-        for node in runner.spec.nodes {
+        for (node, seen) in zip(runner.spec.nodes, observation.nodes) {
             var row = Row(name: node.name, alive: false, etcdHealthy: false, leader: false)
-            if case .running(let pid) = runner.nodes.processState(node) {
-                row.pid = pid
-                row.alive = true
+            row.pid = seen.runningPID
+            row.alive = seen.runningPID != nil
+            let api = NodeAPIClient(node: node, cluster: runner.spec)
+            if let document = await api.status() {
+                try api.verify(document)
+                if let network = document["network"] as? [String: Any] {
+                    row.peersSeen = (network["peers"] as? [Any])?.count
+                    row.connected = network["connected"] as? Bool
+                    row.queueDepth = network["queueDepth"] as? Int
+                }
+                row.delivered = document["delivered"] as? Int
             }
             do {
-                let status = try await runner.etcd.status(of: node)
+                let (status, members) = try await runner.etcd.statusAndMembers(of: node)
+                let names = Set(members.map(\.name))
+                guard names == expectedMembers || !seen.livePIDs.isEmpty else {
+                    throw OrchestratorError(
+                        .wrongCluster,
+                        "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
+                            + "this spec's are \(expectedMembers.sorted().joined(separator: ", ")). Two specs use the same ports: "
+                            + "stop the other cluster or give this one free ports (`headnet init` picks them)")
+                }
                 row.etcdHealthy = status.errors.isEmpty && status.leader != 0
                 row.leader = status.isLeader
                 row.leaderID = String(status.leader, radix: 16)
@@ -61,19 +103,38 @@ public struct ClusterStatus: Sendable, Codable {
                 row.raftTerm = status.raftTerm
                 row.raftIndex = status.raftIndex
                 row.revision = status.header.revision
+                if !status.errors.isEmpty { row.error = status.errors.joined(separator: "; ") }
+            } catch let error as OrchestratorError {
+                throw error
             } catch {
                 row.error = "\(error)"
             }
-            if let document = await NodeAPIClient(node: node).status(), let network = document["network"] as? [String: Any] {
-                row.peersSeen = (network["peers"] as? [Any])?.count
-                row.connected = network["connected"] as? Bool
-                row.queueDepth = network["queueDepth"] as? Int
-                row.delivered = document["delivered"] as? Int
-            }
+            row.reason = reason(row, seen)
             rows.append(row)
         }
         let leaders = Set(rows.compactMap(\.leaderID))
+        let up = rows.filter(\.etcdHealthy).count
+        let needed = runner.spec.nodes.count / 2 + 1
         let healthy = rows.allSatisfy { $0.alive && $0.etcdHealthy } && rows.filter(\.leader).count == 1 && leaders.count == 1
-        return ClusterStatus(cluster: runner.spec.name, healthy: healthy, nodes: rows)
+        return ClusterStatus(
+            cluster: runner.spec.name, healthy: healthy,
+            quorum: Quorum(up: up, members: runner.spec.nodes.count, needed: needed, ok: up >= needed), nodes: rows)
+    }
+
+    /// Why a node is not healthy, in words; nil when it is.
+    static func reason(_ row: Row, _ seen: ClusterObservation.Node) -> String? {
+        if !row.alive {
+            if let etcd = seen.leftoverEtcd {
+                return "node process gone, its etcd (pid \(etcd)) still runs; `headnet up` restarts the node"
+            }
+            return "not running; `headnet up` starts it"
+        }
+        if !row.etcdHealthy {
+            if row.leaderID == "0" { return "etcd member has no leader (quorum lost?)" }
+            return "etcd does not answer" + (row.error.map { ": \($0)" } ?? "")
+        }
+        if row.connected == false { return "not connected to a majority of peers" }
+        if row.connected == nil { return "node API does not answer" }
+        return nil
     }
 }

@@ -15,10 +15,11 @@ public struct LocalClusterRunner: ClusterRunner {
     /// The spec file as the user named it, for the commands suggested on failure.
     public let specArgument: String
 
-    /// Creates a runner for `spec` read from `specPath`, with state under `stateRoot`.
-    public init(spec: ClusterSpec, specPath: String, stateRoot: URL, executable: String = LocalRunner.currentExecutable()) {
+    /// Creates a runner for `spec` read from `specPath`, with state under `stateRoot` (default:
+    /// where the spec says, ``Deploy/StateLayout/defaultRoot(forSpecAt:)``).
+    public init(spec: ClusterSpec, specPath: String, stateRoot: URL? = nil, executable: String = LocalRunner.currentExecutable()) {
         self.spec = spec
-        self.layout = StateLayout(spec: spec, root: stateRoot)
+        self.layout = StateLayout(spec: spec, root: stateRoot ?? StateLayout.defaultRoot(forSpecAt: specPath))
         self.nodes = LocalRunner(layout: layout, specPath: specPath, executable: executable)
         self.specArgument = specPath
     }
@@ -29,15 +30,29 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func observe() async -> ClusterObservation {
-        let observed = spec.nodes.map { ClusterObservation.Node(name: $0.name, process: nodes.processState($0)) }
-        let running = zip(spec.nodes, observed).filter { $0.1.runningPID != nil }.map(\.0)
+        let scan = nodes.scan()
+        let observed = spec.nodes.map { node in
+            let process = nodes.processState(node)
+            let unrecorded = scan.nodes[node.name, default: []].filter { $0 != process.runningPID }
+            let ownsEtcd = process.runningPID != nil || !unrecorded.isEmpty
+            return ClusterObservation.Node(
+                name: node.name, process: process, unrecorded: unrecorded, leftoverEtcd: ownsEtcd ? nil : scan.etcds[node.name]?.first)
+        }
+        let running = zip(spec.nodes, observed).filter { $0.1.runningPID != nil || $0.1.leftoverEtcd != nil }.map(\.0)
         return ClusterObservation(
             nodes: observed, leader: await etcd.leader(among: running),
             certificatesPresent: !spec.tlsEnabled || ClusterPKI(directory: layout.pkiDirectory).isComplete(for: spec))
     }
 
     public func busyPorts(of node: NodeSpec) async -> [String] {
-        LocalRunner.busyPorts(node).map { "\($0.0) port \($0.1)" }
+        let own = Set(nodes.scan().etcds[node.name, default: []])
+        return LocalRunner.busyPorts(node).compactMap { what, port in
+            let holders = Ports.holders(ofPort: port)
+            let others = holders.filter { $0.pid.map { !own.contains($0) } ?? true }
+            if others.isEmpty, !holders.isEmpty { return nil }  // the node's own leftover etcd: the node stops it
+            let by = others.isEmpty ? "is in use" : "is held by \(others.map(\.description).joined(separator: ", "))"
+            return "\(what) port \(port) \(by)"
+        }
     }
 
     public func createCertificates() async throws -> String {
@@ -53,7 +68,8 @@ public struct LocalClusterRunner: ClusterRunner {
         // Whether the process recorded for the node lives. Not its command line: right after
         // posix_spawn returns, /proc/<pid>/cmdline can still read empty while the kernel
         // finishes the exec, and a node just started would look like another program.
-        nodes.pidFile(node).pid.map(ProcessControl.isAlive) ?? false
+        if let pid = nodes.pidFile(node).pid, ProcessControl.isAlive(pid) { return true }
+        return !nodes.scan().nodes[node.name, default: []].isEmpty  // started by hand
     }
 
     public func isReady(_ node: NodeSpec) async -> Bool {
@@ -66,18 +82,29 @@ public struct LocalClusterRunner: ClusterRunner {
         return gone
     }
 
+    public func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool {
+        let gone = await ProcessControl.stop(pid, sequence: .terminate())
+        if gone { try? FileManager.default.removeItem(at: layout.nodeDirectory(node).appendingPathComponent("etcd.pid")) }
+        return gone
+    }
+
     public func removePIDFile(_ node: NodeSpec) async {
         nodes.pidFile(node).remove()
     }
 
     public func failureDetails(_ node: NodeSpec) async -> [String] {
         ["last lines of \(nodes.logFile(node).path):"] + LocalRunner.tail(nodes.logFile(node), lines: 15).map { "  \($0)" } + [
-            "`headnet logs \(node.name) --etcd \(specArgument)` shows its etcd's log",
-            "`headnet down \(specArgument)` stops the other nodes",
+            "`headnet logs \(node.name) --etcd --spec \(specArgument)` shows its etcd's log",
         ]
     }
 
     public func purgeState() async throws -> String {
+        let left = nodes.scan()
+        guard left.isEmpty else {
+            let pids = (left.nodes.values.flatMap { $0 } + left.etcds.values.flatMap { $0 }).sorted().map(String.init)
+            throw OrchestratorError(
+                .state, "processes of cluster '\(spec.name)' still run (pid \(pids.joined(separator: ", "))); not deleting the state of a running etcd")
+        }
         do {
             if FileManager.default.fileExists(atPath: layout.clusterDirectory.path) {
                 try FileManager.default.removeItem(at: layout.clusterDirectory)

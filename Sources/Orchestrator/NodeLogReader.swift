@@ -1,17 +1,29 @@
 import Foundation
 
-/// Reads a node's log file (`node.log`), or etcd's own lines out of its trace (`trace.ndjson`),
-/// optionally following the file as it grows.
+/// Reads a node's log file (`node.log`), or lines out of its trace (`trace.ndjson`): etcd's own
+/// log lines, or the network component's events made readable; optionally following the file
+/// as it grows.
 public struct NodeLogReader: Sendable {
+    /// What to show.
+    public enum Mode: Sendable, Hashable {
+        /// The node's log as it is.
+        case log
+        /// etcd's own log lines (the `etcd` object of `EtcdLog` trace entries).
+        case etcd
+        /// The component's events (broadcast, delivered, connectivity, …), one readable line
+        /// each; senders named by the map from advertised address to node name.
+        case trace(names: [String: String])
+    }
+
     /// The file to read.
     public let file: URL
-    /// Print only etcd's own log lines (the `etcd` object of `EtcdLog` trace entries).
-    public let etcdOnly: Bool
+    /// What to show.
+    public let mode: Mode
 
     /// A reader of `file`.
-    public init(file: URL, etcdOnly: Bool) {
+    public init(file: URL, mode: Mode) {
         self.file = file
-        self.etcdOnly = etcdOnly
+        self.mode = mode
     }
 
     /// Hands each line to `onLine`; with `follow`, keeps reading new lines every 200 ms until
@@ -36,13 +48,17 @@ public struct NodeLogReader: Sendable {
         }
     }
 
-    /// The line as shown: as it is, or (etcd only) the nested etcd object; nil to skip it.
+    /// The line as shown, nil to skip it.
     func show(_ line: String) -> String? {
-        guard etcdOnly else { return line }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-            object["tag"] as? String == "EtcdLog", let inner = object["etcd"],
-            let data = try? JSONSerialization.data(withJSONObject: inner, options: [.sortedKeys])
-        else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        switch mode {
+        case .log: return line
+        case .trace(let names): return TraceFormatter(names: names).format(line)
+        case .etcd:
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["tag"] as? String == "EtcdLog", let inner = object["etcd"],
+                let data = try? JSONSerialization.data(withJSONObject: inner, options: [.sortedKeys])
+            else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 }

@@ -22,10 +22,28 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         self.runner = runner
     }
 
-    /// `headnet up`: starts what is not running and waits until every node is ready.
-    public func up(timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void) async -> Outcome {
+    /// `headnet up`: starts what is not running and waits until every node is ready. When that
+    /// fails, the nodes this run started are stopped again (`rollback`, called first) unless
+    /// `retain` is set.
+    public func up(
+        timeoutSeconds: Int = 60, retain: Bool = false, rollback: @Sendable () async -> Void = {}, report: @Sendable (StepReport) async -> Void
+    ) async -> Outcome {
         let plan = UpPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds)
-        return Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report))
+        let started = StartedNodes()
+        let succeeded = await PlanExecutor(runner: runner).execute(plan) { step in
+            if step.step == "start", step.outcome == .ok, let node = step.node { await started.add(node) }
+            await report(step)
+        }
+        let names = await started.names
+        if !succeeded, !retain, !names.isEmpty {
+            await rollback()
+            let observation = await runner.observe()
+            let stops = observation.nodes.filter { names.contains($0.name) }.flatMap { node in
+                node.livePIDs.map { Step.stop(node: node.name, pid: $0) }
+            }
+            _ = await PlanExecutor(runner: runner).execute(Plan([Plan.Stage(stops, concurrent: true)]), report: report)
+        }
+        return Outcome(plan: plan, succeeded: succeeded)
     }
 
     /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.
@@ -33,4 +51,11 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         let plan = DownPlanner.plan(await runner.observe(), purge: purge)
         return Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report))
     }
+}
+
+/// The nodes an `up` run started, collected from its step reports.
+actor StartedNodes {
+    private(set) var names: Set<String> = []
+
+    func add(_ name: String) { names.insert(name) }
 }

@@ -2,8 +2,12 @@
 public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
-        /// A node's API refused or did not answer.
+        /// A node's API refused a request.
         case node
+        /// A node's API does not answer.
+        case nodeDown
+        /// A node or etcd of another cluster answered on this cluster's ports.
+        case wrongCluster
         /// No node of that name in the spec.
         case unknownNode
         /// A file of the cluster's state could not be read.

@@ -58,15 +58,19 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         case .removeStalePIDFile(let name, let pid):
             if let node { await runner.removePIDFile(node) }
             return StepReport(step: step, outcome: .ok, message: "\(name): removed stale pid file (pid \(pid) is not running)")
+        case .leftoverEtcd(let name, let pid):
+            return StepReport(
+                step: step, outcome: .skipped,
+                message: "\(name): the node process is gone but its etcd (pid \(pid)) runs; restarting \(name), which stops that etcd first")
         case .checkPorts(let name):
             guard let node else { return unknown(step, name) }
             let busy = await runner.busyPorts(of: node)
             guard busy.isEmpty else {
                 return StepReport(
-                    step: step, outcome: .failed, message: busy.map { "\(name): \($0) is in use" }.joined(separator: "; "),
-                    details: ["stop whatever uses them (`ss -ltnp`) or change the spec; nothing was started"])
+                    step: step, outcome: .failed, message: busy.map { "\(name): \($0)" }.joined(separator: "; "),
+                    details: ["stop that process or give the node other ports in the spec; nothing was started"])
             }
-            return StepReport(step: step, outcome: .ok, message: "\(name): ports \(node.listen.port), \(node.clientPort), \(node.apiPort) are free")
+            return StepReport(step: step, outcome: .ok, message: "\(name): no other process holds ports \(node.listen.port), \(node.clientPort), \(node.apiPort)")
         case .createCertificates:
             do {
                 return StepReport(step: step, outcome: .ok, message: "certificates in \(try await runner.createCertificates())")
@@ -89,6 +93,12 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
                 return StepReport(step: step, outcome: .failed, message: "\(name) (pid \(pid)) still runs after SIGKILL")
             }
             return StepReport(step: step, outcome: .ok, message: "stopped \(name) (pid \(pid)\(leader ? ", the etcd leader" : ""))")
+        case .stopEtcd(let name, let pid):
+            guard let node else { return unknown(step, name) }
+            guard await runner.stopEtcd(node, pid: pid) else {
+                return StepReport(step: step, outcome: .failed, message: "\(name)'s leftover etcd (pid \(pid)) still runs after SIGKILL")
+            }
+            return StepReport(step: step, outcome: .ok, message: "stopped \(name)'s leftover etcd (pid \(pid))")
         case .purgeState:
             do {
                 return StepReport(step: step, outcome: .ok, message: "removed \(try await runner.purgeState())")

@@ -2,7 +2,9 @@
 public enum UpPlanner {
     /// The plan for a cluster observed as `observation`.
     ///
-    /// Stale pid files are removed first. When nodes are to be started, their ports are checked
+    /// A node runs when its pid file or a process found by its command line says so. Stale pid
+    /// files are removed first; a node whose etcd outlived it is started again (the node stops
+    /// that etcd before starting its own, so its ports are not counted as taken). When nodes are to be started, their ports are checked
     /// (all of them, before anything starts), certificates are created when missing, the nodes
     /// are started in spec order, and then every node — running before or just started — must
     /// become ready within `timeoutSeconds`.
@@ -10,13 +12,13 @@ public enum UpPlanner {
         var tidy: [Step] = []
         var toStart: [String] = []
         for node in observation.nodes {
-            switch node.process {
-            case .running(let pid): tidy.append(.keep(node: node.name, pid: pid))
-            case .stale(let pid):
-                tidy.append(.removeStalePIDFile(node: node.name, pid: pid))
-                toStart.append(node.name)
-            case .none: toStart.append(node.name)
+            if let pid = node.runningPID {
+                tidy.append(.keep(node: node.name, pid: pid))
+                continue
             }
+            if case .stale(let pid) = node.process { tidy.append(.removeStalePIDFile(node: node.name, pid: pid)) }
+            if let etcd = node.leftoverEtcd { tidy.append(.leftoverEtcd(node: node.name, pid: etcd)) }
+            toStart.append(node.name)
         }
         return Plan([
             Plan.Stage(tidy),

@@ -21,6 +21,33 @@ import Glibc
             try await Command.run(try BuiltExecutable.path("headnet"), arguments, workingDirectory: directory)
         }
 
+        /// `headnet` with `environment` added, run in `workingDirectory` (default: the cluster's).
+        func headnet(_ arguments: [String], environment: [String: String?] = [:], in workingDirectory: URL? = nil) async throws -> Command.Result {
+            try await Command.run(ProcessSpec(
+                try BuiltExecutable.path("headnet"), arguments, environment: environment, workingDirectory: workingDirectory ?? directory))
+        }
+
+        /// A shell command line run in the cluster's directory, `$HEADNET` naming the binary.
+        func shell(_ script: String) async throws -> Command.Result {
+            try await Command.run(ProcessSpec(
+                "/bin/sh", ["-c", script], environment: ["HEADNET": try BuiltExecutable.path("headnet")], workingDirectory: directory))
+        }
+
+        /// Polls `tail --json` of `node` until `done` holds for its payloads (20 s at most).
+        func payloads(of node: String, until done: ([String]) -> Bool) async throws -> [String] {
+            var payloads: [String] = []
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while ContinuousClock.now < deadline {
+                let json = try await headnet("tail", node, "--json", "--spec", spec)
+                payloads = json.output.split(separator: "\n").compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["payload"] as? String
+                }.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
+                if done(payloads) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return payloads
+        }
+
         /// Exit status of `pgrep -f <directory>`: 1 when no process of this cluster runs.
         func processesLeft() async throws -> Bool {
             try await Command.run("pgrep", ["-f", directory.path]).status.isSuccess
@@ -155,7 +182,7 @@ import Glibc
             let busy = try await cluster.headnet("up", cluster.spec)
             close(fd)
             #expect(busy.status.isSuccess == false)
-            #expect(busy.output.contains("bob: api port \(cluster.apis[1]) is in use"), "\(busy.output)")
+            #expect(busy.output.contains("bob: api port \(cluster.apis[1]) is held by pid \(getpid())"), "\(busy.output)")
             #expect(!busy.output.contains("✓ started"), "\(busy.output)")
             #expect(try await !cluster.processesLeft())
 

@@ -9,12 +9,14 @@ import Testing
 /// The node's routes through Hummingbird's router test framework: no socket, no etcd (the
 /// network component is built but not run).
 @Suite struct NodeAPITests {
-    func withNode(_ body: (HeadNode) async throws -> Void) async throws {
+    func withNode(cluster: ClusterLabel? = nil, _ body: (HeadNode) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let network = EtcdNetworkConfiguration(
             persistenceDirectory: directory, listen: NetworkHost(hostname: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2)
-        let node = try HeadNode(configuration: NodeConfiguration(nodeID: "alice", network: network)) { _ in }
+        var configuration = NodeConfiguration(nodeID: "alice", network: network)
+        configuration.cluster = cluster
+        let node = try HeadNode(configuration: configuration) { _ in }
         try await body(node)
         await node.journal.close()
     }
@@ -53,6 +55,33 @@ import Testing
                 try await client.execute(uri: "/readyz", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect(String(buffer: response.body).contains("etcd not serving yet"))
+                }
+            }
+        }
+    }
+
+    @Test func anEmptyBroadcastIsABadRequest() async throws {
+        try await withNode { node in
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/broadcast", method: .post, body: ByteBuffer()) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("must not be empty"))
+                }
+            }
+        }
+    }
+
+    @Test func statusNamesTheCluster() async throws {
+        try await withNode(cluster: ClusterLabel(name: "devnet", identity: "0123456789abcdef", spec: "/x/clusters/devnet.yaml")) { node in
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/status", method: .get) { response in
+                    let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    let cluster = document?["cluster"] as? [String: Any]
+                    #expect(cluster?["name"] as? String == "devnet")
+                    #expect(cluster?["identity"] as? String == "0123456789abcdef")
+                    #expect(cluster?["spec"] as? String == "/x/clusters/devnet.yaml")
                 }
             }
         }

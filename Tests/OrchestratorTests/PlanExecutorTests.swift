@@ -14,19 +14,29 @@ import Testing
         let failing: Set<String>
         let ready: Set<String>
 
-        init(nodes: [String], failing: Set<String> = [], ready: Set<String>? = nil) {
+        /// What `observe()` returns, one after the other (the last one repeats).
+        let observations: Mutex<[ClusterObservation]>
+
+        init(nodes: [String], failing: Set<String> = [], ready: Set<String>? = nil, observations: [ClusterObservation] = []) {
             spec = ClusterSpec(name: "test", nodes: nodes.enumerated().map { NodeSpec(name: $1, listen: Address(host: "127.0.0.1", port: 5001 + $0)) })
             self.failing = failing
             self.ready = ready ?? Set(nodes)
+            self.observations = Mutex(observations.isEmpty ? [ClusterObservation(nodes: [])] : observations)
         }
 
         func record(_ call: String) { calls.withLock { $0.append(call) } }
         var recorded: [String] { calls.withLock { $0 } }
 
-        func observe() async -> ClusterObservation { ClusterObservation(nodes: []) }
+        func observe() async -> ClusterObservation {
+            observations.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+        }
         func busyPorts(of node: NodeSpec) async -> [String] {
             record("ports \(node.name)")
-            return failing.contains("ports \(node.name)") ? ["api port 4002"] : []
+            return failing.contains("ports \(node.name)") ? ["api port 4002 is held by pid 7 (nc -l 4002)"] : []
+        }
+        func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool {
+            record("stop etcd \(node.name)")
+            return true
         }
         func createCertificates() async throws -> String {
             record("certificates")
@@ -68,8 +78,8 @@ import Testing
         #expect(!succeeded)
         #expect(runner.recorded == ["ports alice", "ports bob"], "every port is checked, nothing starts")
         #expect(reports.lines == [
-            "✓ alice: ports 5001, 2379, 4001 are free",
-            "✗ bob: api port 4002 is in use\n    stop whatever uses them (`ss -ltnp`) or change the spec; nothing was started",
+            "✓ alice: no other process holds ports 5001, 2379, 4001",
+            "✗ bob: api port 4002 is held by pid 7 (nc -l 4002)\n    stop that process or give the node other ports in the spec; nothing was started",
         ])
     }
 
@@ -116,6 +126,7 @@ import Testing
             func isRunning(_ node: NodeSpec) async -> Bool { await inner.isRunning(node) }
             func isReady(_ node: NodeSpec) async -> Bool { await inner.isReady(node) }
             func stop(_ node: NodeSpec, pid: Int32) async -> Bool { await inner.stop(node, pid: pid) }
+            func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool { await inner.stopEtcd(node, pid: pid) }
             func removePIDFile(_ node: NodeSpec) async { await inner.removePIDFile(node) }
             func failureDetails(_ node: NodeSpec) async -> [String] { await inner.failureDetails(node) }
             func purgeState() async throws -> String { try await inner.purgeState() }
@@ -124,5 +135,31 @@ import Testing
         let outcome = await Orchestrator(runner: Observed(recording)).down(purge: true) { _ in }
         #expect(outcome.succeeded)
         #expect(recording.recorded == ["stop bob", "stop alice", "purge"])
+    }
+
+    @Test func aFailedUpStopsWhatItStartedUnlessRetained() async {
+        let before = ClusterObservation(nodes: [.init(name: "alice", process: .none), .init(name: "bob", process: .none)])
+        let after = ClusterObservation(nodes: [.init(name: "alice", process: .running(100)), .init(name: "bob", process: .none)])
+        for retain in [false, true] {
+            let runner = RecordingRunner(nodes: ["alice", "bob"], failing: ["start bob"], observations: [before, after])
+            let rolledBack = Reports()
+            let outcome = await Orchestrator(runner: runner).up(
+                retain: retain, rollback: { rolledBack.add(StepReport(step: .purgeState, outcome: .ok, message: "rollback")) }) { _ in }
+            #expect(!outcome.succeeded)
+            #expect(runner.recorded == ["ports alice", "ports bob", "start alice", "start bob"] + (retain ? [] : ["stop alice"]))
+            #expect(rolledBack.lines.count == (retain ? 0 : 1))
+        }
+    }
+
+    @Test func downStopsLeftoverEtcdAndHandStartedNodes() async {
+        let observation = ClusterObservation(nodes: [
+            .init(name: "alice", process: .none, leftoverEtcd: 300),
+            .init(name: "bob", process: .none, unrecorded: [200]),
+        ])
+        let runner = RecordingRunner(nodes: ["alice", "bob"], observations: [observation])
+        let reports = Reports()
+        #expect(await Orchestrator(runner: runner).down { reports.add($0) }.succeeded)
+        #expect(Set(runner.recorded) == ["stop etcd alice", "stop bob"])
+        #expect(reports.lines.contains("✓ stopped alice's leftover etcd (pid 300)"), "\(reports.lines)")
     }
 }

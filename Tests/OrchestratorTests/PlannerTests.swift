@@ -54,4 +54,33 @@ import Testing
         #expect(!plan.changesSomething)
         #expect(!plan.steps.contains(.createCertificates), "certificates are made only for nodes that start")
     }
+
+    @Test func upRestartsANodeWhoseEtcdOutlivedItAndKeepsOneStartedByHand() {
+        let observation = ClusterObservation(nodes: [
+            .init(name: "alice", process: .none, unrecorded: [42]),
+            .init(name: "bob", process: .stale(7), leftoverEtcd: 77),
+        ])
+        let plan = UpPlanner.plan(observation, timeoutSeconds: 9)
+        #expect(plan.stages.map(\.steps) == [
+            [.keep(node: "alice", pid: 42), .removeStalePIDFile(node: "bob", pid: 7), .leftoverEtcd(node: "bob", pid: 77)],
+            [.checkPorts(node: "bob")],
+            [.start(node: "bob")],
+            [.waitReady(node: "alice", timeoutSeconds: 9), .waitReady(node: "bob", timeoutSeconds: 9)],
+        ])
+    }
+
+    @Test func downFindsNodesByCommandLineAndLeftoverEtcd() {
+        let observation = ClusterObservation(
+            nodes: [
+                .init(name: "alice", process: .running(1), unrecorded: [2]),
+                .init(name: "bob", process: .none, leftoverEtcd: 3),
+                .init(name: "carol", process: .none),
+            ], leader: "bob")
+        let plan = DownPlanner.plan(observation, purge: true)
+        #expect(plan.stages.map(\.steps) == [
+            [.stop(node: "alice", pid: 1), .stop(node: "alice", pid: 2), .notRunning(node: "carol")],
+            [.stopEtcd(node: "bob", pid: 3)],
+            [.purgeState],
+        ])
+    }
 }

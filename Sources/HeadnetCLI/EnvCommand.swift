@@ -1,0 +1,55 @@
+import ArgumentParser
+import ClusterSpec
+import Deploy
+import Foundation
+
+/// `headnet env NODE`: `ETCDCTL_*` exports for that node's etcd, like `minikube docker-env`.
+public struct EnvCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "env",
+        abstract: "Print ETCDCTL_* exports for a node's etcd (TLS files included).",
+        discussion: """
+            Use it as: eval "$(headnet env alice -f clusters/devnet-tls.yaml)" && etcdctl get version
+            With TLS off, the certificate variables are unset so that a shell switched from a TLS \
+            cluster keeps working.
+            """)
+
+    /// The node.
+    @Argument(help: "The node's name.")
+    public var node: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Creates the command.
+    public init() {}
+
+    /// Prints the exports.
+    public func run() async throws {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let target = try runner.spec.node(named: node)
+        print(Self.exports(spec: runner.spec, node: target, pki: ClusterPKI(directory: runner.layout.pkiDirectory)).joined(separator: "\n"))
+    }
+
+    /// The shell lines for `node` of `spec` with certificates from `pki`.
+    static func exports(spec: ClusterSpec, node: NodeSpec, pki: ClusterPKI) -> [String] {
+        let scheme = spec.tlsEnabled ? "https" : "http"
+        var lines = ["export ETCDCTL_API=3", "export ETCDCTL_ENDPOINTS=\(quoted("\(scheme)://127.0.0.1:\(node.clientPort)"))"]
+        if spec.tlsEnabled {
+            lines += [
+                "export ETCDCTL_CACERT=\(quoted(pki.caFile))", "export ETCDCTL_CERT=\(quoted(pki.clientCertFile))",
+                "export ETCDCTL_KEY=\(quoted(pki.clientKeyFile))",
+            ]
+        } else {
+            lines.append("unset ETCDCTL_CACERT ETCDCTL_CERT ETCDCTL_KEY")
+        }
+        lines.append("# \(node.name) of cluster '\(spec.name)'; run: eval \"$(headnet env \(node.name) ...)\"")
+        return lines
+    }
+
+    /// `text` in single quotes for a POSIX shell.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import ClusterSpec
+import Foundation
+import Orchestrator
+
+/// `headnet tail NODE`: prints the node's delivered messages.
+public struct TailCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Print the messages a node delivered: index, revision, sender, payload.",
+        discussion: """
+            Reads the node's API (after checking it is this cluster's node). When the node is not \
+            running, reads its journal from disk and says so on standard error.
+            """)
+
+    /// The node.
+    @Argument(help: "The node's name.")
+    public var node: String
+
+    @OptionGroup var spec: LongSpecOption
+    @OptionGroup var state: StateOption
+
+    /// Start after.
+    @Option(help: "Print entries after this journal index.")
+    public var from: Int = 0
+
+    /// Only the last entries.
+    @Option(name: .customShort("n"), help: "Print only the last N entries (then follow, with -f).")
+    public var lines: Int?
+
+    /// Follow.
+    @Flag(name: .shortAndLong, help: "Keep printing entries as they are delivered.")
+    public var follow = false
+
+    /// NDJSON output.
+    @Flag(help: "Print the journal entries as JSON lines, as the API serves them, plus the sender's node name.")
+    public var json = false
+
+    /// Creates the command.
+    public init() {}
+
+    /// Checks the flags.
+    public func validate() throws {
+        if from < 0 { throw ValidationError("--from must be 0 or more") }
+        if let lines, lines < 0 { throw ValidationError("-n must be 0 or more") }
+    }
+
+    /// Prints the entries; follows with `-f`.
+    public func run() async throws {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let target = try runner.spec.node(named: node)
+        let api = runner.api(for: target, spec: spec.path)
+        let printer = JournalPrinter(json: json, names: runner.spec.namesByAddress)
+        var online = true
+        do {
+            try await api.verifyCluster()
+        } catch let error as OrchestratorError where error.code == .nodeDown {
+            online = false
+        }
+        if online {
+            var last = from
+            var body = try await api.messages(after: from)
+            var first = true
+            while true {
+                let entries = printer.entries(body)
+                let shown = first ? lines.map { Array(entries.suffix($0)) } ?? entries : entries
+                first = false
+                for entry in shown { printer.print(entry) }
+                last = entries.last?.index ?? last
+                guard follow else { return }
+                try await Task.sleep(for: .milliseconds(250))
+                body = try await api.messages(after: last)
+            }
+        }
+        let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
+        guard FileManager.default.fileExists(atPath: journal.path) else {
+            throw CLIError(.node, "\(node) is not running and has no journal at \(journal.path) yet; start it with `headnet up -f \(spec.path)`")
+        }
+        var standardError = StandardError()
+        Swift.print("# \(node) is not running; reading its journal on disk, \(journal.path)", to: &standardError)
+        var all: [JournalPrinter.Entry] = []
+        try await NodeLogReader(file: journal, mode: .log).read(follow: false) { line in
+            all.append(contentsOf: printer.entries(Data(line.utf8)).filter { $0.index > from })
+        }
+        for entry in lines.map({ Array(all.suffix($0)) }) ?? all { printer.print(entry) }
+        guard follow else { return }
+        let seen = all.last?.index ?? from
+        try await NodeLogReader(file: journal, mode: .log).read(follow: true) { line in
+            for entry in printer.entries(Data(line.utf8)) where entry.index > seen { printer.print(entry) }
+        }
+    }
+}
+
+/// Prints journal entries (`delivered.ndjson` lines) as text or JSON.
+struct JournalPrinter {
+    /// One entry: its index and JSON object.
+    struct Entry {
+        var index: Int
+        var object: [String: Any]
+    }
+
+    let json: Bool
+    let names: [String: String]
+
+    /// The entries in NDJSON `data`.
+    func entries(_ data: Data) -> [Entry] {
+        data.split(separator: 0x0a).compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let index = object["index"] as? Int else {
+                return nil
+            }
+            return Entry(index: index, object: object)
+        }
+    }
+
+    /// `index revision sender payload`, or the JSON object with `senderNode` added.
+    func print(_ entry: Entry) {
+        var object = entry.object
+        let sender = object["sender"] as? String
+        if json {
+            if let name = sender.flatMap({ names[$0] }) { object["senderNode"] = name }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            Swift.print(String(decoding: data, as: UTF8.self))
+        } else {
+            let payload = (object["payload"] as? String).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            Swift.print("\(entry.index)\t\(object["revision"] ?? "?")\t\(sender.map { names[$0] ?? $0 } ?? "?")\t\(payload)")
+        }
+        fflush(nil)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClusterSpec
+import Deploy
+import Foundation
+import Testing
+
+@testable import HeadnetCLI
+
+/// How commands take the spec, follow flags and the rest, without running them.
+@Suite struct CommandParseTests {
+    @Test func theSpecComesFromTheFlagTheLastArgumentOrTheDefault() throws {
+        #expect(try StatusCommand.parse(["-f", "a.yaml"]).spec.path == "a.yaml")
+        #expect(try StatusCommand.parse(["--spec", "a.yaml", "--json"]).spec.path == "a.yaml")
+        #expect(try StatusCommand.parse(["a.yaml"]).spec.path == "a.yaml")
+        #expect(try BroadcastCommand.parse(["alice", "hi", "-f", "a.yaml"]).spec.path == "a.yaml")
+        let broadcast = try BroadcastCommand.parse(["alice", "hi", "a.yaml"])
+        #expect(broadcast.text == "hi" && broadcast.spec.path == "a.yaml")
+        if ProcessInfo.processInfo.environment["HEADNET_SPEC"] == nil {
+            #expect(try StatusCommand.parse([]).spec.path == "clusters/devnet.yaml")
+        }
+        // Two different specs is a wrong command line.
+        #expect(throws: (any Error).self) { try StatusCommand.parse(["-f", "a.yaml", "b.yaml"]) }
+        #expect(throws: (any Error).self) { try BroadcastCommand.parse(["alice", "", "a.yaml"]) }
+    }
+
+    @Test func whereFollowIsDashFTheSpecIsLongOnly() throws {
+        let logs = try LogsCommand.parse(["carol", "-f", "--spec", "a.yaml", "--trace"])
+        #expect(logs.follow && logs.trace && logs.spec.path == "a.yaml")
+        let tail = try TailCommand.parse(["carol", "-f", "-n", "5", "a.yaml"])
+        #expect(tail.follow && tail.lines == 5 && tail.spec.path == "a.yaml")
+        #expect(throws: (any Error).self) { try LogsCommand.parse(["carol", "--etcd", "--trace"]) }
+        #expect(throws: (any Error).self) { try TailCommand.parse(["carol", "-n", "-1"]) }
+    }
+
+    @Test func upAndDownTakeTheirFlags() throws {
+        let up = try UpCommand.parse(["--retain", "-f", "a.yaml", "--state-dir", "/s"])
+        #expect(up.retain && up.spec.path == "a.yaml" && up.state.stateDir == "/s")
+        #expect(try DownCommand.parse(["--purge", "a.yaml"]).purge)
+        #expect(try NodeCommand.parse(["-f", "a.yaml", "--name", "bob"]).spec == "a.yaml")
+    }
+
+    @Test func stateLivesBesideTheSpecsProject() {
+        #expect(StateLayout.defaultRoot(forSpecAt: "/p/clusters/devnet.yaml").path == "/p/.headnet")
+        #expect(StateLayout.defaultRoot(forSpecAt: "/p/specs/devnet.yaml").path == "/p/specs/.headnet")
+        #expect(StateLayout.defaultRoot(forSpecAt: "/p/x/../clusters/a.yaml").path == "/p/.headnet")
+    }
+
+    @Test func envExportsTheTLSFilesOrUnsetsThem() {
+        let spec = ClusterSpec(name: "d", nodes: [NodeSpec(name: "alice", listen: Address(host: "127.0.0.1", port: 5001))])
+        let pki = ClusterPKI(directory: URL(fileURLWithPath: "/p/.headnet/d/pki"))
+        let plain = EnvCommand.exports(spec: spec, node: spec.nodes[0], pki: pki)
+        #expect(plain.contains("export ETCDCTL_ENDPOINTS='http://127.0.0.1:2379'"))
+        #expect(plain.contains("unset ETCDCTL_CACERT ETCDCTL_CERT ETCDCTL_KEY"))
+        var tls = spec
+        tls.tls = .on
+        let secure = EnvCommand.exports(spec: tls, node: tls.nodes[0], pki: pki)
+        #expect(secure.contains("export ETCDCTL_ENDPOINTS='https://127.0.0.1:2379'"))
+        #expect(secure.contains("export ETCDCTL_CACERT='/p/.headnet/d/pki/ca.pem'"))
+        #expect(secure.contains("export ETCDCTL_KEY='/p/.headnet/d/pki/client-key.pem'"))
+        #expect(EnvCommand.quoted("it's") == #"'it'\''s'"#)
+    }
+
+    @Test func initPicksPortsNoOtherSpecUses() {
+        let taken: Set<Int> = [5001, 5002, 5003, 2379, 2380, 2381, 4001, 4002, 4003]
+        #expect(SpecWriter.firstFreeListenPort(nodes: 3, taken: taken, isFree: { _ in true }) == 5011)
+        #expect(SpecWriter.firstFreeListenPort(nodes: 3, taken: [], isFree: { $0 != 4002 }) == 5011)
+        #expect(SpecWriter.firstFreeListenPort(nodes: 3, taken: [], isFree: { _ in false }) == nil)
+    }
+}
