@@ -110,11 +110,12 @@ struct SpecWalker {
 
     mutating func address(_ node: Node?, _ path: String) -> Address? {
         guard let text = string(node, path) else { return nil }
-        guard let address = Address(parsing: text) else {
-            issue(path, node, "'\(text)' is not host:port (IPv6 as [::1]:5001, port 1…65535)")
+        do {
+            return try Address(validating: text)
+        } catch {
+            issue(path, node, error.message)
             return nil
         }
-        return address
     }
 
     mutating func sequence(_ node: Node?, _ path: String) -> [Node] {
@@ -201,6 +202,7 @@ struct SpecWalker {
             lines["\(path).name"] = map["name"]?.mark?.line
             let address = string(map["address"], "\(path).address")
             if map["address"] == nil { issue("\(path).address", item, "host '\(name)' needs an address") }
+            if let address, let problem = Address.hostProblem(address) { issue("\(path).address", map["address"], problem) }
             var ssh: SSHSpec?
             if let sshNode = map["ssh"] {
                 let sshMap = mapping(sshNode, "\(path).ssh", allowed: ["user", "port", "identityFile"])
