@@ -21,7 +21,7 @@ public enum SpecReader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw syntaxError(error)
+            throw SpecError.syntax(error, yaml: yaml)
         } catch {
             throw SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
         }
@@ -35,19 +35,6 @@ public enum SpecReader {
             throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
         }
         return spec
-    }
-
-    private static func syntaxError(_ error: YamlError) -> SpecError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\($0.text) " } ?? ""
-            return SpecError(
-                .syntax, "YAML syntax error at line \(mark.line), column \(mark.column): \(detail)\(problem)",
-                issues: [SpecIssue(path: "", line: mark.line, column: mark.column, message: "\(detail)\(problem)")], cause: error)
-        default:
-            return SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
-        }
     }
 }
 
