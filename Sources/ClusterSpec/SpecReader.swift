@@ -6,17 +6,28 @@ import Yams
 public enum SpecReader {
     /// Reads and validates the spec file at `path`.
     public static func load(path: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        try check(path: path, checkBinaries: checkBinaries).spec
+    }
+
+    /// Parses and validates spec text.
+    public static func parse(_ yaml: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        try check(yaml, checkBinaries: checkBinaries).spec
+    }
+
+    /// Reads and validates the spec file at `path`, and lists its warnings (see
+    /// ``SpecValidator/warnings(_:lines:)``); throws ``SpecError`` only for errors.
+    public static func check(path: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw SpecError(.unreadable, "cannot read spec \(path): \(error.localizedDescription)", cause: error)
         }
-        return try parse(text, checkBinaries: checkBinaries)
+        return try check(text, checkBinaries: checkBinaries)
     }
 
-    /// Parses and validates spec text.
-    public static func parse(_ yaml: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+    /// Parses and validates spec text, and lists its warnings; throws ``SpecError`` only for errors.
+    public static func check(_ yaml: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -34,7 +45,7 @@ public enum SpecReader {
             let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
             throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
         }
-        return spec
+        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines))
     }
 }
 
