@@ -17,9 +17,10 @@ public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `line 12: nodes[1].listen: <message>`.
+    /// `line 12, column 5: nodes[1].listen: <message>` (the column only when known).
     public var description: String {
-        (line.map { "line \($0): " } ?? "") + "\(path.isEmpty ? "(document)" : path): \(message)"
+        let place = line.map { line in "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " } ?? ""
+        return place + "\(path.isEmpty ? "(document)" : path): \(message)"
     }
 }
 

@@ -6,22 +6,33 @@ import Yams
 public enum SpecReader {
     /// Reads and validates the spec file at `path`.
     public static func load(path: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        try check(path: path, checkBinaries: checkBinaries).spec
+    }
+
+    /// Parses and validates spec text.
+    public static func parse(_ yaml: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+        try check(yaml, checkBinaries: checkBinaries).spec
+    }
+
+    /// Reads and validates the spec file at `path`, and lists its warnings (see
+    /// ``SpecValidator/warnings(_:lines:)``); throws ``SpecError`` only for errors.
+    public static func check(path: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw SpecError(.unreadable, "cannot read spec \(path): \(error.localizedDescription)", cause: error)
         }
-        return try parse(text, checkBinaries: checkBinaries)
+        return try check(text, checkBinaries: checkBinaries)
     }
 
-    /// Parses and validates spec text.
-    public static func parse(_ yaml: String, checkBinaries: Bool = true) throws -> ClusterSpec {
+    /// Parses and validates spec text, and lists its warnings; throws ``SpecError`` only for errors.
+    public static func check(_ yaml: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw syntaxError(error)
+            throw SpecError.syntax(error, yaml: yaml)
         } catch {
             throw SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
         }
@@ -34,20 +45,7 @@ public enum SpecReader {
             let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
             throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
         }
-        return spec
-    }
-
-    private static func syntaxError(_ error: YamlError) -> SpecError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\($0.text) " } ?? ""
-            return SpecError(
-                .syntax, "YAML syntax error at line \(mark.line), column \(mark.column): \(detail)\(problem)",
-                issues: [SpecIssue(path: "", line: mark.line, column: mark.column, message: "\(detail)\(problem)")], cause: error)
-        default:
-            return SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
-        }
+        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines))
     }
 }
 
@@ -110,11 +108,12 @@ struct SpecWalker {
 
     mutating func address(_ node: Node?, _ path: String) -> Address? {
         guard let text = string(node, path) else { return nil }
-        guard let address = Address(parsing: text) else {
-            issue(path, node, "'\(text)' is not host:port (IPv6 as [::1]:5001, port 1…65535)")
+        do {
+            return try Address(validating: text)
+        } catch {
+            issue(path, node, error.message)
             return nil
         }
-        return address
     }
 
     mutating func sequence(_ node: Node?, _ path: String) -> [Node] {
@@ -201,6 +200,7 @@ struct SpecWalker {
             lines["\(path).name"] = map["name"]?.mark?.line
             let address = string(map["address"], "\(path).address")
             if map["address"] == nil { issue("\(path).address", item, "host '\(name)' needs an address") }
+            if let address, let problem = Address.hostProblem(address) { issue("\(path).address", map["address"], problem) }
             var ssh: SSHSpec?
             if let sshNode = map["ssh"] {
                 let sshMap = mapping(sshNode, "\(path).ssh", allowed: ["user", "port", "identityFile"])

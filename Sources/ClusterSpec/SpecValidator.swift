@@ -70,6 +70,25 @@ public enum SpecValidator {
         return issues
     }
 
+    /// What is valid but unwise in `spec`; `lines` maps YAML paths to lines for the report.
+    ///
+    /// An even number of nodes (etcd members) gets a warning: it tolerates no more failures than
+    /// one node fewer (4 members: quorum 3, one may fail, as with 3 members).
+    public static func warnings(_ spec: ClusterSpec, lines: [String: Int] = [:]) -> [SpecIssue] {
+        var warnings: [SpecIssue] = []
+        let count = spec.nodes.count
+        if count > 0, count.isMultiple(of: 2) {
+            let quorum = count / 2 + 1
+            let tolerated = count - quorum
+            let failures = tolerated == 0 ? "no node" : tolerated == 1 ? "1 node" : "\(tolerated) nodes"
+            warnings.append(SpecIssue(
+                path: "nodes", line: lines["nodes"],
+                message: "\(count) nodes (an even number) tolerate no more failures than \(count - 1): quorum is \(quorum), "
+                    + "so \(failures) may fail; use \(count - 1) or \(count + 1) nodes"))
+        }
+        return warnings
+    }
+
     /// The path of an executable: `name` itself if it contains a slash, else the first match on PATH.
     public static func findExecutable(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }

@@ -86,23 +86,20 @@ public struct ValidateCommand: ParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// Validates; exits 1 when the spec has problems.
+    /// Validates; prints warnings (`! ...` lines) but exits 0 for them; exits 1 when the spec has problems.
     public func run() throws {
         do {
-            let cluster = try SpecReader.load(path: spec)
+            let check = try SpecReader.check(path: spec)
+            let cluster = check.spec
             if json {
-                print(#"{"spec":"\#(spec)","valid":true,"nodes":\#(cluster.nodes.count),"tls":\#(cluster.tlsEnabled)}"#)
+                print(try ValidateReport(spec: spec, check: check).json())
             } else {
                 print("✓ \(spec): cluster '\(cluster.name)', \(cluster.nodes.count) node(s), TLS \(cluster.tlsEnabled ? "on" : "off")")
+                for warning in check.warnings { print("! \(warning)") }
             }
         } catch let error as SpecError {
             if json {
-                let issues = error.issues.map { issue in
-                    ["path": issue.path, "line": issue.line.map(String.init) ?? "", "message": issue.message]
-                }
-                let data = try JSONSerialization.data(
-                    withJSONObject: ["spec": spec, "valid": false, "error": error.message, "issues": issues], options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(try ValidateReport(spec: spec, error: error).json())
             } else {
                 var standardError = StandardError()
                 print("✗ \(spec): \(error)", to: &standardError)

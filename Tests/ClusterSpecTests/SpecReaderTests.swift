@@ -93,8 +93,9 @@ import Testing
             Issue.record("must fail")
         } catch let error as SpecError {
             #expect(error.code == .syntax)
-            #expect(error.message.contains("line"))
-            #expect(error.issues.first?.line != nil)
+            #expect(error.issues.count == 1)
+            #expect(error.issues.first?.line == 4 && error.issues.first?.column == 1, "the end of the text: \(error)")
+            #expect(error.description.contains("line 4, column 1: "), "\(error)")
         } catch {
             Issue.record("unexpected \(error)")
         }
