@@ -21,7 +21,10 @@ public enum SpecReader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SpecError(.unreadable, "cannot read spec \(path): \(error.localizedDescription)", cause: error)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw SpecError(.unreadable, "no spec at '\(path)'; name one with -f FILE or HEADNET_SPEC=FILE, or write one with `headnet init`")
+            }
+            throw SpecError(.unreadable, "cannot read the spec \(path); check its permissions", cause: error)
         }
         return try check(text, checkBinaries: checkBinaries)
     }

@@ -75,9 +75,7 @@ public struct ValidateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Check a cluster spec and print every problem with its YAML path and line.")
 
-    /// The spec.
-    @Argument(help: "The cluster spec.")
-    public var spec: String = "clusters/devnet.yaml"
+    @OptionGroup var specOption: SpecOption
 
     /// JSON output.
     @Flag(help: "Print the result as JSON.")
@@ -85,6 +83,9 @@ public struct ValidateCommand: ParsableCommand {
 
     /// Creates the command.
     public init() {}
+
+    /// The spec's path.
+    var spec: String { specOption.path }
 
     /// Validates; prints warnings (`! ...` lines) but exits 0 for them; exits 1 when the spec has problems.
     public func run() throws {

@@ -37,6 +37,7 @@ import Testing
         #expect(try ValidateCommand.parse([]).spec == "clusters/devnet.yaml")
         let command = try ValidateCommand.parse(["x.yaml", "--json"])
         #expect(command.spec == "x.yaml" && command.json)
+        #expect(try ValidateCommand.parse(["-f", "y.yaml"]).spec == "y.yaml")
     }
 
     @Test func generateParsesItsArguments() throws {
