@@ -48,11 +48,12 @@ public struct InitCommand: ParsableCommand {
             throw CLIError(.spec, "no block of \(nodes) free ports between 5001 and 5999 (with their etcd client and API ports); stop a cluster or use fewer nodes")
         }
         let text = SpecWriter.devnet(name: name, nodes: nodes, tls: tls, firstListenPort: first)
-        _ = try SpecReader.parse(text, checkBinaries: false)
+        let check = try SpecReader.check(text, checkBinaries: false)
         let url = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
         print("wrote \(out) (\(nodes) node\(nodes == 1 ? "" : "s"), listen ports \(first)…\(first + nodes - 1), TLS \(tls ? "on" : "auto")); next: headnet up -f \(out)")
+        for warning in check.warnings { print("! \(warning.message)") }
     }
 
     /// Every port used by the other specs in `out`'s directory (unreadable ones are skipped).
