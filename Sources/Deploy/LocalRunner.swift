@@ -8,7 +8,7 @@ import Processes
 public struct LocalRunner: Sendable {
     /// The cluster's state layout.
     public let layout: StateLayout
-    /// The spec file the nodes are started with (absolute).
+    /// The spec file the nodes are started with (canonical: absolute, symbolic links resolved).
     public let specPath: String
     /// The `headnet` executable.
     public let executable: String
@@ -16,7 +16,7 @@ public struct LocalRunner: Sendable {
     /// Creates a runner.
     public init(layout: StateLayout, specPath: String, executable: String) {
         self.layout = layout
-        self.specPath = URL(fileURLWithPath: specPath).standardizedFileURL.path
+        self.specPath = CanonicalPath.of(specPath)
         self.executable = executable
     }
 

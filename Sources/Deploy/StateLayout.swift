@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import Processes
 
 /// Where a cluster's state lives: `<root>/<cluster>/<node>/` (etcd data, logs, queue, revision,
 /// journal, pid, certs) and `<root>/<cluster>/pki/`.
@@ -19,14 +20,13 @@ public struct StateLayout: Sendable, Hashable {
     /// The state root of the spec at `specPath`: `.headnet/` in its project directory — the
     /// directory that holds the spec, or that directory's parent when it is named `clusters`
     /// (so `<project>/clusters/devnet.yaml` keeps its state in `<project>/.headnet/devnet/`).
+    /// The path is canonical (``Processes/CanonicalPath``), however the spec's path was spelled.
     public static func defaultRoot(forSpecAt specPath: String) -> URL {
-        let directory = URL(fileURLWithPath: specPath).standardizedFileURL.deletingLastPathComponent()
+        let directory = URL(fileURLWithPath: CanonicalPath.of(specPath)).deletingLastPathComponent()
         let project = directory.lastPathComponent == "clusters" ? directory.deletingLastPathComponent() : directory
         return project.appendingPathComponent(".headnet")
     }
 
-    /// The state root, `clusterDirectory`'s parent.
-    public var root: URL { clusterDirectory.deletingLastPathComponent() }
     /// A node's persistence directory.
     public func nodeDirectory(_ node: NodeSpec) -> URL { clusterDirectory.appendingPathComponent(node.name) }
     /// The node's etcd config file.

@@ -144,6 +144,6 @@ extension ClusterSpec {
 extension LocalClusterRunner {
     /// The API client of `node`, checking the cluster, suggesting `up` with `spec` when down.
     func api(for node: NodeSpec, spec: String) -> NodeAPIClient {
-        NodeAPIClient(node: node, cluster: self.spec, startHint: "headnet up -f \(spec)")
+        NodeAPIClient(node: node, cluster: self.spec, specPath: nodes.specPath, startHint: "headnet up -f \(spec)")
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import HeadNetwork
 import Logging
 import NodeService
+import Processes
 
 /// `headnet node`: runs one node — an etcd child, the network component and the HTTP API —
 /// with hydra-node's network flags.
@@ -118,12 +119,12 @@ public struct NodeCommand: AsyncParsableCommand {
             throw CLIError(.spec, "\(specPath): \(error)")
         }
         let node = try cluster.node(named: name)
-        let root = stateDir.map { URL(fileURLWithPath: $0) } ?? StateLayout.defaultRoot(forSpecAt: specPath)
+        let root = stateDir.map { URL(fileURLWithPath: CanonicalPath.of($0)) } ?? StateLayout.defaultRoot(forSpecAt: specPath)
         let layout = StateLayout(spec: cluster, root: root)
         let network = try NodePreparation.prepare(spec: cluster, node: node, layout: layout)
         var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
         configuration.cluster = ClusterLabel(
-            name: cluster.name, identity: cluster.identity, spec: URL(fileURLWithPath: specPath).standardizedFileURL.path)
+            name: cluster.name, identity: cluster.identity, spec: CanonicalPath.of(specPath))
         try applyAPI(to: &configuration)
         return configuration
     }

@@ -52,40 +52,42 @@ public struct TailCommand: AsyncParsableCommand {
         let target = try runner.spec.node(named: node)
         let api = runner.api(for: target, spec: spec.path)
         let printer = JournalPrinter(json: json, names: runner.spec.namesByAddress)
-        var online = true
+        let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
+        var standardError = StandardError()
+        var last = from
         do {
             try await api.verifyCluster()
-        } catch let error as OrchestratorError where error.code == .nodeDown {
-            online = false
-        }
-        if online {
-            var last = from
             var body = try await api.messages(after: from)
             var first = true
             while true {
                 let entries = printer.entries(body)
-                let shown = first ? lines.map { Array(entries.suffix($0)) } ?? entries : entries
+                for entry in first ? lines.map({ Array(entries.suffix($0)) }) ?? entries : entries { printer.print(entry) }
                 first = false
-                for entry in shown { printer.print(entry) }
                 last = entries.last?.index ?? last
                 guard follow else { return }
                 try await Task.sleep(for: .milliseconds(250))
                 body = try await api.messages(after: last)
             }
+        } catch let error as OrchestratorError where error.code == .nodeDown {
+            guard FileManager.default.fileExists(atPath: journal.path) else {
+                throw CLIError(.node, "\(node) does not answer and has no journal at \(journal.path) yet; start it with `headnet up -f \(spec.path)`")
+            }
+            if last == from {
+                Swift.print("# \(node) does not answer (not running?); reading its journal on disk, \(journal.path)", to: &standardError)
+            } else {
+                Swift.print("# \(node) stopped answering; following its journal on disk, \(journal.path)", to: &standardError)
+            }
         }
-        let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
-        guard FileManager.default.fileExists(atPath: journal.path) else {
-            throw CLIError(.node, "\(node) is not running and has no journal at \(journal.path) yet; start it with `headnet up -f \(spec.path)`")
-        }
-        var standardError = StandardError()
-        Swift.print("# \(node) is not running; reading its journal on disk, \(journal.path)", to: &standardError)
-        var all: [JournalPrinter.Entry] = []
+        // The journal on disk: what the API would serve, and (with -f) what is appended later.
+        let shownBefore = last
+        var entries: [JournalPrinter.Entry] = []
         try await NodeLogReader(file: journal, mode: .log).read(follow: false) { line in
-            all.append(contentsOf: printer.entries(Data(line.utf8)).filter { $0.index > from })
+            entries.append(contentsOf: printer.entries(Data(line.utf8)).filter { $0.index > shownBefore })
         }
-        for entry in lines.map({ Array(all.suffix($0)) }) ?? all { printer.print(entry) }
+        let limit = shownBefore == from ? lines : nil
+        for entry in limit.map({ Array(entries.suffix($0)) }) ?? entries { printer.print(entry) }
         guard follow else { return }
-        let seen = all.last?.index ?? from
+        let seen = entries.last?.index ?? shownBefore
         try await NodeLogReader(file: journal, mode: .log).read(follow: true) { line in
             for entry in printer.entries(Data(line.utf8)) where entry.index > seen { printer.print(entry) }
         }

@@ -47,7 +47,7 @@ public struct UpCommand: AsyncParsableCommand {
             rollback: { if !json { print("stopping the nodes this run started (--retain keeps them)") } }
         ) { printer($0) }
         guard outcome.succeeded else {
-            throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the ✗ lines above")
+            throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above")
         }
         guard !json else { return }
         if outcome.plan.changesSomething {
@@ -104,7 +104,7 @@ public struct DownCommand: AsyncParsableCommand {
             let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
         }
-        if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the ✗ lines above") }
+        if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
     }
 }
 

@@ -18,11 +18,17 @@ public final class HeadNode: Sendable {
     public let metrics: NodeMetrics
     let logger: Logger
     let trace: @Sendable (String) -> Void
+    /// Held while the node exists: no second node on the same persistence directory.
+    let lock: PersistenceLock
 
-    /// Opens the node's persistence; nothing runs until ``run()``.
+    /// Locks and opens the node's persistence; nothing runs until ``run()``.
+    ///
+    /// - Throws: ``HeadNetwork/HeadNetworkError`` `persistence` when another node holds the
+    ///   directory (see ``HeadNetwork/PersistenceLock``).
     ///
     /// - Parameter trace: receives each trace entry of the component as a JSON line.
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "headnet.node"), trace: @escaping @Sendable (String) -> Void) throws {
+        lock = try PersistenceLock(directory: configuration.network.persistenceDirectory)
         let trace: @Sendable (String) -> Void = { trace(TraceLine.stamped($0)) }
         self.trace = trace
         self.configuration = configuration

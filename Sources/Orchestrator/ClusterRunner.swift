@@ -7,9 +7,8 @@ public protocol ClusterRunner: Sendable {
     var spec: ClusterSpec { get }
     /// Each node's process, who leads, whether certificates exist.
     func observe() async -> ClusterObservation
-    /// The node's ports that something else holds now, each said with its holder, e.g.
-    /// `api port 4002 is held by pid 4242 (python3 -m http.server 4002)`. Ports held by the
-    /// node's own leftover etcd do not count: the node stops it when it starts.
+    /// The node's ports that are taken now, each said with its holder, e.g.
+    /// `api port 4002 is held by pid 4242 (python3 -m http.server 4002)`.
     func busyPorts(of node: NodeSpec) async -> [String]
     /// Creates the cluster's certificates; returns where they are.
     func createCertificates() async throws -> String

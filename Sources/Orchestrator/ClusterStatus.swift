@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import Processes
 
 /// `headnet status`: one row per node from its process, its etcd member and its API, with the
 /// reason a node is not healthy and whether the cluster has quorum.
@@ -70,13 +71,15 @@ public struct ClusterStatus: Sendable, Codable {
     ///   ports belongs to another cluster.
     public static func gather(_ runner: LocalClusterRunner) async throws -> ClusterStatus {
         let observation = await runner.observe()
+        let ours = runner.nodes.scan().etcds
         let expectedMembers = Set(runner.spec.nodes.map(\.advertise.description))
         var rows: [Row] = []
         for (node, seen) in zip(runner.spec.nodes, observation.nodes) {
             var row = Row(name: node.name, alive: false, etcdHealthy: false, leader: false)
             row.pid = seen.runningPID
             row.alive = seen.runningPID != nil
-            let api = NodeAPIClient(node: node, cluster: runner.spec)
+            try checkClientPortHolder(node, ours: ours[node.name, default: []], runner: runner)
+            let api = NodeAPIClient(node: node, cluster: runner.spec, specPath: runner.nodes.specPath)
             if let document = await api.status() {
                 try api.verify(document)
                 if let network = document["network"] as? [String: Any] {
@@ -113,12 +116,25 @@ public struct ClusterStatus: Sendable, Codable {
             rows.append(row)
         }
         let leaders = Set(rows.compactMap(\.leaderID))
-        let up = rows.filter(\.etcdHealthy).count
+        let up = rows.filter { $0.memberID != nil }.count
         let needed = runner.spec.nodes.count / 2 + 1
-        let healthy = rows.allSatisfy { $0.alive && $0.etcdHealthy } && rows.filter(\.leader).count == 1 && leaders.count == 1
+        let healthy = rows.allSatisfy { $0.reason == nil } && rows.filter(\.leader).count == 1 && leaders.count == 1
         return ClusterStatus(
             cluster: runner.spec.name, healthy: healthy,
             quorum: Quorum(up: up, members: runner.spec.nodes.count, needed: needed, ok: up >= needed), nodes: rows)
+    }
+
+    /// Refuses when the node's etcd client port is held by a process that is not one of this
+    /// cluster's etcd members (found by ``Deploy/LocalRunner/scan()``): another cluster's etcd,
+    /// say from a second checkout of the same spec, would otherwise pass for ours.
+    static func checkClientPortHolder(_ node: NodeSpec, ours: [Int32], runner: LocalClusterRunner) throws {
+        let holders = Ports.holders(ofPort: node.clientPort).filter { $0.pid != nil }
+        guard !holders.isEmpty, !holders.contains(where: { ours.contains($0.pid ?? 0) }) else { return }
+        throw OrchestratorError(
+            .wrongCluster,
+            "another cluster's etcd holds \(node.name)'s etcd client port \(node.clientPort): \(holders.map(\.description).joined(separator: ", ")); "
+                + "this cluster's etcd would keep its state under \(runner.layout.clusterDirectory.path). "
+                + "Two specs use the same ports: stop the other cluster or give this one free ports (`headnet init` picks them)")
     }
 
     /// Why a node is not healthy, in words; nil when it is.

@@ -19,7 +19,8 @@ public struct LocalClusterRunner: ClusterRunner {
     /// where the spec says, ``Deploy/StateLayout/defaultRoot(forSpecAt:)``).
     public init(spec: ClusterSpec, specPath: String, stateRoot: URL? = nil, executable: String = LocalRunner.currentExecutable()) {
         self.spec = spec
-        self.layout = StateLayout(spec: spec, root: stateRoot ?? StateLayout.defaultRoot(forSpecAt: specPath))
+        self.layout = StateLayout(
+            spec: spec, root: stateRoot.map { URL(fileURLWithPath: CanonicalPath.of($0.path)) } ?? StateLayout.defaultRoot(forSpecAt: specPath))
         self.nodes = LocalRunner(layout: layout, specPath: specPath, executable: executable)
         self.specArgument = specPath
     }
@@ -45,13 +46,9 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func busyPorts(of node: NodeSpec) async -> [String] {
-        let own = Set(nodes.scan().etcds[node.name, default: []])
-        return LocalRunner.busyPorts(node).compactMap { what, port in
+        LocalRunner.busyPorts(node).map { what, port in
             let holders = Ports.holders(ofPort: port)
-            let others = holders.filter { $0.pid.map { !own.contains($0) } ?? true }
-            if others.isEmpty, !holders.isEmpty { return nil }  // the node's own leftover etcd: the node stops it
-            let by = others.isEmpty ? "is in use" : "is held by \(others.map(\.description).joined(separator: ", "))"
-            return "\(what) port \(port) \(by)"
+            return "\(what) port \(port) " + (holders.isEmpty ? "is in use" : "is held by \(holders.map(\.description).joined(separator: ", "))")
         }
     }
 
@@ -100,8 +97,18 @@ public struct LocalClusterRunner: ClusterRunner {
 
     public func purgeState() async throws -> String {
         let left = nodes.scan()
-        guard left.isEmpty else {
-            let pids = (left.nodes.values.flatMap { $0 } + left.etcds.values.flatMap { $0 }).sorted().map(String.init)
+        // Also any pid file of the cluster naming a live etcd or node, however it was started.
+        let recorded = spec.nodes.flatMap { node in
+            ["node.pid", "etcd.pid"].compactMap { name -> Int32? in
+                guard let pid = PIDFile(layout.nodeDirectory(node).appendingPathComponent(name)).pid, ProcessControl.isAlive(pid),
+                    let arguments = ProcessControl.commandLine(pid),
+                    arguments.contains("node") || arguments.first.map({ URL(fileURLWithPath: $0).lastPathComponent.hasPrefix("etcd") }) == true
+                else { return nil }
+                return pid
+            }
+        }
+        guard left.isEmpty, recorded.isEmpty else {
+            let pids = Set(left.nodes.values.flatMap { $0 } + left.etcds.values.flatMap { $0 } + recorded).sorted().map(String.init)
             throw OrchestratorError(
                 .state, "processes of cluster '\(spec.name)' still run (pid \(pids.joined(separator: ", "))); not deleting the state of a running etcd")
         }

@@ -15,13 +15,16 @@ public struct NodeAPIClient: Sendable {
     public let node: NodeSpec
     /// The cluster the node must belong to; nil skips the check.
     public let cluster: ClusterSpec?
+    /// The spec file (canonical) the node must have been started with; nil skips that part.
+    public let specPath: String?
     /// How to start the node, for the message when it does not answer.
     public let startHint: String
 
     /// A client for `node`'s API on loopback.
-    public init(node: NodeSpec, cluster: ClusterSpec? = nil, startHint: String = "headnet up") {
+    public init(node: NodeSpec, cluster: ClusterSpec? = nil, specPath: String? = nil, startHint: String = "headnet up") {
         self.node = node
         self.cluster = cluster
+        self.specPath = specPath
         self.startHint = startHint
     }
 
@@ -86,6 +89,13 @@ public struct NodeAPIClient: Sendable {
                     + (spec.map { " (spec \($0))" } ?? "") + ", not \(node.name) of cluster '\(cluster.name)' (identity \(cluster.identity)). "
                     + "Two specs use the same ports: stop the other cluster" + (spec.map { " (`headnet down -f \($0)`)" } ?? "")
                     + " or give this one free ports (`headnet init` picks them)")
+        }
+        if let specPath, let spec = label?["spec"] as? String, spec != specPath {
+            throw OrchestratorError(
+                .wrongCluster,
+                "a cluster started from another spec file answered at \(url("")): node '\(answered)' of cluster '\(cluster.name)' from \(spec), "
+                    + "not from \(specPath) (two copies of the same spec, each with its own state). "
+                    + "Use that spec (`-f \(spec)`) or stop its cluster (`headnet down -f \(spec)`)")
         }
     }
 

@@ -39,7 +39,8 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
             await rollback()
             let observation = await runner.observe()
             let stops = observation.nodes.filter { names.contains($0.name) }.flatMap { node in
-                node.livePIDs.map { Step.stop(node: node.name, pid: $0) }
+                ((node.process.runningPID.map { [$0] } ?? []) + node.unrecorded).map { Step.stop(node: node.name, pid: $0) }
+                    + (node.leftoverEtcd.map { [Step.stopEtcd(node: node.name, pid: $0)] } ?? [])
             }
             _ = await PlanExecutor(runner: runner).execute(Plan([Plan.Stage(stops, concurrent: true)]), report: report)
         }

@@ -58,10 +58,6 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         case .removeStalePIDFile(let name, let pid):
             if let node { await runner.removePIDFile(node) }
             return StepReport(step: step, outcome: .ok, message: "\(name): removed stale pid file (pid \(pid) is not running)")
-        case .leftoverEtcd(let name, let pid):
-            return StepReport(
-                step: step, outcome: .skipped,
-                message: "\(name): the node process is gone but its etcd (pid \(pid)) runs; restarting \(name), which stops that etcd first")
         case .checkPorts(let name):
             guard let node else { return unknown(step, name) }
             let busy = await runner.busyPorts(of: node)

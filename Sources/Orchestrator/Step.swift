@@ -6,9 +6,6 @@ public enum Step: Sendable, Hashable {
     case notRunning(node: String)
     /// A node's pid file names a process that is gone or another program: remove the file.
     case removeStalePIDFile(node: String, pid: Int32)
-    /// A node's process is gone but its etcd (`pid`) still runs: the node is started again and
-    /// stops that etcd before it starts its own.
-    case leftoverEtcd(node: String, pid: Int32)
     /// Check that a node's ports are free before anything starts.
     case checkPorts(node: String)
     /// Create the cluster's certificates (TLS on, none yet).
@@ -20,7 +17,7 @@ public enum Step: Sendable, Hashable {
     /// Stop a node gracefully (SIGINT, SIGTERM after 5 s, then SIGKILL); `leader` when its etcd
     /// member led when the plan was made.
     case stop(node: String, pid: Int32, leader: Bool = false)
-    /// Stop an etcd whose node is gone (SIGTERM, SIGKILL after 5 s).
+    /// Stop an etcd whose node process is gone (killed with SIGKILL; SIGTERM, SIGKILL after 5 s).
     case stopEtcd(node: String, pid: Int32)
     /// Delete the cluster's state (etcd data, queues, journals, certificates).
     case purgeState
@@ -29,7 +26,7 @@ public enum Step: Sendable, Hashable {
     public var node: String? {
         switch self {
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
-            .waitReady(let node, _), .stop(let node, _, _), .leftoverEtcd(let node, _), .stopEtcd(let node, _):
+            .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _):
             node
         case .createCertificates, .purgeState: nil
         }
@@ -41,7 +38,6 @@ public enum Step: Sendable, Hashable {
         case .keep: "keep"
         case .notRunning: "not-running"
         case .removeStalePIDFile: "remove-stale-pid-file"
-        case .leftoverEtcd: "leftover-etcd"
         case .checkPorts: "check-ports"
         case .createCertificates: "create-certificates"
         case .start: "start"

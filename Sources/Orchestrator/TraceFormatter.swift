@@ -24,7 +24,7 @@ public struct TraceFormatter: Sendable {
             let tag = object["tag"] as? String, tag != "EtcdLog"
         else { return nil }
         let (kind, text) = describe(tag, object)
-        return "\(time(object["time"] as? String))  \(kind.padding(toLength: 12, withPad: " ", startingAt: 0)) \(text)"
+        return "\(time(object["time"] as? String))  \(kind + String(repeating: " ", count: max(0, 12 - kind.count))) \(text)"
     }
 
     private func describe(_ tag: String, _ object: [String: Any]) -> (String, String) {

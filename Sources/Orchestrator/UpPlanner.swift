@@ -3,8 +3,8 @@ public enum UpPlanner {
     /// The plan for a cluster observed as `observation`.
     ///
     /// A node runs when its pid file or a process found by its command line says so. Stale pid
-    /// files are removed first; a node whose etcd outlived it is started again (the node stops
-    /// that etcd before starting its own, so its ports are not counted as taken). When nodes are to be started, their ports are checked
+    /// files are removed first; an etcd that outlived its node (kill -9) is stopped, and the node
+    /// is started again. When nodes are to be started, their ports are checked
     /// (all of them, before anything starts), certificates are created when missing, the nodes
     /// are started in spec order, and then every node — running before or just started — must
     /// become ready within `timeoutSeconds`.
@@ -17,7 +17,7 @@ public enum UpPlanner {
                 continue
             }
             if case .stale(let pid) = node.process { tidy.append(.removeStalePIDFile(node: node.name, pid: pid)) }
-            if let etcd = node.leftoverEtcd { tidy.append(.leftoverEtcd(node: node.name, pid: etcd)) }
+            if let etcd = node.leftoverEtcd { tidy.append(.stopEtcd(node: node.name, pid: etcd)) }
             toStart.append(node.name)
         }
         return Plan([

@@ -19,11 +19,6 @@ public enum ProcessTable {
         }
     }
 
-    /// The processes of ``snapshot()`` for which `predicate` holds.
-    public static func find(_ predicate: (RunningProcess) -> Bool) -> [RunningProcess] {
-        snapshot().filter(predicate)
-    }
-
     /// The pids listed in `/proc` (one per process, not per thread), in increasing order.
     static func pids() -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

@@ -38,12 +38,12 @@ public struct RunningProcess: Sendable, Hashable {
         return value
     }
 
-    /// `path` as the process sees it: a relative path is taken from the working directory, and
-    /// `.`, `..` and repeated slashes are removed (without resolving symbolic links). A relative
+    /// `path` as the process sees it, in its canonical form (``CanonicalPath``): a relative path
+    /// is taken from the process's working directory, symbolic links are resolved. A relative
     /// path stays relative (only tidied) when the working directory is unknown.
     public func resolvedPath(_ path: String) -> String {
-        guard !path.hasPrefix("/"), let workingDirectory else { return Self.standardized(path) }
-        return Self.standardized(workingDirectory + "/" + path)
+        guard path.hasPrefix("/") || workingDirectory != nil else { return Self.standardized(path) }
+        return CanonicalPath.of(path, relativeTo: workingDirectory)
     }
 
     /// `path` without `.` components, empty components and `..` after a component (lexically:

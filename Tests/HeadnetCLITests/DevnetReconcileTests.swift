@@ -24,7 +24,7 @@ extension DevnetCommandTests {
 
             let up = try await cluster.headnet("up", "-f", cluster.spec)
             try #require(up.status.isSuccess, "\(up.output)")
-            #expect(up.output.contains("restarting bob, which stops that etcd first") && up.output.contains("✓ started bob"), "\(up.output)")
+            #expect(up.output.contains("✓ stopped bob's leftover etcd (pid ") && up.output.contains("✓ started bob"), "\(up.output)")
             for index in 1...3 { #expect(try await cluster.headnet("broadcast", "bob", "after-\(index)", "-f", cluster.spec).status.isSuccess) }
             let expected = (1...3).map { "before-\($0)" } + (1...3).map { "after-\($0)" }
             for node in ["alice", "bob", "carol"] {
@@ -45,6 +45,15 @@ extension DevnetCommandTests {
             try await eventually("carol started by hand answers", timeout: .seconds(30)) {
                 try await cluster.headnet("tail", "carol", "--spec", cluster.spec).status.isSuccess
             }
+            // A second carol on the same state is refused; the first keeps its etcd.
+            let twice = try await cluster.headnet("node", "--spec", cluster.spec, "--name", "carol")
+            #expect(twice.status == .exited(1) && twice.output.contains("another node runs with"), "\(twice.output)")
+            var healthy = Command.Result(status: .exited(1), output: "")
+            try? await eventually("the cluster to be healthy with carol started by hand", timeout: .seconds(30)) {
+                healthy = try await cluster.headnet("status", "-f", cluster.spec)
+                return healthy.status.isSuccess
+            }
+            #expect(healthy.status.isSuccess, "\(healthy.output)")
 
             // From `/`, with the spec's absolute path: everything stops, the hand-started node too.
             let spec = cluster.directory.appendingPathComponent(cluster.spec).path
@@ -56,7 +65,7 @@ extension DevnetCommandTests {
             // A stopped node's journal is still there for `tail`, read from disk.
             let offline = try await cluster.headnet("tail", "carol", "-n", "2", "--spec", spec)
             #expect(offline.status.isSuccess, "\(offline.output)")
-            #expect(offline.output.contains("carol is not running; reading its journal on disk"), "\(offline.output)")
+            #expect(offline.output.contains("carol does not answer (not running?); reading its journal on disk"), "\(offline.output)")
             #expect(offline.output.split(separator: "\n").filter { $0.contains("after-") }.count == 2, "\(offline.output)")
         }
     }
@@ -77,6 +86,21 @@ extension DevnetCommandTests {
                 #expect(result.output.contains("Error: another cluster"), "\(arguments): \(result.output)")
                 #expect(!result.output.contains("Usage"), "\(arguments): \(result.output)")
             }
+            // A second copy of the same spec (another checkout, its own state) is another cluster too.
+            let checkout = cluster.directory.appendingPathComponent("checkout")
+            try FileManager.default.createDirectory(at: checkout, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: cluster.directory.appendingPathComponent(cluster.spec), to: checkout.appendingPathComponent("spec.yaml"))
+            let copy = try await cluster.headnet(["broadcast", "alice", "to-the-wrong-cluster", "-f", "spec.yaml"], in: checkout)
+            #expect(copy.status == .exited(1) && copy.output.contains("another spec file"), "\(copy.output)")
+            let copyStatus = try await cluster.headnet(["status", "-f", "spec.yaml"], in: checkout)
+            #expect(copyStatus.status == .exited(1) && copyStatus.output.contains("Error: "), "\(copyStatus.output)")
+
+            // The same spec through a symbolic link is the same cluster.
+            let link = cluster.directory.appendingPathComponent("link")
+            try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: cluster.directory.path)
+            let linked = try await cluster.headnet(["status", "-f", link.appendingPathComponent(cluster.spec).path], in: URL(fileURLWithPath: "/"))
+            #expect(linked.status.isSuccess, "\(linked.output)")
+
             let payloads = try await cluster.payloads(of: "carol") { _ in true }
             #expect(!payloads.contains("to-the-wrong-cluster"))
         }

@@ -62,7 +62,7 @@ import Testing
         ])
         let plan = UpPlanner.plan(observation, timeoutSeconds: 9)
         #expect(plan.stages.map(\.steps) == [
-            [.keep(node: "alice", pid: 42), .removeStalePIDFile(node: "bob", pid: 7), .leftoverEtcd(node: "bob", pid: 77)],
+            [.keep(node: "alice", pid: 42), .removeStalePIDFile(node: "bob", pid: 7), .stopEtcd(node: "bob", pid: 77)],
             [.checkPorts(node: "bob")],
             [.start(node: "bob")],
             [.waitReady(node: "alice", timeoutSeconds: 9), .waitReady(node: "bob", timeoutSeconds: 9)],

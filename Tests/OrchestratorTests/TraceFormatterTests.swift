@@ -26,3 +26,9 @@ import Testing
         #expect(formatter.format("not json") == nil)
     }
 }
+
+extension TraceFormatterTests {
+    @Test func longEventNamesAreNotCut() {
+        #expect(formatter.format(#"{"tag":"FailedToDecodeValue","key":"k"}"#)?.contains("FailedToDecodeValue key=k") == true)
+    }
+}

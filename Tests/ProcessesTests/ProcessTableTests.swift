@@ -22,7 +22,7 @@ import Glibc
         try await ChildProcess.with(ProcessSpec("/bin/sh", arguments, workingDirectory: directory)) { child in
             var found: [RunningProcess] = []
             try await eventually("the shell to show up in the process table") {
-                found = ProcessTable.find { $0.arguments.contains(marker) }
+                found = ProcessTable.snapshot().filter { $0.arguments.contains(marker) }
                 return !found.isEmpty
             }
             #expect(found.count == 1)
