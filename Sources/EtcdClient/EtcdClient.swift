@@ -147,6 +147,8 @@ public final class EtcdClient: Sendable {
         timeout: Duration? = nil,
         _ call: (EtcdConnection, CallOptions) async throws -> Result
     ) async throws -> Result {
+        // A call from a task already cancelled is not made at all.
+        if Task.isCancelled { throw EtcdError(code: .cancelled, message: "the calling task was cancelled", operation: operation) }
         let options = callOptions(timeout: timeout)
         if let endpoint {
             guard connections.indices.contains(endpoint) else {

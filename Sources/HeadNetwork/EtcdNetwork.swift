@@ -93,6 +93,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                 endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
             logger: logger)
         defer { client.shutdown() }
+        let connections = Task { try await client.run() }
+        defer { connections.cancel() }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -102,13 +104,28 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                         guard let status = await child.waitForExit() else { return }
                         throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status, lastLines: lastLines), operation: "etcd")
                     }
-                    group.addTask { try await client.run() }
+                    // The client's connections run in a task of their own, which the group's
+                    // cancellation does not reach: when the component stops, its calls are
+                    // cancelled first, on live connections, and the client is shut down after
+                    // (below). Stopping the connections under calls still being made can leave
+                    // a call of grpc-swift-2 waiting for ever, deaf to cancellation and to its
+                    // deadline, and the node would never exit.
+                    group.addTask { try await connections.value }
                     group.addTask { try await self.checkVersion(client) }
                     group.addTask { try await self.pollConnectivity(client) }
                     group.addTask { try await self.waitMessages(client) }
                     group.addTask { try await self.broadcastMessages(client) }
-                    // The first task to fail (or cancellation) ends the component.
-                    defer { group.cancelAll() }
+                    // The first task to fail (or cancellation) ends the component: its calls
+                    // are cancelled, the connections close once those calls have ended, and
+                    // are cut after 2 s if one has not.
+                    defer {
+                        group.cancelAll()
+                        client.shutdown()
+                        Task {
+                            try? await Task.sleep(for: .seconds(2))
+                            connections.cancel()
+                        }
+                    }
                     while let _ = try await group.next() {}
                 }
             }

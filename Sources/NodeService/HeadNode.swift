@@ -88,8 +88,16 @@ public final class HeadNode: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                // Shut down in reverse order: followers end, then the API, then the network.
-                services: [.init(service: network), .init(service: app), .init(service: FollowerStopper(journal: journal, logger: logger))],
+                // Shut down in reverse order: followers end, then the API, then the network. A
+                // service that fails shuts the others down gracefully rather than cancelling
+                // them: a cancelled HTTP server can trap on a connection accepted at that moment
+                // (swift-nio: "Deinited NIOAsyncWriter without calling finish()"). The failure
+                // is still what `run()` throws.
+                services: [
+                    .init(service: network, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: FollowerStopper(journal: journal, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
                 gracefulShutdownSignals: [.sigint, .sigterm],
                 logger: logger))
         do {
