@@ -9,9 +9,9 @@ public struct UpCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Start what is not running of a cluster in the background and wait until every node is ready.",
         discussion: """
-            Reconciles like `docker compose up -d`: a running node is left alone; a node whose process \
-            died while its etcd lives on is started again (it stops that etcd first); a port held by \
-            another process is refused, naming the process. When a step fails, the nodes this run \
+            Reconciles like `docker compose up -d`: a running node is left alone; when a node's \
+            process died while its etcd lives on, that etcd is stopped and the node started again; a \
+            port held by another process is refused, naming the process. When a step fails, the nodes this run \
             started are stopped again unless --retain is given. Exit status: 0 when every node is \
             ready, 1 otherwise.
             """)

@@ -70,8 +70,9 @@ public struct ClusterStatus: Sendable, Codable {
     /// - Throws: ``OrchestratorError`` `wrongCluster` when a node's API or etcd on this spec's
     ///   ports belongs to another cluster.
     public static func gather(_ runner: LocalClusterRunner) async throws -> ClusterStatus {
-        let observation = await runner.observe()
-        let ours = runner.nodes.scan().etcds
+        let scan = runner.nodes.scan()
+        let observation = await runner.observe(scan)
+        let ours = scan.etcds
         let expectedMembers = Set(runner.spec.nodes.map(\.advertise.description))
         var rows: [Row] = []
         for (node, seen) in zip(runner.spec.nodes, observation.nodes) {

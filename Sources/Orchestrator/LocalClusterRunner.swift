@@ -31,7 +31,11 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func observe() async -> ClusterObservation {
-        let scan = nodes.scan()
+        await observe(nodes.scan())
+    }
+
+    /// The observation made from `scan`, the cluster's processes found on this machine.
+    func observe(_ scan: ClusterProcesses) async -> ClusterObservation {
         let observed = spec.nodes.map { node in
             let process = nodes.processState(node)
             let unrecorded = scan.nodes[node.name, default: []].filter { $0 != process.runningPID }

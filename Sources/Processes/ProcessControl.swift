@@ -13,12 +13,19 @@ public enum ProcessControl {
         pid > 0 && kill(pid, 0) == 0 && !isZombie(pid)
     }
 
-    /// Whether `pid` has exited but its parent has not reaped it (state `Z` in `/proc/<pid>/stat`).
+    /// Whether `pid` has exited but its parent has not reaped it: state `Z` in `/proc/<pid>/stat`
+    /// with no thread left but the leader. The leader of a multi-threaded process (etcd) shows
+    /// `Z` while its other threads are still exiting and its descriptors — its listening
+    /// sockets — are still open; that process has not exited yet.
     public static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
-            stat.index(close, offsetBy: 2) < stat.endIndex
+            stat.index(close, offsetBy: 2) < stat.endIndex, stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
         else { return false }
-        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") }),
+            let threads = Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces))
+        else { return true }
+        return threads <= 1
     }
 
     /// The command line of `pid` (from `/proc/<pid>/cmdline`), nil when it does not exist.
