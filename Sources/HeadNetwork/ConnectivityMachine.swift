@@ -16,9 +16,13 @@ struct ConnectivityMachine: Sendable {
     /// Whether we told the application we are connected.
     private(set) var connected = false
 
-    /// A machine for the node advertised as `ourselves`.
-    init(ourselves: NetworkHost) {
+    /// How `alive-` values are written.
+    let dialect: WireDialect
+
+    /// A machine for the node advertised as `ourselves`, reading `alive-` values in `dialect`.
+    init(ourselves: NetworkHost, dialect: WireDialect = .master) {
         tracker = ConnectivityTracker(ourselves: ourselves)
+        self.dialect = dialect
     }
 
     /// Peers whose `alive-` key was there at the last scan, sorted.
@@ -48,7 +52,7 @@ struct ConnectivityMachine: Sendable {
         var hosts: [NetworkHost] = []
         for kv in kvs {
             do {
-                hosts.append(try NetworkHost(cbor: kv.value))
+                hosts.append(try dialect.decodeAlive(kv.value))
             } catch {
                 actions.append(.trace(.failedToDecodeValue(key: kv.key, value: Hex.encode(kv.value), reason: "\(error)")))
             }

@@ -12,9 +12,9 @@ extension EtcdNetwork {
             let result = try await client.txn(
                 compare: [EtcdCompare(key: "version", .version(0), .greater)],
                 success: [.get("version")],
-                failure: [.put(key: Array("version".utf8), value: ProtocolVersionValue.encode(ours))])
+                failure: [.put(key: Array("version".utf8), value: configuration.dialect.versionValue(ours))])
             let found = result.responses.first?.rangeResult?.kvs.first.map { (key: $0.keyString, value: $0.value) }
-            return VersionCheck.decide(ours: ours, wroteOurs: !result.succeeded, found: found)
+            return VersionCheck.decide(ours: ours, dialect: configuration.dialect, wroteOurs: !result.succeeded, found: found)
         }
         state.withLock {
             $0.versionMatches = check.matches
@@ -26,7 +26,7 @@ extension EtcdNetwork {
     /// Connectivity: the member list answers, a lease with our `alive-` key is kept alive every
     /// second, and each round the `alive` keys are diffed into peer events.
     func pollConnectivity(_ client: EtcdClient) async throws {
-        var machine = ConnectivityMachine(ourselves: configuration.advertise)
+        var machine = ConnectivityMachine(ourselves: configuration.advertise, dialect: configuration.dialect)
         while true {
             try await retrying("pollConnectivity", onRetry: { reason in
                 logger.debug("connectivity lost: \(reason)")
@@ -46,7 +46,7 @@ extension EtcdNetwork {
     private func holdLease(_ client: EtcdClient, _ machine: inout ConnectivityMachine) async throws {
         _ = try await client.memberList()
         let lease = try await client.grantLease(ttl: configuration.leaseTTLSeconds)
-        try await client.put(key: Array("alive-\(configuration.advertise)".utf8), value: configuration.advertise.cbor, lease: lease.id)
+        try await client.put(key: Array("alive-\(configuration.advertise)".utf8), value: configuration.dialect.aliveValue(configuration.advertise), lease: lease.id)
         state.withLock { $0.connected = true }
         await perform(machine.leaseCreated(id: lease.id))
         while true {

@@ -29,10 +29,11 @@ extension EtcdNetwork {
             if let inFlight = sender.inFlight {
                 batch = inFlight
             } else {
-                batch = try await queue.peekBatch(maxCount: configuration.batchMaxMessages, maxBytes: configuration.batchMaxBytes)
+                batch = try await queue.peekBatch(
+                    maxCount: configuration.dialect.batchesMessages ? configuration.batchMaxMessages : 1, maxBytes: configuration.batchMaxBytes)
                 try await inFlightMarker.save(sender.begin(batch))
             }
-            let value = BroadcastBatch.value(of: batch.map(\.bytes))
+            let value = configuration.dialect.messageValue(batch.map(\.bytes))
             let decision = try await retrying("broadcastMessages", onRetry: onRetry) {
                 let result = try await client.txn(
                     compare: [EtcdCompare(key: Array(messageKey.utf8), .modRevision(sender.lastModRev), .equal)],
@@ -67,7 +68,7 @@ extension EtcdNetwork {
         let head = await queue.head(marker.indices.count)
         guard let trace = BroadcastSender.settle(
             marker: marker, current: current.map { ($0.modRevision, $0.value) }, head: head,
-            value: { BroadcastBatch.value(of: $0.map(\.bytes)) })
+            value: { [dialect = configuration.dialect] in dialect.messageValue($0.map(\.bytes)) })
         else { return }
         tracer(trace)
         try await queue.pop(batch: head)
@@ -115,7 +116,7 @@ extension EtcdNetwork {
             }
             let messages: [Codec.Message]
             do {
-                messages = try BroadcastBatch.decode(event.kv.value, codec: codec)
+                messages = try configuration.dialect.decodeMessages(event.kv.value, codec: codec)
             } catch {
                 tracer(.failedToDecodeValue(key: key, value: Hex.encode(event.kv.value), reason: "\(error)"))
                 continue

@@ -11,8 +11,10 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var advertise: NetworkHost
     /// The other nodes' advertised addresses, in order.
     public var peers: [NetworkHost]
-    /// Our protocol version, written to the `version` key.
+    /// Our protocol version, written to the `version` key; it also picks the wire dialect.
     public var protocolVersion: UInt64
+    /// How our values are written: protocol 1 as Hydra 2.3.0, 2 as master (``WireDialect``).
+    public var dialect: WireDialect { WireDialect(protocolVersion: protocolVersion) }
     /// The etcd binary (a path, or a name looked up on PATH).
     public var etcdBinary: String
     /// Broadcast queue capacity.

@@ -11,17 +11,23 @@ struct VersionCheck: Sendable, Equatable {
     var actions: [ComponentAction]
 
     /// Decides from the Txn's answer: `wroteOurs` when the key was absent and ours was put, else
-    /// the `version` key and value the success branch read.
-    static func decide(ours: UInt64, wroteOurs: Bool, found: (key: String, value: [UInt8])?) -> VersionCheck {
+    /// the `version` key and value the success branch read, decoded in our `dialect`. A value in
+    /// the other dialect is traced as undecodable; the mismatch still names its version.
+    static func decide(
+        ours: UInt64, dialect: WireDialect = .master, wroteOurs: Bool, found: (key: String, value: [UInt8])?
+    ) -> VersionCheck {
         let matching = VersionCheck(matches: true, actions: [.trace(.matchingProtocolVersion(version: ours))])
         guard !wroteOurs, let found else { return matching }
         let theirs: UInt64
         do {
-            theirs = try ProtocolVersionValue.decode(found.value)
+            theirs = try dialect.decodeVersion(found.value)
         } catch {
-            return VersionCheck(matches: false, actions: [
+            // Not our dialect: traced as Hydra would, but a value the other dialect reads still
+            // says which version the cluster speaks.
+            let other = WireDialect.detect(versionValue: found.value)?.version
+            return VersionCheck(matches: false, theirs: other, actions: [
                 .trace(.failedToDecodeValue(key: found.key, value: Hex.encode(found.value), reason: "\(error)")),
-                .emit(.versionMismatch(ours: ours, theirs: nil)),
+                .emit(.versionMismatch(ours: ours, theirs: other)),
             ])
         }
         guard theirs == ours else {

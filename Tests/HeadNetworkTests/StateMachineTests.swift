@@ -123,6 +123,21 @@ import Testing
         #expect(key == "alive-junk" && value == "01")
         #expect(actions.last == .emit(.peerConnected(bob)))
     }
+
+    @Test func aProtocolOneNodeReadsProtocolOneAliveValuesAndTracesTheOthers() {
+        var machine = ConnectivityMachine(ourselves: me, dialect: .release)
+        let actions = machine.scanned([
+            (key: "alive-\(bob)", value: WireDialect.release.aliveValue(bob)),
+            (key: "alive-\(carol)", value: WireDialect.master.aliveValue(carol)),
+        ])
+        #expect(actions.count == 2)
+        guard case .trace(.failedToDecodeValue(let key, _, _)) = actions.first else {
+            Issue.record("expected FailedToDecodeValue first: \(actions)")
+            return
+        }
+        #expect(key == "alive-\(carol)")
+        #expect(actions.last == .emit(.peerConnected(bob)))
+    }
 }
 
 @Suite struct VersionCheckTests {
@@ -141,13 +156,31 @@ import Testing
     }
 
     @Test func anUndecodableVersionIsAMismatchWithoutTheirs() {
-        let check = VersionCheck.decide(ours: 2, wroteOurs: false, found: ("version", [0x01]))
+        let check = VersionCheck.decide(ours: 2, wroteOurs: false, found: ("version", [0xff]))
         #expect(!check.matches && check.theirs == nil)
         #expect(check.actions.count == 2)
         #expect(check.actions.last == .emit(.versionMismatch(ours: 2, theirs: nil)))
-        guard case .trace(.failedToDecodeValue(key: "version", value: "01", _)) = check.actions.first else {
+        guard case .trace(.failedToDecodeValue(key: "version", value: "ff", _)) = check.actions.first else {
             Issue.record("expected FailedToDecodeValue: \(check.actions)")
             return
         }
+    }
+
+    @Test func theOtherDialectsVersionIsTracedAndStillNamed() {
+        // A master node finds Hydra 2.3.0's bare `01`; a 2.3.0 node finds master's value.
+        for (ours, dialect, value, theirs) in [
+            (UInt64(2), WireDialect.master, WireDialect.release.versionValue(1), UInt64(1)),
+            (1, .release, WireDialect.master.versionValue(2), 2),
+        ] {
+            let check = VersionCheck.decide(ours: ours, dialect: dialect, wroteOurs: false, found: ("version", value))
+            #expect(!check.matches && check.theirs == theirs)
+            #expect(check.actions.last == .emit(.versionMismatch(ours: ours, theirs: theirs)))
+            guard case .trace(.failedToDecodeValue(key: "version", _, _)) = check.actions.first else {
+                Issue.record("expected FailedToDecodeValue: \(check.actions)")
+                continue
+            }
+        }
+        let same = VersionCheck.decide(ours: 1, dialect: .release, wroteOurs: false, found: ("version", [0x01]))
+        #expect(same.matches && same.actions == [.trace(.matchingProtocolVersion(version: 1))])
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 @testable import HeadNetwork
 
 /// A message type in Hydra's style for wire tests: bytes, text, or `Ping n` as two items.
-enum TestMessage: Sendable, Equatable {
+enum TestMessage: Sendable, Hashable {
     case bytes([UInt8])
     case text(String)
     case ping(UInt64)

@@ -1,0 +1,65 @@
+import CBOR
+import Testing
+
+@testable import HeadNetwork
+
+/// Both wire dialects against every case of ../shared/fixtures/hydra-wire.json, byte for byte,
+/// encoding and decoding; a value of the other dialect is a decoding error, never a crash.
+@Suite struct WireDialectTests {
+    @Test func protocolVersionsPickTheirDialect() {
+        #expect(WireDialect(protocolVersion: 1) == .release)
+        #expect(WireDialect(protocolVersion: 2) == .master)
+        #expect(WireDialect(protocolVersion: 3) == .master)
+        #expect(!WireDialect.release.batchesMessages && WireDialect.master.batchesMessages)
+    }
+
+    @Test func versionValuesInBothDialects() throws {
+        let fixtures = try wireFixtures()
+        #expect(WireDialect.release.versionValue(1) == fixtures["v1-version"])
+        #expect(WireDialect.master.versionValue(1) == fixtures["version-v1"])
+        #expect(WireDialect.master.versionValue(2) == fixtures["version-v2"])
+        #expect(try WireDialect.release.decodeVersion(fixtures["v1-version"]!) == 1)
+        #expect(try WireDialect.master.decodeVersion(fixtures["version-v2"]!) == 2)
+        #expect(throws: HeadNetworkError.self) { try WireDialect.release.decodeVersion(fixtures["version-v2"]!) }
+        #expect(throws: HeadNetworkError.self) { try WireDialect.master.decodeVersion(fixtures["v1-version"]!) }
+        #expect(throws: HeadNetworkError.self) { try WireDialect.release.decodeVersion([0x01, 0x02]) }
+    }
+
+    @Test func aHeadsDialectIsToldFromItsVersionKey() throws {
+        let fixtures = try wireFixtures()
+        #expect(WireDialect.detect(versionValue: fixtures["v1-version"]!).map { [$0.dialect == .release, $0.version == 1] } == [true, true])
+        #expect(WireDialect.detect(versionValue: fixtures["version-v2"]!).map { [$0.dialect == .master, $0.version == 2] } == [true, true])
+        #expect(WireDialect.detect(versionValue: fixtures["alive-ipv4"]!) == nil)
+        #expect(WireDialect.detect(versionValue: []) == nil)
+    }
+
+    @Test func aliveValuesInBothDialects() throws {
+        let fixtures = try wireFixtures()
+        let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
+        #expect(WireDialect.release.aliveValue(alice) == fixtures["v1-alive-ipv4"])
+        #expect(WireDialect.master.aliveValue(alice) == fixtures["alive-ipv4"])
+        #expect(try WireDialect.release.decodeAlive(fixtures["v1-alive-ipv4"]!) == alice)
+        #expect(try WireDialect.master.decodeAlive(fixtures["alive-ipv4"]!) == alice)
+        #expect(try WireDialect.master.decodeAlive(fixtures["alive-ipv6"]!) == NetworkHost(hostname: "[::1]", port: 5002))
+        // The other dialect's value does not decode.
+        #expect(throws: HeadNetworkError.self) { try WireDialect.release.decodeAlive(fixtures["alive-ipv4"]!) }
+        #expect(throws: HeadNetworkError.self) { try WireDialect.master.decodeAlive(fixtures["v1-alive-ipv4"]!) }
+        // A v1 round trip with IPv6 and a name.
+        for host in [NetworkHost(hostname: "[::1]", port: 5002), NetworkHost(hostname: "alice.example", port: 15001)] {
+            #expect(try WireDialect.release.decodeAlive(WireDialect.release.aliveValue(host)) == host)
+        }
+    }
+
+    @Test func messageValuesInBothDialects() throws {
+        let fixtures = try wireFixtures()
+        let codec = PayloadCodec()
+        let one = codec.encode([1, 2, 3])
+        #expect(WireDialect.release.messageValue([one]) == fixtures["v1-msg-single"])
+        #expect(WireDialect.master.messageValue([one]) == fixtures["batch-one"])
+        #expect(try WireDialect.release.decodeMessages(fixtures["v1-msg-single"]!, codec: codec) == [[1, 2, 3]])
+        #expect(try WireDialect.master.decodeMessages(fixtures["batch-one"]!, codec: codec) == [[1, 2, 3]])
+        // A protocol-1 reader given a batch (or trailing bytes) refuses it.
+        #expect(throws: (any Error).self) { try WireDialect.release.decodeMessages(fixtures["batch-one"]!, codec: codec) }
+        #expect(throws: (any Error).self) { try WireDialect.release.decodeMessages(fixtures["v1-msg-single"]! + [0x00], codec: codec) }
+    }
+}
