@@ -56,7 +56,7 @@ import Glibc
 
     /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
     /// SIGKILL of anything left afterwards.
-    static func withCluster(tls: Bool, etcdBinary: String = "etcd", _ body: (Cluster) async throws -> Void) async throws {
+    static func withCluster(tls: Bool, etcdBinary: String = "etcd", protocolVersion: UInt64? = nil, _ body: (Cluster) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cluster = Cluster(directory: directory, listens: try Ports.pickFree(3, offsets: [2622]), apis: try Ports.pickFree(3))
@@ -65,7 +65,7 @@ import Glibc
         try """
             apiVersion: headnet/v1
             name: test
-            tls: \(tls ? "on" : "off")
+            tls: \(tls ? "on" : "off")\(protocolVersion.map { "\nprotocolVersion: \($0)" } ?? "")
             etcd: {heartbeatMs: 50, electionMs: 500, binary: \(etcdBinary)}
             nodes:
             \(nodes.joined(separator: "\n"))

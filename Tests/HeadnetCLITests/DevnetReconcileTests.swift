@@ -154,4 +154,20 @@ extension DevnetCommandTests {
             #expect(try await cluster.processesLeft(), "--retain keeps the nodes running")
         }
     }
+
+    @Test func aProtocolOneDevnetSpeaksHydraTwoThree() async throws {
+        try await Self.withCluster(tls: false, protocolVersion: 1) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("broadcast", "alice", "over-v1", "-f", cluster.spec).status.isSuccess)
+            let payloads = try await cluster.payloads(of: "carol") { $0.contains("over-v1") }
+            #expect(payloads == ["over-v1"])
+            let values = try await cluster.shell(
+                #"eval "$("$HEADNET" env alice -f spec.yaml)" && etcdctl get version --print-value-only | od -An -tx1 && "#
+                    + #"etcdctl get alive-127.0.0.1:\#(cluster.listens[0]) --print-value-only | od -An -tx1"#)
+            let hex = values.output.filter(\.isHexDigit)
+            #expect(hex.hasPrefix("010a"), "version is the bare number 01: \(values.output)")
+            let port = String(format: "%04x", cluster.listens[0])
+            #expect(hex.contains("693132372e302e302e3119\(port)"), "alive- is hostname text then port: \(values.output)")
+        }
+    }
 }
