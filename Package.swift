@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Health: checks of a running head, each a small type returning a verdict with evidence.
+        .target(name: "Health", dependencies: ["ClusterSpec", "HeadNetwork"]),
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
@@ -125,6 +127,7 @@ let package = Package(
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
         .testTarget(name: "ProcessesTests", dependencies: ["Processes", "EtcdTesting"]),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "ClusterSpec", "Processes"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
