@@ -91,7 +91,7 @@ let package = Package(
             ]
         ),
         // Health: checks of a running head, each a small type returning a verdict with evidence.
-        .target(name: "Health", dependencies: ["ClusterSpec", "HeadNetwork"]),
+        .target(name: "Health", dependencies: ["ClusterSpec", "HeadNetwork", "EtcdClient"]),
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
@@ -118,6 +118,7 @@ let package = Package(
                 "ClusterSpec",
                 "Deploy",
                 "Orchestrator",
+                "Health",
                 "Processes",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
@@ -155,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadnetCLITests",
-            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", "Health", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ]
 )

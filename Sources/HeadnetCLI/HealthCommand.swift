@@ -1,0 +1,130 @@
+import ArgumentParser
+import ClusterSpec
+import Deploy
+import EtcdClient
+import Foundation
+import Health
+import Orchestrator
+
+/// `headnet health`: checks a running head — a headnet cluster from its spec, or any head's
+/// etcd from its endpoints (real `hydra-node`s included).
+public struct HealthCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Check a running head: etcd members, leader and quorum, keys in either dialect, nodes and the compaction horizon.",
+        discussion: """
+            With a spec (the default), the cluster's etcd members and its nodes' APIs are checked. With \
+            --endpoints, only etcd is: no spec and no headnet node are needed, so it works against the \
+            etcd of real hydra-nodes. Each check says ok, warn or fail, what it saw and what to do. \
+            Exit status: 1 when a check fails, else 0 (a warning alone is 0).
+            """)
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// etcd endpoints instead of a spec.
+    @Option(help: "etcd client URLs, comma-separated (no spec needed), e.g. http://10.0.0.1:2379,http://10.0.0.2:2379.")
+    public var endpoints: String?
+
+    /// A directory with ca.pem, client.pem and client-key.pem.
+    @Option(name: .customLong("tls-dir"), help: "Directory with ca.pem, client.pem and client-key.pem (with --endpoints).")
+    public var tlsDirectory: String?
+
+    /// CA file.
+    @Option(help: "CA certificate (with --endpoints).")
+    public var cacert: String?
+    /// Client certificate.
+    @Option(help: "Client certificate (with --endpoints).")
+    public var cert: String?
+    /// Client key.
+    @Option(help: "Client key (with --endpoints).")
+    public var key: String?
+
+    /// JSON output.
+    @Flag(help: "Print the report as JSON.")
+    public var json = false
+
+    /// Creates the command.
+    public init() {}
+
+    /// Checks the flags.
+    public func validate() throws {
+        let tlsFlags = [cacert, cert, key].compactMap { $0 }
+        if endpoints == nil, tlsDirectory != nil || !tlsFlags.isEmpty { throw ValidationError("--tls-dir, --cacert, --cert and --key go with --endpoints") }
+        if !tlsFlags.isEmpty, tlsFlags.count != 3 { throw ValidationError("give --cacert, --cert and --key together") }
+        if tlsDirectory != nil, !tlsFlags.isEmpty { throw ValidationError("give --tls-dir or --cacert/--cert/--key, not both") }
+    }
+
+    /// Runs the checks and prints them; exits 1 when one fails.
+    public func run() async throws {
+        let report: HealthReport
+        if let endpoints {
+            let list = endpoints.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let snapshot = await EtcdInspector(endpoints: list, tls: endpointTLS).snapshot()
+            report = HealthReport(results: HealthChecks().evaluate(snapshot))
+        } else {
+            report = try await clusterReport()
+        }
+        print(json ? try Self.json(report) : Self.text(report))
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    private var endpointTLS: EtcdClientConfiguration.TLS? {
+        if let tlsDirectory { return ClusterPKI(directory: URL(fileURLWithPath: tlsDirectory)).clientTLS }
+        if let cacert, let cert, let key { return .init(caFile: cacert, certFile: cert, keyFile: key) }
+        return nil
+    }
+
+    /// The spec's cluster: etcd through its client ports, then each node's API.
+    private func clusterReport() async throws -> HealthReport {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let cluster = runner.spec
+        let scheme = cluster.tlsEnabled ? "https" : "http"
+        let inspector = EtcdInspector(
+            endpoints: cluster.nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" },
+            tls: cluster.tlsEnabled ? ClusterPKI(directory: runner.layout.pkiDirectory).clientTLS : nil)
+        var snapshot = await inspector.snapshot()
+        // Name members by node.
+        for index in snapshot.members.indices { snapshot.members[index].name = cluster.nodes[index].name }
+        snapshot.unhealthy = Dictionary(uniqueKeysWithValues: snapshot.unhealthy.compactMap { endpoint, reason in
+            inspector.endpoints.firstIndex(of: endpoint).map { (cluster.nodes[$0].name, reason) }
+        })
+        let checks = HealthChecks(expectation: .init(members: cluster.nodes.map(\.advertise.description), protocolVersion: cluster.protocolVersion))
+        var results = checks.evaluate(snapshot)
+        let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000
+        for node in cluster.nodes {
+            results += await NodeHealth.check(node: node, api: runner.api(for: node, spec: spec.path), directory: runner.layout.nodeDirectory(node),
+                                               clusterRevision: snapshot.revision,
+                                               horizon: CompactionHorizon(retention: retention), queueCapacity: cluster.network.queueCapacity)
+        }
+        return HealthReport(results: results)
+    }
+
+    static func text(_ report: HealthReport) -> String {
+        var rows = [["VERDICT", "CHECK", "ON", "EVIDENCE"]]
+        for result in report.results {
+            rows.append([result.verdict == .ok ? "ok" : result.verdict.rawValue.uppercased(), result.check, result.subject ?? "-", result.evidence])
+        }
+        var lines = [Table.render(rows)]
+        let problems = report.results.filter { $0.verdict != .ok && !$0.hint.isEmpty }
+        if !problems.isEmpty {
+            lines.append("")
+            lines += problems.map { "\($0.verdict == .fail ? "✗" : "!") \($0.check)\($0.subject.map { " (\($0))" } ?? ""): \($0.hint)" }
+        }
+        let fails = report.results.filter { $0.verdict == .fail }.count
+        let warns = report.results.filter { $0.verdict == .warn }.count
+        lines.append("health: \(report.verdict == .ok ? "ok" : report.verdict == .warn ? "ok with warnings" : "FAILING") — \(report.results.count) checks, \(warns) warn, \(fails) fail")
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ report: HealthReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        struct Document: Encodable {
+            var verdict: Verdict
+            var results: [CheckResult]
+        }
+        return String(decoding: try encoder.encode(Document(verdict: report.verdict, results: report.results)), as: UTF8.self)
+    }
+}

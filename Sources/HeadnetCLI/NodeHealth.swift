@@ -1,0 +1,50 @@
+import ClusterSpec
+import Foundation
+import Health
+import HeadNetwork
+import Orchestrator
+
+/// The node-level checks of `headnet health SPEC`: each node's API readiness, its queue depth,
+/// and how far its watch would have to catch up against etcd's compaction horizon.
+enum NodeHealth {
+    static func check(
+        node: NodeSpec, api: NodeAPIClient, directory: URL, clusterRevision: Int64, horizon: CompactionHorizon, queueCapacity: Int
+    ) async -> [CheckResult] {
+        let document: [String: Any]
+        do {
+            document = try await api.statusDocument()
+            try api.verify(document)
+        } catch let error as OrchestratorError {
+            var results = [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: error.message,
+                                       hint: error.code == .wrongCluster ? "another cluster answers on this node's ports" : "start it: `headnet up`")]
+            // Down: how long it can stay down before its watch resumes past what etcd keeps.
+            if error.code == .nodeDown, clusterRevision > 0, let known = try? RevisionStore(directory: directory).load() {
+                results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: nil))
+            }
+            return results
+        } catch {
+            return [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: "\(error)", hint: "start it: `headnet up`")]
+        }
+        let network = document["network"] as? [String: Any] ?? [:]
+        var missing: [String] = []
+        if network["etcdReady"] as? Bool != true { missing.append("etcd not serving") }
+        if network["connected"] as? Bool != true { missing.append("not connected to a majority") }
+        if network["versionMatches"] as? Bool != true { missing.append("protocol version not confirmed") }
+        var results = [missing.isEmpty
+            ? CheckResult(check: "node ready", subject: node.name, verdict: .ok, evidence: "etcd serving, connected, version matches")
+            : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: missing.joined(separator: ", "),
+                          hint: "`headnet logs \(node.name) --trace` shows what the node sees")]
+        let depth = network["queueDepth"] as? Int ?? 0
+        let queue = "\(depth) of \(queueCapacity) queued"
+        results.append(depth >= queueCapacity
+            ? CheckResult(check: "queue depth", subject: node.name, verdict: .fail, evidence: queue, hint: "broadcasts block: the node cannot write to etcd")
+            : depth * 2 >= queueCapacity
+                ? CheckResult(check: "queue depth", subject: node.name, verdict: .warn, evidence: queue, hint: "broadcasts are not getting out; check etcd and the leader")
+                : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))
+        // A running node's watch is live: it is at the cluster's revision as far as compaction goes.
+        let known = (network["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
+        results.append(CheckResult(check: "compaction horizon", subject: node.name, verdict: .ok,
+                                   evidence: "watch live (last delivered revision \(known), cluster at \(clusterRevision))"))
+        return results
+    }
+}

@@ -1,0 +1,94 @@
+import EtcdClient
+
+/// What a head's etcd looks like from outside, read with etcd calls only (no headnet node
+/// needed, so it works against real `hydra-node`s): each endpoint's status, a linearizable read
+/// per endpoint, and the cluster's member list, `version`, `alive-` and `msg-` keys.
+public struct ClusterSnapshot: Sendable {
+    /// Each endpoint's status (unreachable ones included), in endpoint order.
+    public var members: [MemberStatus] = []
+    /// Endpoints whose linearizable read failed, with the reason.
+    public var unhealthy: [String: String] = [:]
+    /// Member names from the member list (Hydra names members by their advertised `host:port`).
+    public var memberNames: [String] = []
+    /// The `version` key's value (nil when absent or unreadable).
+    public var version: [UInt8]?
+    /// The `alive-` keys and values.
+    public var alive: [(key: String, value: [UInt8])] = []
+    /// Per sender (`msg-<host:port>`), the revision of its last put.
+    public var lastMessages: [(sender: String, revision: Int64)] = []
+    /// The cluster's revision when the keys were read.
+    public var revision: Int64 = 0
+    /// Why the cluster-wide reads failed, if they did.
+    public var readError: String?
+
+    /// An empty snapshot.
+    public init() {}
+}
+
+/// Reads a ``ClusterSnapshot`` from etcd endpoints (`http://` or `https://` URLs).
+public struct EtcdInspector: Sendable {
+    /// The endpoints, one per member.
+    public var endpoints: [String]
+    /// Client TLS for `https://` endpoints.
+    public var tls: EtcdClientConfiguration.TLS?
+    /// Deadline of each call.
+    public var timeout: Duration
+
+    /// An inspector of `endpoints`.
+    public init(endpoints: [String], tls: EtcdClientConfiguration.TLS? = nil, timeout: Duration = .seconds(2)) {
+        self.endpoints = endpoints
+        self.tls = tls
+        self.timeout = timeout
+    }
+
+    /// Reads the snapshot; never throws: what cannot be read is recorded as such.
+    public func snapshot() async -> ClusterSnapshot {
+        var snapshot = ClusterSnapshot()
+        for endpoint in endpoints {
+            do {
+                let status = try await withClient([endpoint]) { etcd in try await etcd.status(endpoint: 0) }
+                // The alarm list goes through raft: without a leader it does not answer, which
+                // says nothing more about this member than `has leader` does.
+                let alarms = (try? await withClient([endpoint]) { etcd in try await etcd.alarms() }) ?? []
+                let own = alarms.filter { $0.memberID == status.header.memberID }.map(\.kind.rawValue)
+                snapshot.members.append(MemberStatus(
+                    name: endpoint, leader: status.leader, raftTerm: status.raftTerm, raftIndex: status.raftIndex,
+                    alarms: own, dbSize: status.dbSize, dbSizeInUse: status.dbSizeInUse))
+            } catch {
+                snapshot.members.append(.unreachable(endpoint))
+                continue
+            }
+            do {
+                // As `etcdctl endpoint health`: a linearizable read needs the leader and a quorum.
+                _ = try await withClient([endpoint]) { etcd in try await etcd.get("health") }
+            } catch {
+                snapshot.unhealthy[endpoint] = "\(error)"
+            }
+        }
+        guard snapshot.members.contains(where: { $0.reachable && $0.leader != 0 }) else {
+            // Reads need a leader: without one they would only run into their deadline.
+            snapshot.readError = "no member knows a leader"
+            return snapshot
+        }
+        do {
+            try await withClient(endpoints) { etcd in
+                snapshot.memberNames = try await etcd.memberList().members.map(\.name)
+                let version = try await etcd.range(EtcdKeyRange(key: Array("version".utf8)))
+                snapshot.version = version.kvs.first?.value
+                snapshot.revision = version.header.revision
+                snapshot.alive = try await etcd.range(.prefix("alive-")).kvs.map { ($0.keyString, $0.value) }
+                snapshot.lastMessages = try await etcd.range(.prefix("msg-"), EtcdRangeOptions(keysOnly: true)).kvs.map {
+                    (String($0.keyString.dropFirst(4)), $0.modRevision)
+                }
+            }
+        } catch {
+            snapshot.readError = "\(error)"
+        }
+        return snapshot
+    }
+
+    private func withClient<T: Sendable>(_ endpoints: [String], _ body: (EtcdClient) async throws -> T) async throws -> T {
+        try await EtcdClient.withClient(
+            EtcdClientConfiguration(endpoints: endpoints, tls: tls, requestTimeout: timeout, failoverTimeout: endpoints.count > 1 ? timeout * 2 : .zero), body)
+    }
+}
