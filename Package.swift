@@ -91,7 +91,7 @@ let package = Package(
             ]
         ),
         // Health: checks of a running head, each a small type returning a verdict with evidence.
-        .target(name: "Health", dependencies: ["ClusterSpec", "HeadNetwork", "EtcdClient"]),
+        .target(name: "Health", dependencies: ["CBOR", "ClusterSpec", "HeadNetwork", "EtcdClient"]),
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",

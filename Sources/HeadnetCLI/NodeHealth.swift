@@ -44,7 +44,7 @@ enum NodeHealth {
         // A running node's watch is live: it is at the cluster's revision as far as compaction goes.
         let known = (network["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
         results.append(CheckResult(check: "compaction horizon", subject: node.name, verdict: .ok,
-                                   evidence: "watch live (last delivered revision \(known), cluster at \(clusterRevision))"))
+                                   evidence: "watch live (last known revision \(known), cluster at \(clusterRevision))"))
         return results
     }
 }

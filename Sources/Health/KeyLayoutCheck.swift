@@ -1,3 +1,4 @@
+import CBOR
 import HeadNetwork
 
 /// What a head's etcd keys say, read without a headnet node: the `version` key (which protocol
@@ -59,8 +60,8 @@ public enum KeyLayoutCheck {
         return results
     }
 
+    /// At most 32 bytes of `bytes` in hex, `…` when there are more.
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.prefix(32).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-            + (bytes.count > 32 ? "…" : "")
+        Hex.encode(Array(bytes.prefix(32))) + (bytes.count > 32 ? "…" : "")
     }
 }
