@@ -45,6 +45,10 @@ public struct HealthCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     public var json = false
 
+    /// Re-run every N seconds.
+    @Option(help: "Run again every SECONDS and print what changed (until interrupted).")
+    public var watch: Int?
+
     /// Creates the command.
     public init() {}
 
@@ -54,20 +58,36 @@ public struct HealthCommand: AsyncParsableCommand {
         if endpoints == nil, tlsDirectory != nil || !tlsFlags.isEmpty { throw ValidationError("--tls-dir, --cacert, --cert and --key go with --endpoints") }
         if !tlsFlags.isEmpty, tlsFlags.count != 3 { throw ValidationError("give --cacert, --cert and --key together") }
         if tlsDirectory != nil, !tlsFlags.isEmpty { throw ValidationError("give --tls-dir or --cacert/--cert/--key, not both") }
+        if let watch, watch < 1 { throw ValidationError("--watch takes a number of seconds, 1 or more") }
+        if watch != nil, json { throw ValidationError("--watch prints changes as text; it does not go with --json") }
     }
 
-    /// Runs the checks and prints them; exits 1 when one fails.
+    /// Runs the checks and prints them; exits 1 when one fails. With `--watch`, runs again and
+    /// again, printing what changed, until interrupted.
     public func run() async throws {
-        let report: HealthReport
-        if let endpoints {
-            let list = endpoints.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let snapshot = await EtcdInspector(endpoints: list, tls: endpointTLS).snapshot()
-            report = HealthReport(results: HealthChecks().evaluate(snapshot))
-        } else {
-            report = try await clusterReport()
-        }
+        var report = try await makeReport()
         print(json ? try Self.json(report) : Self.text(report))
+        if let watch {
+            while true {
+                try await Task.sleep(for: .seconds(watch))
+                let next = try await makeReport()
+                let changes = ReportChanges.lines(from: report, to: next)
+                let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false))
+                if !changes.isEmpty {
+                    print("\(time) health: \(next.verdict.rawValue)")
+                    for line in changes { print("  \(line)") }
+                }
+                report = next
+            }
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    private func makeReport() async throws -> HealthReport {
+        guard let endpoints else { return try await clusterReport() }
+        let list = endpoints.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let snapshot = await EtcdInspector(endpoints: list, tls: endpointTLS).snapshot()
+        return HealthReport(results: HealthChecks().evaluate(snapshot))
     }
 
     private var endpointTLS: EtcdClientConfiguration.TLS? {

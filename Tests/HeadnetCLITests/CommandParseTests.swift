@@ -66,4 +66,14 @@ import Testing
         #expect(SpecWriter.firstFreeListenPort(nodes: 3, taken: [], isFree: { $0 != 4002 }) == 5011)
         #expect(SpecWriter.firstFreeListenPort(nodes: 3, taken: [], isFree: { _ in false }) == nil)
     }
+
+    @Test func healthTakesASpecOrEndpoints() throws {
+        #expect(try HealthCommand.parse(["-f", "a.yaml", "--json"]).json)
+        let endpoints = try HealthCommand.parse(["--endpoints", "http://h:2379,http://k:2379", "--tls-dir", "/pki", "--watch", "5"])
+        #expect(endpoints.endpoints == "http://h:2379,http://k:2379" && endpoints.tlsDirectory == "/pki" && endpoints.watch == 5)
+        #expect(throws: (any Error).self) { try HealthCommand.parse(["--cacert", "ca.pem"]) }
+        #expect(throws: (any Error).self) { try HealthCommand.parse(["--endpoints", "http://h:2379", "--cacert", "ca.pem"]) }
+        #expect(throws: (any Error).self) { try HealthCommand.parse(["--watch", "0"]) }
+        #expect(throws: (any Error).self) { try HealthCommand.parse(["--watch", "2", "--json"]) }
+    }
 }

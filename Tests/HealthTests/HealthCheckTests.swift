@@ -99,3 +99,27 @@ import Testing
         #expect(lonely.last?.check == "alive values" && lonely.last?.evidence.contains("other dialect") == true)
     }
 }
+
+extension HealthCheckTests {
+    @Test func watchPrintsOnlyWhatChanged() {
+        let before = HealthReport(results: [
+            CheckResult(check: "reachable", subject: "bob", verdict: .ok, evidence: "answered"),
+            CheckResult(check: "has leader", verdict: .ok, evidence: "3/3"),
+            CheckResult(check: "queue depth", subject: "bob", verdict: .warn, evidence: "60 of 100"),
+            CheckResult(check: "gone", verdict: .ok, evidence: ""),
+        ])
+        let after = HealthReport(results: [
+            CheckResult(check: "reachable", subject: "bob", verdict: .fail, evidence: "no answer"),
+            CheckResult(check: "has leader", verdict: .ok, evidence: "2/3"),
+            CheckResult(check: "queue depth", subject: "bob", verdict: .warn, evidence: "80 of 100"),
+            CheckResult(check: "new", verdict: .ok, evidence: "x"),
+        ])
+        #expect(ReportChanges.lines(from: before, to: after) == [
+            "bob reachable: ok → FAIL (no answer)",
+            "bob queue depth: WARN, now 80 of 100",
+            "+ new: ok (x)",
+            "- gone",
+        ])
+        #expect(ReportChanges.lines(from: after, to: after).isEmpty)
+    }
+}
