@@ -41,6 +41,12 @@ enum NodeHealth {
             : depth * 2 >= queueCapacity
                 ? CheckResult(check: "queue depth", subject: node.name, verdict: .warn, evidence: queue, hint: "broadcasts are not getting out; check etcd and the leader")
                 : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))
+        let missed = document["messagesMissed"] as? Int ?? 0
+        results.append(missed == 0
+            ? CheckResult(check: "messages missed", subject: node.name, verdict: .ok, evidence: "none since the node started")
+            : CheckResult(check: "messages missed", subject: node.name, verdict: .fail, evidence: "\(missed) MessagesMissed event\(missed == 1 ? "" : "s")",
+                          hint: "its watch resumed past revisions etcd had compacted: those messages are gone from etcd; "
+                              + "`headnet logs \(node.name) --trace` shows which revisions, another node's journal (`headnet tail`) has them"))
         // A running node's watch is live: it is at the cluster's revision as far as compaction goes.
         let known = (network["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
         results.append(CheckResult(check: "compaction horizon", subject: node.name, verdict: .ok,

@@ -39,7 +39,10 @@ public final class HeadNode: Sendable {
         self.metrics = metrics
         network = try EtcdNetwork(
             configuration: configuration.network, codec: PayloadCodec(),
-            tracer: { entry in trace(entry.jsonLine) },
+            tracer: { entry in
+                metrics.record(entry)
+                trace(entry.jsonLine)
+            },
             logger: logger,
             onMessage: { delivered in
                 do {
@@ -75,7 +78,7 @@ public final class HeadNode: Sendable {
         return NodeStatus(
             nodeID: configuration.nodeID, cluster: configuration.cluster, advertise: configuration.network.advertise.description,
             clientURL: configuration.network.clientURL, network: network,
-            delivered: await journal.count, lastDelivered: await journal.last)
+            delivered: await journal.count, lastDelivered: await journal.last, messagesMissed: metrics.messagesMissed)
     }
 
     /// Runs the node until SIGINT/SIGTERM (or cancellation), then stops the API, the component
@@ -139,4 +142,6 @@ public struct NodeStatus: Codable, Sendable {
     public var delivered: Int
     /// The last journal entry.
     public var lastDelivered: DeliveredJournal.Entry?
+    /// MessagesMissed events since the node started (messages lost to compaction).
+    public var messagesMissed: Int
 }

@@ -1,5 +1,6 @@
 import HeadNetwork
 import Prometheus
+import Synchronization
 
 /// The node's Prometheus metrics, rendered at `/metrics`.
 public struct NodeMetrics: Sendable {
@@ -13,6 +14,11 @@ public struct NodeMetrics: Sendable {
     private let connected: Gauge
     private let peers: Gauge
     private let lastKnownRevision: Gauge
+    private let broadcastRetries: Counter
+    private let broadcastDedupes: Counter
+    private let missedEvents: Counter
+    private let missedRevisions: Counter
+    private let missed = MissedCount()
 
     /// Creates the metrics.
     public init() {
@@ -32,7 +38,27 @@ public struct NodeMetrics: Sendable {
         connected = gauge("network", "connected", "1 when connected to a majority")
         peers = gauge("peers", "alive", "Peers whose alive key is present")
         lastKnownRevision = gauge("last_known", "revision", "Revision of the last delivered message batch")
+        broadcastRetries = counter("broadcast_retries", "Broadcast puts that failed and were retried after 1 s")
+        broadcastDedupes = counter("broadcast_dedupes", "Broadcast retries that found their batch already written")
+        missedEvents = counter("messages_missed", "MessagesMissed events: the watch resumed past a compacted revision")
+        missedRevisions = counter("messages_missed_revisions", "Revisions skipped by MessagesMissed events")
     }
+
+    /// Counts what a trace entry says: retries, dedupes, missed messages.
+    func record(_ entry: EtcdLog) {
+        switch entry {
+        case .broadcastFailed: broadcastRetries.increment()
+        case .broadcastDeduped: broadcastDedupes.increment()
+        case .networkEvent(.messagesMissed(let from, let to)):
+            missedEvents.increment()
+            missedRevisions.increment(by: Int64(max(0, to - from + 1)))
+            missed.value.withLock { $0 += 1 }
+        default: break
+        }
+    }
+
+    /// MessagesMissed events since the node started.
+    var messagesMissed: Int { missed.value.withLock { $0 } }
 
     func recordDelivery(appended: Bool) { appended ? delivered.increment() : duplicatesDropped.increment() }
     func recordQueued() { broadcastsQueued.increment() }
@@ -48,4 +74,9 @@ public struct NodeMetrics: Sendable {
 
     /// The Prometheus text exposition.
     public func render() -> String { registry.emitToString() }
+}
+
+/// The MessagesMissed count, readable (a Prometheus counter is not).
+private final class MissedCount: Sendable {
+    let value = Mutex(0)
 }

@@ -82,6 +82,7 @@ import Testing
                     #expect(cluster?["name"] as? String == "devnet")
                     #expect(cluster?["identity"] as? String == "0123456789abcdef")
                     #expect(cluster?["spec"] as? String == "/x/clusters/devnet.yaml")
+                    #expect(document?["messagesMissed"] as? Int == 0)
                 }
             }
         }
