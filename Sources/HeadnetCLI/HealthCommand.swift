@@ -101,15 +101,10 @@ public struct HealthCommand: AsyncParsableCommand {
         let runner = try spec.runner(state: state, checkBinaries: false)
         let cluster = runner.spec
         let scheme = cluster.tlsEnabled ? "https" : "http"
-        let inspector = EtcdInspector(
-            endpoints: cluster.nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" },
-            tls: cluster.tlsEnabled ? ClusterPKI(directory: runner.layout.pkiDirectory).clientTLS : nil)
-        var snapshot = await inspector.snapshot()
-        // Name members by node.
-        for index in snapshot.members.indices { snapshot.members[index].name = cluster.nodes[index].name }
-        snapshot.unhealthy = Dictionary(uniqueKeysWithValues: snapshot.unhealthy.compactMap { endpoint, reason in
-            inspector.endpoints.firstIndex(of: endpoint).map { (cluster.nodes[$0].name, reason) }
-        })
+        let snapshot = await EtcdInspector(
+            endpoints: cluster.nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" }, names: cluster.nodes.map(\.name),
+            tls: cluster.tlsEnabled ? ClusterPKI(directory: runner.layout.pkiDirectory).clientTLS : nil
+        ).snapshot()
         let checks = HealthChecks(expectation: .init(members: cluster.nodes.map(\.advertise.description), protocolVersion: cluster.protocolVersion))
         var results = checks.evaluate(snapshot)
         let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000

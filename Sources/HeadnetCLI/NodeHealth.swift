@@ -26,13 +26,12 @@ enum NodeHealth {
             return [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: "\(error)", hint: "start it: `headnet up`")]
         }
         let network = document["network"] as? [String: Any] ?? [:]
-        var missing: [String] = []
-        if network["etcdReady"] as? Bool != true { missing.append("etcd not serving") }
-        if network["connected"] as? Bool != true { missing.append("not connected to a majority") }
-        if network["versionMatches"] as? Bool != true { missing.append("protocol version not confirmed") }
-        var results = [missing.isEmpty
+        // The node's own /readyz says whether it is ready and, if not, what it misses.
+        let readiness = try? await api.request("GET", "/readyz", timeout: 2)
+        let said = readiness.map { String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "no answer to /readyz"
+        var results = [readiness?.status == 200
             ? CheckResult(check: "node ready", subject: node.name, verdict: .ok, evidence: "etcd serving, connected, version matches")
-            : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: missing.joined(separator: ", "),
+            : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: said,
                           hint: "`headnet logs \(node.name) --trace` shows what the node sees")]
         let depth = network["queueDepth"] as? Int ?? 0
         let queue = "\(depth) of \(queueCapacity) queued"

@@ -57,9 +57,8 @@ public struct UpCommand: AsyncParsableCommand {
             print("cluster '\(cluster.name)' is already up; nothing changed")
         }
         let scheme = cluster.tlsEnabled ? "https" : "http"
-        let observation = await runner.observe()
         var rows = [["NODE", "PID", "PEER", "ETCD CLIENT", "API"]]
-        for (node, seen) in zip(cluster.nodes, observation.nodes) {
+        for (node, seen) in zip(cluster.nodes, runner.processes()) {
             rows.append([node.name, seen.runningPID.map(String.init) ?? "-", node.advertise.description, "\(scheme)://127.0.0.1:\(node.clientPort)",
                          NodeAPIClient(node: node).url("")])
         }
@@ -99,7 +98,7 @@ public struct DownCommand: AsyncParsableCommand {
         let printer = StepPrinter(json: json)
         let runner = try spec.runner(state: state, checkBinaries: false)
         let outcome = await Orchestrator(runner: runner).down(purge: purge) { printer($0) }
-        let left = await runner.observe().nodes.filter { !$0.livePIDs.isEmpty }
+        let left = runner.processes().filter { !$0.livePIDs.isEmpty }
         guard left.isEmpty else {
             let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")

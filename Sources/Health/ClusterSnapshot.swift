@@ -4,7 +4,7 @@
 public struct ClusterSnapshot: Sendable {
     /// Each endpoint's status (unreachable ones included), in endpoint order.
     public var members: [MemberStatus] = []
-    /// Endpoints whose linearizable read failed, with the reason.
+    /// Members (by their name in ``members``) whose linearizable read failed, with the reason.
     public var unhealthy: [String: String] = [:]
     /// Member names from the member list (Hydra names members by their advertised `host:port`).
     public var memberNames: [String] = []

@@ -8,10 +8,13 @@ public struct EtcdInspector: Sendable {
     public var tls: EtcdClientConfiguration.TLS?
     /// Deadline of each call.
     public var timeout: Duration
+    /// What to call each endpoint's member in the snapshot (default: the endpoint URL).
+    public var names: [String]
 
-    /// An inspector of `endpoints`.
-    public init(endpoints: [String], tls: EtcdClientConfiguration.TLS? = nil, timeout: Duration = .seconds(2)) {
+    /// An inspector of `endpoints`, their members called `names` (node names, say).
+    public init(endpoints: [String], names: [String]? = nil, tls: EtcdClientConfiguration.TLS? = nil, timeout: Duration = .seconds(2)) {
         self.endpoints = endpoints
+        self.names = names ?? endpoints
         self.tls = tls
         self.timeout = timeout
     }
@@ -19,7 +22,7 @@ public struct EtcdInspector: Sendable {
     /// Reads the snapshot; never throws: what cannot be read is recorded as such.
     public func snapshot() async -> ClusterSnapshot {
         var snapshot = ClusterSnapshot()
-        for endpoint in endpoints {
+        for (endpoint, name) in zip(endpoints, names) {
             do {
                 let status = try await withClient([endpoint]) { etcd in try await etcd.status(endpoint: 0) }
                 // The alarm list goes through raft: without a leader it does not answer, which
@@ -27,17 +30,17 @@ public struct EtcdInspector: Sendable {
                 let alarms = (try? await withClient([endpoint]) { etcd in try await etcd.alarms() }) ?? []
                 let own = alarms.filter { $0.memberID == status.header.memberID }.map(\.kind.rawValue)
                 snapshot.members.append(MemberStatus(
-                    name: endpoint, leader: status.leader, raftTerm: status.raftTerm, raftIndex: status.raftIndex,
+                    name: name, leader: status.leader, raftTerm: status.raftTerm, raftIndex: status.raftIndex,
                     alarms: own, dbSize: status.dbSize, dbSizeInUse: status.dbSizeInUse))
             } catch {
-                snapshot.members.append(.unreachable(endpoint))
+                snapshot.members.append(.unreachable(name))
                 continue
             }
             do {
                 // As `etcdctl endpoint health`: a linearizable read needs the leader and a quorum.
                 _ = try await withClient([endpoint]) { etcd in try await etcd.get("health") }
             } catch {
-                snapshot.unhealthy[endpoint] = "\(error)"
+                snapshot.unhealthy[name] = "\(error)"
             }
         }
         guard snapshot.members.contains(where: { $0.reachable && $0.leader != 0 }) else {

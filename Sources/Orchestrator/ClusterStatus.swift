@@ -71,11 +71,11 @@ public struct ClusterStatus: Sendable, Codable {
     ///   ports belongs to another cluster.
     public static func gather(_ runner: LocalClusterRunner) async throws -> ClusterStatus {
         let scan = runner.nodes.scan()
-        let observation = await runner.observe(scan)
+        let observed = runner.processes(scan)
         let ours = scan.etcds
         let expectedMembers = Set(runner.spec.nodes.map(\.advertise.description))
         var rows: [Row] = []
-        for (node, seen) in zip(runner.spec.nodes, observation.nodes) {
+        for (node, seen) in zip(runner.spec.nodes, observed) {
             var row = Row(name: node.name, alive: false, etcdHealthy: false, leader: false)
             row.pid = seen.runningPID
             row.alive = seen.runningPID != nil

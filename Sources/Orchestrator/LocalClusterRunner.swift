@@ -31,22 +31,24 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func observe() async -> ClusterObservation {
-        await observe(nodes.scan())
+        let observed = processes()
+        let running = zip(spec.nodes, observed).filter { $0.1.runningPID != nil || $0.1.leftoverEtcd != nil }.map(\.0)
+        return ClusterObservation(
+            nodes: observed, leader: await etcd.leader(among: running),
+            certificatesPresent: !spec.tlsEnabled || ClusterPKI(directory: layout.pkiDirectory).isComplete(for: spec))
     }
 
-    /// The observation made from `scan`, the cluster's processes found on this machine.
-    func observe(_ scan: ClusterProcesses) async -> ClusterObservation {
-        let observed = spec.nodes.map { node in
+    /// Each node's processes (pid file, command lines, leftover etcd), without asking etcd who
+    /// leads: what to show or check once a plan has run.
+    public func processes(_ scan: ClusterProcesses? = nil) -> [ClusterObservation.Node] {
+        let scan = scan ?? nodes.scan()
+        return spec.nodes.map { node in
             let process = nodes.processState(node)
             let unrecorded = scan.nodes[node.name, default: []].filter { $0 != process.runningPID }
             let ownsEtcd = process.runningPID != nil || !unrecorded.isEmpty
             return ClusterObservation.Node(
                 name: node.name, process: process, unrecorded: unrecorded, leftoverEtcd: ownsEtcd ? nil : scan.etcds[node.name]?.first)
         }
-        let running = zip(spec.nodes, observed).filter { $0.1.runningPID != nil || $0.1.leftoverEtcd != nil }.map(\.0)
-        return ClusterObservation(
-            nodes: observed, leader: await etcd.leader(among: running),
-            certificatesPresent: !spec.tlsEnabled || ClusterPKI(directory: layout.pkiDirectory).isComplete(for: spec))
     }
 
     public func busyPorts(of node: NodeSpec) async -> [String] {

@@ -14,7 +14,7 @@ public enum CanonicalPath {
             defer { free(real) }
             return String(cString: real)
         }
-        return resolve(RunningProcess.standardized(absolute))
+        return resolve(standardized(absolute))
     }
 
     private static func resolve(_ path: String) -> String {
@@ -32,5 +32,23 @@ public enum CanonicalPath {
         guard let directory = getcwd(nil, 0) else { return "/" }
         defer { free(directory) }
         return String(cString: directory)
+    }
+
+    /// `path` without `.` components, empty components and `..` after a component (lexically:
+    /// `a/b/../c` is `a/c`); `..` at the root is dropped, at the start of a relative path kept.
+    static func standardized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var components: [Substring] = []
+        for component in path.split(separator: "/") where component != "." {
+            if component != ".." {
+                components.append(component)
+            } else if let last = components.last, last != ".." {
+                components.removeLast()
+            } else if !absolute {
+                components.append(component)
+            }
+        }
+        let joined = components.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }

@@ -42,25 +42,7 @@ public struct RunningProcess: Sendable, Hashable {
     /// is taken from the process's working directory, symbolic links are resolved. A relative
     /// path stays relative (only tidied) when the working directory is unknown.
     public func resolvedPath(_ path: String) -> String {
-        guard path.hasPrefix("/") || workingDirectory != nil else { return Self.standardized(path) }
+        guard path.hasPrefix("/") || workingDirectory != nil else { return CanonicalPath.standardized(path) }
         return CanonicalPath.of(path, relativeTo: workingDirectory)
-    }
-
-    /// `path` without `.` components, empty components and `..` after a component (lexically:
-    /// `a/b/../c` is `a/c`); `..` at the root is dropped, at the start of a relative path kept.
-    static func standardized(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var components: [Substring] = []
-        for component in path.split(separator: "/") where component != "." {
-            if component != ".." {
-                components.append(component)
-            } else if let last = components.last, last != ".." {
-                components.removeLast()
-            } else if !absolute {
-                components.append(component)
-            }
-        }
-        let joined = components.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 }
