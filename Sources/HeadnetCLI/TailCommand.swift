@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
+import NodeService
 import Orchestrator
 
 /// `headnet tail NODE`: prints the node's delivered messages.
@@ -94,38 +95,43 @@ public struct TailCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints journal entries (`delivered.ndjson` lines) as text or JSON.
+/// Prints journal entries (`delivered.ndjson` lines, the node's ``DeliveredJournal/Entry``) as
+/// text or JSON.
 struct JournalPrinter {
-    /// One entry: its index and JSON object.
-    struct Entry {
-        var index: Int
-        var object: [String: Any]
+    typealias Entry = DeliveredJournal.Entry
+
+    /// An entry as `--json` prints it: the journal's fields, plus the sender's node name.
+    private struct Shown: Encodable {
+        let entry: Entry
+        let senderNode: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(senderNode, forKey: .senderNode)
+        }
+
+        enum Key: String, CodingKey { case senderNode }
     }
 
     let json: Bool
     let names: [String: String]
 
-    /// The entries in NDJSON `data`.
+    /// The entries in NDJSON `data` (lines that are not entries are skipped).
     func entries(_ data: Data) -> [Entry] {
-        data.split(separator: 0x0a).compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let index = object["index"] as? Int else {
-                return nil
-            }
-            return Entry(index: index, object: object)
-        }
+        let decoder = JSONDecoder()
+        return data.split(separator: 0x0a).compactMap { try? decoder.decode(Entry.self, from: Data($0)) }
     }
 
-    /// `index revision sender payload`, or the JSON object with `senderNode` added.
+    /// `index revision sender payload`, or the entry as JSON with `senderNode` added.
     func print(_ entry: Entry) {
-        var object = entry.object
-        let sender = object["sender"] as? String
         if json {
-            if let name = sender.flatMap({ names[$0] }) { object["senderNode"] = name }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(Shown(entry: entry, senderNode: names[entry.sender]))) ?? Data()
             Swift.print(String(decoding: data, as: UTF8.self))
         } else {
-            let payload = (object["payload"] as? String).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            Swift.print("\(entry.index)\t\(object["revision"] ?? "?")\t\(sender.map { names[$0] ?? $0 } ?? "?")\t\(payload)")
+            Swift.print("\(entry.index)\t\(entry.revision)\t\(names[entry.sender] ?? entry.sender)\t\(String(decoding: entry.payloadBytes, as: UTF8.self))")
         }
         fflush(nil)
     }
