@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadnetCLITests",
-            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", "Health", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ]
 )

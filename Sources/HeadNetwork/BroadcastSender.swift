@@ -55,7 +55,7 @@ struct BroadcastSender: Sendable, Hashable {
     mutating func answered(_ answer: Answer, key: String) -> Decision {
         if answer.succeeded {
             lastModRev = answer.revision
-            return .pop(trace: .broadcastSent(messages: inFlight?.count ?? 0, revision: answer.revision))
+            return .pop(trace: .broadcastSent(messages: inFlight?.count ?? 0, revision: answer.revision, firstItem: inFlight?.first?.index ?? 0))
         }
         guard let observed = answer.observedModRevision else {
             return .fail(

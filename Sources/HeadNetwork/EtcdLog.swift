@@ -33,8 +33,9 @@ public enum EtcdLog: Sendable, Equatable {
     case persistentQueueFull
     /// headnet: a network event was emitted.
     case networkEvent(NetworkEvent)
-    /// headnet: a batch was written at `revision`.
-    case broadcastSent(messages: Int, revision: Int64)
+    /// headnet: a batch of `messages` was written at `revision`; `firstItem` is the queue index
+    /// of its first message (the batch holds the queue items `firstItem ..< firstItem + messages`).
+    case broadcastSent(messages: Int, revision: Int64, firstItem: UInt64)
 
     /// The constructor name, as in Hydra's JSON `tag`.
     public var tag: String {
@@ -81,9 +82,10 @@ public enum EtcdLog: Sendable, Equatable {
         case .broadcastDeduped(let previous, let observed):
             fields["previousModRev"] = previous
             fields["observedModRev"] = observed
-        case .broadcastSent(let messages, let revision):
+        case .broadcastSent(let messages, let revision, let firstItem):
             fields["messages"] = messages
             fields["revision"] = revision
+            fields["firstItem"] = firstItem
         case .networkEvent(let event):
             switch event {
             case .networkConnected, .networkDisconnected: break

@@ -68,3 +68,27 @@ extension EtcdNetwork {
         }
     }
 }
+
+extension EtcdNetwork {
+    /// Asks the node's etcd member for its status every second, for ``NetworkStatus/etcd``
+    /// (leader, leader changes, raft index, db size, write rate). A failed poll marks etcd
+    /// unreachable; it never stops the component.
+    func pollEtcdFigures(_ client: EtcdClient) async throws {
+        var tracker = EtcdFiguresTracker()
+        while true {
+            do {
+                let status = try await client.status(endpoint: 0)
+                tracker.record(
+                    .init(member: status.header.memberID, leader: status.leader, raftTerm: status.raftTerm, raftIndex: status.raftIndex,
+                          revision: status.header.revision, dbSize: status.dbSize, dbSizeInUse: status.dbSizeInUse),
+                    at: .now)
+            } catch {
+                try Task.checkCancellation()
+                tracker.unreachable()
+            }
+            let figures = tracker.figures
+            state.withLock { $0.etcd = figures }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+}

@@ -68,11 +68,16 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
 
     /// Queues a message for broadcast; suspends while the queue is full. The message is on disk
     /// when this returns and is sent even if the node crashes before it is.
-    public func broadcast(_ message: Codec.Message) async throws {
+    ///
+    /// - Returns: the message's queue index (``EtcdLog/broadcastSent(messages:revision:firstItem:)``
+    ///   names the batch that carried it by these indices).
+    @discardableResult
+    public func broadcast(_ message: Codec.Message) async throws -> UInt64 {
         if await queue.count >= queue.capacity { tracer(.persistentQueueFull) }
-        try await queue.write(codec.encode(message))
+        let item = try await queue.write(codec.encode(message))
         let depth = await queue.count
         state.withLock { $0.queueDepth = depth }
+        return item.index
     }
 
     /// The current state.
@@ -113,6 +118,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                     group.addTask { try await connections.value }
                     group.addTask { try await self.checkVersion(client) }
                     group.addTask { try await self.pollConnectivity(client) }
+                    group.addTask { try await self.pollEtcdFigures(client) }
                     group.addTask { try await self.waitMessages(client) }
                     group.addTask { try await self.broadcastMessages(client) }
                     // The first task to fail (or cancellation) ends the component: its calls

@@ -20,6 +20,11 @@ public struct NetworkStatus: Sendable, Hashable, Codable {
     public var delivered = 0
     /// Batches written since start.
     public var broadcasts = 0
+    /// What the node's etcd member says about itself (nil before its first status poll).
+    public var etcd: EtcdFigures?
+
+    /// The state of a component that has not started.
+    public init() {}
 
     /// Ready: etcd serves, we are connected, and the version is known to match.
     public var isReady: Bool { etcdReady && connected && versionMatches == true }

@@ -108,10 +108,14 @@ public struct HealthCommand: AsyncParsableCommand {
         let checks = HealthChecks(expectation: .init(members: cluster.nodes.map(\.advertise.description), protocolVersion: cluster.protocolVersion))
         var results = checks.evaluate(snapshot)
         let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000
-        for node in cluster.nodes {
-            results += await NodeHealth.check(node: node, api: runner.api(for: node, spec: spec.path), directory: runner.layout.nodeDirectory(node),
-                                               clusterRevision: snapshot.revision,
-                                               horizon: CompactionHorizon(retention: retention), queueCapacity: cluster.network.queueCapacity)
+        var readings: [NodeHealth.Reading] = []
+        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node, spec: spec.path))) }
+        let rate = NodeHealth.writeRate(readings)
+        for reading in readings {
+            results += NodeHealth.check(
+                reading, directory: runner.layout.nodeDirectory(reading.node), clusterRevision: snapshot.revision,
+                lastMessageRevision: snapshot.lastMessages.map(\.revision).max() ?? 0, revisionsPerSecond: rate,
+                horizon: CompactionHorizon(retention: retention), queueCapacity: cluster.network.queueCapacity)
         }
         return HealthReport(results: results)
     }

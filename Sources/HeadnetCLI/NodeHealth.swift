@@ -5,33 +5,72 @@ import HeadNetwork
 import Orchestrator
 
 /// The node-level checks of `headnet health SPEC`: each node's API readiness, its queue depth,
-/// and how far its watch would have to catch up against etcd's compaction horizon.
+/// MessagesMissed, and how far its delivered revision is from etcd's compaction horizon. The
+/// nodes are read first (``read(node:api:)``), so that the write rate the running ones measure
+/// can tell how long a stopped one has left.
 enum NodeHealth {
-    static func check(
-        node: NodeSpec, api: NodeAPIClient, directory: URL, clusterRevision: Int64, horizon: CompactionHorizon, queueCapacity: Int
-    ) async -> [CheckResult] {
-        let document: [String: Any]
+    /// What one node's API answered.
+    struct Reading {
+        /// The node.
+        var node: NodeSpec
+        /// Its `/status` document, or why there is none.
+        var document: Result<[String: Any], OrchestratorError>
+        /// Its `/readyz` answer (status, text); nil without one.
+        var readiness: (status: Int, text: String)?
+
+        /// The revisions per second its etcd member measured over the last minute.
+        var revisionsPerSecond: Double? {
+            guard case .success(let document) = document else { return nil }
+            return ((document["network"] as? [String: Any])?["etcd"] as? [String: Any])?["revisionsPerSecond"] as? Double
+        }
+    }
+
+    /// Reads `node`'s `/status` and `/readyz`.
+    static func read(node: NodeSpec, api: NodeAPIClient) async -> Reading {
         do {
-            document = try await api.statusDocument()
+            let document = try await api.statusDocument()
             try api.verify(document)
+            let readiness = try? await api.request("GET", "/readyz", timeout: 2)
+            return Reading(
+                node: node, document: .success(document),
+                readiness: readiness.map { ($0.status, String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) })
         } catch let error as OrchestratorError {
+            return Reading(node: node, document: .failure(error))
+        } catch {
+            return Reading(node: node, document: .failure(OrchestratorError(.nodeDown, "\(node.name): \(error)")))
+        }
+    }
+
+    /// The cluster's write rate as the running nodes measured it (the highest: the most
+    /// cautious for the time left).
+    static func writeRate(_ readings: [Reading]) -> Double? {
+        readings.compactMap(\.revisionsPerSecond).max()
+    }
+
+    /// The checks for one node. `lastMessageRevision` is the revision of the newest `msg-` put
+    /// (0 when none); `directory` holds a stopped node's last known revision.
+    static func check(
+        _ reading: Reading, directory: URL, clusterRevision: Int64, lastMessageRevision: Int64, revisionsPerSecond: Double?,
+        horizon: CompactionHorizon, queueCapacity: Int
+    ) -> [CheckResult] {
+        let node = reading.node
+        let document: [String: Any]
+        switch reading.document {
+        case .failure(let error):
             var results = [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: error.message,
                                        hint: error.code == .wrongCluster ? "another cluster answers on this node's ports" : "start it: `headnet up`")]
             // Down: how long it can stay down before its watch resumes past what etcd keeps.
             if error.code == .nodeDown, clusterRevision > 0, let known = try? RevisionStore(directory: directory).load() {
-                results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: nil))
+                results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: revisionsPerSecond))
             }
             return results
-        } catch {
-            return [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: "\(error)", hint: "start it: `headnet up`")]
+        case .success(let value): document = value
         }
         let network = document["network"] as? [String: Any] ?? [:]
         // The node's own /readyz says whether it is ready and, if not, what it misses.
-        let readiness = try? await api.request("GET", "/readyz", timeout: 2)
-        let said = readiness.map { String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "no answer to /readyz"
-        var results = [readiness?.status == 200
+        var results = [reading.readiness?.status == 200
             ? CheckResult(check: "node ready", subject: node.name, verdict: .ok, evidence: "etcd serving, connected, version matches")
-            : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: said,
+            : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: reading.readiness?.text ?? "no answer to /readyz",
                           hint: "`headnet logs \(node.name) --trace` shows what the node sees")]
         let depth = network["queueDepth"] as? Int ?? 0
         let queue = "\(depth) of \(queueCapacity) queued"
@@ -46,10 +85,16 @@ enum NodeHealth {
             : CheckResult(check: "messages missed", subject: node.name, verdict: .fail, evidence: "\(missed) MessagesMissed event\(missed == 1 ? "" : "s")",
                           hint: "its watch resumed past revisions etcd had compacted: those messages are gone from etcd; "
                               + "`headnet logs \(node.name) --trace` shows which revisions, another node's journal (`headnet tail`) has them"))
-        // A running node's watch is live: it is at the cluster's revision as far as compaction goes.
+        // A running node has delivered everything once its last known revision reaches the newest
+        // message; until then it lags like a stopped node would.
         let known = (network["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
-        results.append(CheckResult(check: "compaction horizon", subject: node.name, verdict: .ok,
-                                   evidence: "watch live (last known revision \(known), cluster at \(clusterRevision))"))
+        if known >= lastMessageRevision {
+            results.append(CheckResult(
+                check: "compaction horizon", subject: node.name, verdict: .ok,
+                evidence: "caught up: delivered through revision \(known), the newest message is at \(lastMessageRevision)"))
+        } else {
+            results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: revisionsPerSecond))
+        }
         return results
     }
 }

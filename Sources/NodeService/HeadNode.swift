@@ -49,6 +49,9 @@ public final class HeadNode: Sendable {
                     let appended = try await journal.append(
                         sender: delivered.sender, revision: delivered.revision, batchIndex: delivered.indexInBatch, payload: delivered.message)
                     metrics.recordDelivery(appended: appended)
+                    if appended && delivered.indexInBatch == 0 && delivered.sender == configuration.network.advertise {
+                        metrics.recordOwnDelivery(revision: delivered.revision)
+                    }
                     if appended {
                         trace(TraceLine.delivered(
                             index: await journal.count, revision: delivered.revision, sender: delivered.sender.description,
@@ -66,8 +69,9 @@ public final class HeadNode: Sendable {
 
     /// Queues a payload for broadcast.
     public func broadcast(_ payload: [UInt8]) async throws {
-        try await network.broadcast(payload)
-        metrics.recordQueued()
+        let arrived = ContinuousClock.now
+        let item = try await network.broadcast(payload)
+        metrics.recordQueued(item: item, arrived: arrived)
         trace(TraceLine.broadcastQueued(bytes: payload.count))
     }
 

@@ -18,7 +18,25 @@ public struct NodeMetrics: Sendable {
     private let broadcastDedupes: Counter
     private let missedEvents: Counter
     private let missedRevisions: Counter
-    private let missed = MissedCount()
+    private let missed = SharedCount()
+    private let queuedToCommitted: DurationHistogram
+    private let committedToDelivered: DurationHistogram
+    private let timings = TimingsBox()
+    private let leaderChangesSeen = SharedCount()
+    private let etcdReachable: Gauge
+    private let etcdHasLeader: Gauge
+    private let etcdLeaderChanges: Counter
+    private let etcdRaftTerm: Gauge
+    private let etcdRaftIndex: Gauge
+    private let etcdRevision: Gauge
+    private let etcdDBSize: Gauge
+    private let etcdDBSizeInUse: Gauge
+
+    /// The histograms' buckets: 0.5 ms to 10 s.
+    static let buckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+        .milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+    ]
 
     /// Creates the metrics.
     public init() {
@@ -42,6 +60,27 @@ public struct NodeMetrics: Sendable {
         broadcastDedupes = counter("broadcast_dedupes", "Broadcast retries that found their batch already written")
         missedEvents = counter("messages_missed", "MessagesMissed events: the watch resumed past a compacted revision")
         missedRevisions = counter("messages_missed_revisions", "Revisions skipped by MessagesMissed events")
+        func histogram(_ name: String, _ help: String) -> DurationHistogram {
+            registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(namespace: "headnet", metricName: name, unitName: "seconds", helpText: help), buckets: Self.buckets)
+        }
+        queuedToCommitted = histogram("broadcast_queued_to_committed", "This node's messages: from queued (POST /broadcast) until etcd committed their put")
+        committedToDelivered = histogram(
+            "broadcast_committed_to_delivered", "This node's batches: from etcd's commit until the node's own watch journaled them")
+        func etcdGauge(_ name: String, _ unit: String?, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "headnet", subsystem: "etcd", metricName: name, unitName: unit, helpText: help))
+        }
+        etcdReachable = etcdGauge("up", nil, "1 when the node's etcd member answered its last status poll")
+        etcdHasLeader = etcdGauge("has_leader", nil, "1 when the node's etcd member knows of a leader")
+        etcdLeaderChanges = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "headnet", subsystem: "etcd", metricName: "leader_changes", unitName: "total",
+                helpText: "Leader changes the node saw since it started (status polled every second)"))
+        etcdRaftTerm = etcdGauge("raft_term", nil, "Raft term of the node's etcd member")
+        etcdRaftIndex = etcdGauge("raft_index", nil, "Raft log index of the node's etcd member")
+        etcdRevision = etcdGauge("revision", nil, "The cluster's revision as the node's etcd member reports it")
+        etcdDBSize = etcdGauge("db_size", "bytes", "Size of the member's backend database")
+        etcdDBSizeInUse = etcdGauge("db_size_in_use", "bytes", "Bytes of the member's database in use (the rest is freed by defragmentation)")
     }
 
     /// Counts what a trace entry says: retries, dedupes, missed messages.
@@ -49,6 +88,10 @@ public struct NodeMetrics: Sendable {
         switch entry {
         case .broadcastFailed: broadcastRetries.increment()
         case .broadcastDeduped: broadcastDedupes.increment()
+        case .broadcastSent(let messages, let revision, let firstItem):
+            let commit = timings.value.withLock { $0.committed(firstItem: firstItem, messages: messages, revision: revision, at: .now) }
+            for wait in commit.queueWaits { queuedToCommitted.recordNanoseconds(wait.nanoseconds) }
+            if let delivered = commit.deliveredBeforeAnswer { committedToDelivered.recordNanoseconds(delivered.nanoseconds) }
         case .networkEvent(.messagesMissed(let from, let to)):
             missedEvents.increment()
             missedRevisions.increment(by: Int64(max(0, to - from + 1)))
@@ -61,7 +104,18 @@ public struct NodeMetrics: Sendable {
     var messagesMissed: Int { missed.value.withLock { $0 } }
 
     func recordDelivery(appended: Bool) { appended ? delivered.increment() : duplicatesDropped.increment() }
-    func recordQueued() { broadcastsQueued.increment() }
+    /// A message that arrived at `time` was queued as queue item `item`.
+    func recordQueued(item: UInt64, arrived time: ContinuousClock.Instant) {
+        broadcastsQueued.increment()
+        if let wait = timings.value.withLock({ $0.queued(item: item, at: time) }) { queuedToCommitted.recordNanoseconds(wait.nanoseconds) }
+    }
+
+    /// One of this node's own batches, committed at `revision`, reached the journal.
+    func recordOwnDelivery(revision: Int64) {
+        if let time = timings.value.withLock({ $0.delivered(revision: revision, at: .now) }) {
+            committedToDelivered.recordNanoseconds(time.nanoseconds)
+        }
+    }
     func recordEvent() { events.increment() }
 
     /// Refreshes the gauges from the component's state.
@@ -70,13 +124,37 @@ public struct NodeMetrics: Sendable {
         connected.set(to: status.connected ? 1 : 0)
         peers.set(to: Double(status.peers.count))
         lastKnownRevision.set(to: Double(status.lastKnownRevision))
+        guard let etcd = status.etcd else { return }
+        etcdReachable.set(to: etcd.reachable ? 1 : 0)
+        etcdHasLeader.set(to: etcd.hasLeader ? 1 : 0)
+        let seen = leaderChangesSeen.value.withLock { seen in
+            defer { seen = max(seen, etcd.leaderChanges) }
+            return max(0, etcd.leaderChanges - seen)
+        }
+        if seen > 0 { etcdLeaderChanges.increment(by: Int64(seen)) }
+        guard etcd.reachable else { return }
+        etcdRaftTerm.set(to: Double(etcd.raftTerm))
+        etcdRaftIndex.set(to: Double(etcd.raftIndex))
+        etcdRevision.set(to: Double(etcd.revision))
+        etcdDBSize.set(to: Double(etcd.dbSizeBytes))
+        etcdDBSizeInUse.set(to: Double(etcd.dbSizeInUseBytes))
     }
 
     /// The Prometheus text exposition.
     public func render() -> String { registry.emitToString() }
 }
 
-/// The MessagesMissed count, readable (a Prometheus counter is not).
-private final class MissedCount: Sendable {
+/// A count the metrics read back (a Prometheus counter cannot be read).
+private final class SharedCount: Sendable {
     let value = Mutex(0)
+}
+
+/// The broadcast timings, shared by the metrics' copies.
+private final class TimingsBox: Sendable {
+    let value = Mutex(BroadcastTimings())
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

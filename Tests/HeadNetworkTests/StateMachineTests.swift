@@ -14,8 +14,8 @@ import Testing
         typealias Row = (start: Int64, answer: BroadcastSender.Answer, decision: BroadcastSender.Decision, after: Int64)
         let rows: [Row] = [
             // The compare held: the put is in at the header's revision.
-            (0, .init(succeeded: true, revision: 7), .pop(trace: .broadcastSent(messages: 2, revision: 7)), 7),
-            (7, .init(succeeded: true, revision: 9), .pop(trace: .broadcastSent(messages: 2, revision: 9)), 9),
+            (0, .init(succeeded: true, revision: 7), .pop(trace: .broadcastSent(messages: 2, revision: 7, firstItem: 1)), 7),
+            (7, .init(succeeded: true, revision: 9), .pop(trace: .broadcastSent(messages: 2, revision: 9, firstItem: 1)), 9),
             // Hydra's "putMessage dedups when lastModRev is stale": an earlier attempt of this batch
             // committed (its answer was lost), so the key moved past what we compare with; the
             // failure branch's range shows it: the batch counts as sent, nothing is written twice.

@@ -118,6 +118,20 @@ import Glibc
         #expect(document["delivered"] as? Int == 1)
         let (_, metrics) = try await http("GET", "http://127.0.0.1:\(nodes[1].api)/metrics")
         #expect(String(decoding: metrics, as: UTF8.self).contains("headnet_messages_delivered_total 1"))
+        // The sender timed its message through both stages; every node sees its etcd's leader.
+        // (The put's answer can come after the watch delivered, so the counts are polled.)
+        try await eventually("the sender timed its message") {
+            let text = String(decoding: (try? await http("GET", "http://127.0.0.1:\(nodes[0].api)/metrics").1) ?? Data(), as: UTF8.self)
+            return text.contains("headnet_broadcast_queued_to_committed_seconds_count 1\n")
+                && text.contains("headnet_broadcast_committed_to_delivered_seconds_count 1\n")
+        }
+        for node in nodes {
+            try await eventually("\(node.name)'s metrics show its etcd's leader") {
+                let text = String(decoding: (try? await http("GET", "http://127.0.0.1:\(node.api)/metrics").1) ?? Data(), as: UTF8.self)
+                return text.contains("headnet_etcd_has_leader 1.0\n") && text.contains("headnet_etcd_db_size_bytes ")
+                    && !text.contains("headnet_etcd_raft_index 0.0")
+            }
+        }
         // A following reader (curl streams the chunked response line by line).
         let followed = root.appendingPathComponent("follow.ndjson")
         let follower = try await ChildProcess.start(
