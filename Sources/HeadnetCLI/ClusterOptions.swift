@@ -107,6 +107,6 @@ struct StepPrinter: Sendable {
     let json: Bool
 
     func callAsFunction(_ report: StepReport) {
-        print(json ? report.jsonLine : report.text)
+        print(json ? report.jsonLine : report.timedText)
     }
 }

@@ -98,7 +98,12 @@ public struct HealthCommand: AsyncParsableCommand {
 
     /// The spec's cluster: etcd through its client ports, then each node's API.
     private func clusterReport() async throws -> HealthReport {
-        let runner = try spec.runner(state: state, checkBinaries: false)
+        await Self.clusterReport(try spec.runner(state: state, checkBinaries: false), specArgument: spec.path)
+    }
+
+    /// The report for the cluster `runner` runs (also the gate of `headnet restart`);
+    /// `specArgument` is the spec as the user named it, for the commands the hints suggest.
+    static func clusterReport(_ runner: LocalClusterRunner, specArgument: String) async -> HealthReport {
         let cluster = runner.spec
         let scheme = cluster.tlsEnabled ? "https" : "http"
         let snapshot = await EtcdInspector(
@@ -109,7 +114,7 @@ public struct HealthCommand: AsyncParsableCommand {
         var results = checks.evaluate(snapshot)
         let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000
         var readings: [NodeHealth.Reading] = []
-        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node, spec: spec.path))) }
+        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node, spec: specArgument))) }
         let rate = NodeHealth.writeRate(readings)
         for reading in readings {
             results += NodeHealth.check(

@@ -29,4 +29,25 @@ public protocol ClusterRunner: Sendable {
     /// Deletes the cluster's state; returns what was removed. Refuses while any process of the
     /// cluster still runs.
     func purgeState() async throws -> String
+    /// Hands etcd leadership from `leader`'s member to `target`'s; returns once `target` leads.
+    func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws
+    /// How far a running node is: its `alive-` key, its delivered revision, the newest message.
+    func progress(of node: NodeSpec) async throws -> NodeProgress
+}
+
+/// How far a node has caught up with its cluster.
+public struct NodeProgress: Sendable, Hashable {
+    /// Whether the node's `alive-<host:port>` key is in etcd.
+    public var aliveKey: Bool
+    /// The last revision the node delivered (its last known revision).
+    public var delivered: Int64
+    /// The revision of the newest `msg-` put in the cluster (0 when there is none).
+    public var newestMessage: Int64
+
+    /// Creates a progress reading.
+    public init(aliveKey: Bool, delivered: Int64, newestMessage: Int64) {
+        self.aliveKey = aliveKey
+        self.delivered = delivered
+        self.newestMessage = newestMessage
+    }
 }

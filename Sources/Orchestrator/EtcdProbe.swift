@@ -21,10 +21,33 @@ public struct EtcdProbe: Sendable {
         try await withClient(node) { etcd in (try await etcd.status(endpoint: 0), try await etcd.memberList().members) }
     }
 
-    private func withClient<T: Sendable>(_ node: NodeSpec, _ body: (EtcdClient) async throws -> T) async throws -> T {
+    /// Hands leadership from `leader`'s member (which must lead) to `target`'s, found in the
+    /// member list by its name (the advertised `host:port`); returns once etcd says it moved.
+    public func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
+        try await withClient(leader, timeout: .seconds(15)) { etcd in
+            guard let member = try await etcd.memberList().members.first(where: { $0.name == target.advertise.description }) else {
+                throw OrchestratorError(.state, "\(target.name) (\(target.advertise)) is not in \(leader.name)'s member list")
+            }
+            try await etcd.moveLeader(to: member.id, endpoint: 0)
+        }
+    }
+
+    /// Whether `node`'s `alive-` key is in etcd, and the revision of the newest `msg-` put, read
+    /// through `node`'s own member.
+    public func aliveAndNewestMessage(_ node: NodeSpec) async throws -> (alive: Bool, newestMessage: Int64) {
+        try await withClient(node) { etcd in
+            let alive = try await etcd.range(EtcdKeyRange(key: Array("alive-\(node.advertise)".utf8)), EtcdRangeOptions(countOnly: true)).count > 0
+            let newest = try await etcd.range(.prefix("msg-"), EtcdRangeOptions(keysOnly: true)).kvs.map(\.modRevision).max() ?? 0
+            return (alive, newest)
+        }
+    }
+
+    private func withClient<T: Sendable>(
+        _ node: NodeSpec, timeout: Duration = .seconds(2), _ body: (EtcdClient) async throws -> T
+    ) async throws -> T {
         let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
         return try await EtcdClient.withClient(
-            .init(endpoints: [endpoint], tls: tls, requestTimeout: .seconds(2), failoverTimeout: .zero), body)
+            .init(endpoints: [endpoint], tls: tls, requestTimeout: timeout, failoverTimeout: .zero), body)
     }
 
     /// The name of the node whose member says it leads, asking `nodes` side by side.

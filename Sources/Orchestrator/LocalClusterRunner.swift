@@ -127,4 +127,28 @@ public struct LocalClusterRunner: ClusterRunner {
         }
         return layout.clusterDirectory.path
     }
+
+    public func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
+        do {
+            try await etcd.moveLeader(from: leader, to: target)
+        } catch {
+            // etcd can close the call's stream while leadership moves ("Stream unexpectedly
+            // closed"): what counts is who leads afterwards.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while ContinuousClock.now < deadline {
+                if let now = await etcd.leader(among: spec.nodes), now != leader.name { return }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            throw error
+        }
+    }
+
+    public func progress(of node: NodeSpec) async throws -> NodeProgress {
+        let api = NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath)
+        let document = try await api.statusDocument()
+        try api.verify(document)
+        let delivered = ((document["network"] as? [String: Any])?["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
+        let keys = try await etcd.aliveAndNewestMessage(node)
+        return NodeProgress(aliveKey: keys.alive, delivered: delivered, newestMessage: keys.newestMessage)
+    }
 }

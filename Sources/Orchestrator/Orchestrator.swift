@@ -47,6 +47,18 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         return Outcome(plan: plan, succeeded: succeeded)
     }
 
+    /// `headnet restart`: restarts `names` one at a time, followers first, the leader last
+    /// (``RestartPlanner``); the first failed step ends the run. Returns the refusal when the
+    /// cluster is not in a state to restart safely.
+    public func restart(
+        _ names: [String], timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
+    ) async -> Result<Outcome, OrchestratorError> {
+        switch RestartPlanner.plan(await runner.observe(), restarting: names, timeoutSeconds: timeoutSeconds) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+        }
+    }
+
     /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.
     public func down(purge: Bool = false, report: @Sendable (StepReport) async -> Void) async -> Outcome {
         let plan = DownPlanner.plan(await runner.observe(), purge: purge)

@@ -101,6 +101,55 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot remove the cluster's state: \(error)")
             }
+        case .moveLeader(let name, let targetName):
+            guard let node, let target = runner.spec.nodes.first(where: { $0.name == targetName }) else { return unknown(step, targetName) }
+            do {
+                try await runner.moveLeader(from: node, to: target)
+                return StepReport(step: step, outcome: .ok, message: "\(name) leads: moved etcd leadership to \(targetName) before restarting it")
+            } catch {
+                return StepReport(
+                    step: step, outcome: .failed, message: "cannot move etcd leadership from \(name) to \(targetName): \(error)",
+                    details: ["\(name) still leads and runs; nothing was stopped"])
+            }
+        case .waitCaughtUp(let name, let timeout):
+            guard let node else { return unknown(step, name) }
+            return await waitCaughtUp(step, node, timeout: .seconds(timeout))
+        }
+    }
+
+    /// Polls the node's progress until its `alive-` key is back and it delivered up to the
+    /// newest message seen at the first reading.
+    private func waitCaughtUp(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var target: Int64?
+        var last: NodeProgress?
+        var lastError: (any Error)?
+        while true {
+            guard await runner.isRunning(node) else {
+                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
+            }
+            do {
+                let progress = try await runner.progress(of: node)
+                let goal = target ?? progress.newestMessage
+                target = goal
+                last = progress
+                if progress.aliveKey && progress.delivered >= goal {
+                    return StepReport(
+                        step: step, outcome: .ok,
+                        message: "\(node.name) caught up: alive key back, delivered through revision \(progress.delivered) (newest message \(goal) when it started)")
+                }
+            } catch {
+                lastError = error
+            }
+            guard ContinuousClock.now < deadline else {
+                let seen = last.map {
+                    "delivered through revision \($0.delivered) of \(target ?? $0.newestMessage); alive key \($0.aliveKey ? "present" : "missing")"
+                } ?? "no progress reading: \(lastError.map { "\($0)" } ?? "none")"
+                return StepReport(
+                    step: step, outcome: .failed, message: "\(node.name) has not caught up after \(timeout.components.seconds) s: \(seen)",
+                    details: await runner.failureDetails(node))
+            }
+            try? await Task.sleep(for: readinessInterval)
         }
     }
 

@@ -21,12 +21,17 @@ public enum Step: Sendable, Hashable {
     case stopEtcd(node: String, pid: Int32)
     /// Delete the cluster's state (etcd data, queues, journals, certificates).
     case purgeState
+    /// Hand etcd leadership from `from`'s member to `to`'s before `from` is stopped.
+    case moveLeader(from: String, to: String)
+    /// Wait until a restarted node has caught up: its `alive-` key is back and it has delivered
+    /// up to the newest message as of when the wait began, at most `timeoutSeconds`.
+    case waitCaughtUp(node: String, timeoutSeconds: Int)
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
         switch self {
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
-            .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _):
+            .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
         case .createCertificates, .purgeState: nil
         }
@@ -45,6 +50,8 @@ public enum Step: Sendable, Hashable {
         case .stop: "stop"
         case .stopEtcd: "stop-etcd"
         case .purgeState: "purge-state"
+        case .moveLeader: "move-leader"
+        case .waitCaughtUp: "wait-caught-up"
         }
     }
 }

@@ -46,6 +46,17 @@ public struct StepReport: Sendable, Hashable, Codable {
         return (["\(symbol) \(message)"] + details.map { "    \($0)" }).joined(separator: "\n")
     }
 
+    /// ``text`` with the step's duration after its first line: `✓ started alice (pid 4242) · 0.4 s`.
+    public var timedText: String {
+        let symbol = switch outcome {
+        case .ok: "✓"
+        case .failed: "✗"
+        case .skipped: "•"
+        }
+        let duration = outcome == .skipped ? "" : " · " + (seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.1f s", seconds))
+        return (["\(symbol) \(message)\(duration)"] + details.map { "    \($0)" }).joined(separator: "\n")
+    }
+
     /// The report as one JSON object on one line.
     public var jsonLine: String {
         let encoder = JSONEncoder()

@@ -142,7 +142,20 @@ import Testing
                 let hashes = try await withThrowingTaskGroup(of: UInt32.self) { group in
                     let revision = try await etcd.put("hash", "point").header.revision
                     for index in cluster.endpoints.indices {
-                        group.addTask { try await etcd.hashKV(endpoint: index, revision: revision).hash }
+                        group.addTask {
+                            // A follower may not have applied the put yet: the revision is then
+                            // "a future revision" there for a moment.
+                            var hash: UInt32?
+                            try await eventually("member \(index) applied revision \(revision)") {
+                                do {
+                                    hash = try await etcd.hashKV(endpoint: index, revision: revision).hash
+                                    return true
+                                } catch let error as EtcdError where error.code == .futureRevision {
+                                    return false
+                                }
+                            }
+                            return try #require(hash)
+                        }
                     }
                     return try await group.reduce(into: Set<UInt32>()) { $0.insert($1) }
                 }

@@ -56,12 +56,14 @@ import Glibc
 
     /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
     /// SIGKILL of anything left afterwards.
-    static func withCluster(tls: Bool, etcdBinary: String = "etcd", protocolVersion: UInt64? = nil, _ body: (Cluster) async throws -> Void) async throws {
+    static func withCluster(
+        tls: Bool, etcdBinary: String = "etcd", protocolVersion: UInt64? = nil, nodes count: Int = 3, _ body: (Cluster) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cluster = Cluster(directory: directory, listens: try Ports.pickFree(3, offsets: [2622]), apis: try Ports.pickFree(3))
-        let names = ["alice", "bob", "carol"]
-        let nodes = (0..<3).map { "  - {name: \(names[$0]), listen: 127.0.0.1:\(cluster.listens[$0]), api: \(cluster.apis[$0])}" }
+        let cluster = Cluster(directory: directory, listens: try Ports.pickFree(count, offsets: [2622]), apis: try Ports.pickFree(count))
+        let names = ["alice", "bob", "carol", "dave", "erin"]
+        let nodes = (0..<count).map { "  - {name: \(names[$0]), listen: 127.0.0.1:\(cluster.listens[$0]), api: \(cluster.apis[$0])}" }
         try """
             apiVersion: headnet/v1
             name: test

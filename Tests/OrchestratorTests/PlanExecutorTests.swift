@@ -59,6 +59,19 @@ import Testing
             record("purge")
             return "/state"
         }
+        func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
+            record("move leader \(leader.name) → \(target.name)")
+            if failing.contains("move \(leader.name)") { throw OrchestratorError(.state, "etcdserver: request timed out") }
+        }
+        /// What `progress(of:)` answers per node, one after the other (the last one repeats).
+        let progressions = Mutex<[String: [NodeProgress]]>([:])
+        func progress(of node: NodeSpec) async throws -> NodeProgress {
+            try progressions.withLock { all in
+                guard var list = all[node.name], !list.isEmpty else { throw OrchestratorError(.nodeDown, "\(node.name) does not answer") }
+                defer { if list.count > 1 { list.removeFirst(); all[node.name] = list } }
+                return list[0]
+            }
+        }
     }
 
     final class Reports: Sendable {
@@ -130,6 +143,8 @@ import Testing
             func removePIDFile(_ node: NodeSpec) async { await inner.removePIDFile(node) }
             func failureDetails(_ node: NodeSpec) async -> [String] { await inner.failureDetails(node) }
             func purgeState() async throws -> String { try await inner.purgeState() }
+            func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws { try await inner.moveLeader(from: leader, to: target) }
+            func progress(of node: NodeSpec) async throws -> NodeProgress { try await inner.progress(of: node) }
         }
         let recording = RecordingRunner(nodes: ["alice", "bob"])
         let outcome = await Orchestrator(runner: Observed(recording)).down(purge: true) { _ in }

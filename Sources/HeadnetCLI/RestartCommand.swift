@@ -1,0 +1,103 @@
+import ArgumentParser
+import ClusterSpec
+import Foundation
+import Health
+import Orchestrator
+
+/// `headnet restart NODE` and `headnet restart --rolling`: quorum-safe restarts gated by
+/// `headnet health`.
+public struct RestartCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "restart", abstract: "Restart a node, or every node one at a time (--rolling), without taking quorum away.",
+        discussion: """
+            Refuses unless `headnet health` passes (warnings are fine). Nodes restart one at a time: \
+            followers first, the leader last, after its leadership was moved to a restarted follower. \
+            Per node: stop gracefully, start, wait until it is ready (etcd serves, connected, version \
+            matches), then until it has caught up (its alive- key is back and it delivered up to the \
+            newest message). The first failed step ends the run, saying what state the cluster is in. \
+            Exit status: 0 when every node came back, 1 otherwise.
+            """)
+
+    /// The node to restart.
+    @Argument(help: "The node to restart (or --rolling for all).")
+    public var node: String?
+
+    /// Every node.
+    @Flag(help: "Restart every node, one at a time, the leader last.")
+    public var rolling = false
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Per-step deadline.
+    @Option(help: "Seconds each node may take to be ready, and then to catch up.")
+    public var timeout: Int = 60
+
+    /// JSON lines.
+    @Flag(help: "Print each step as a JSON line.")
+    public var json = false
+
+    /// Creates the command.
+    public init() {}
+
+    /// Checks the arguments; with --rolling a single argument is the spec.
+    public mutating func validate() throws {
+        if rolling, let given = node {
+            guard spec.positional == nil else { throw ValidationError("--rolling restarts every node; do not name one (\(given))") }
+            spec.positional = given
+            node = nil
+        }
+        if !rolling, node == nil { throw ValidationError("name the node to restart, or give --rolling") }
+        if timeout < 1 { throw ValidationError("--timeout takes a number of seconds, 1 or more") }
+    }
+
+    /// Checks health, then restarts.
+    public func run() async throws {
+        let started = ContinuousClock.now
+        let runner = try spec.runner(state: state)
+        let cluster = runner.spec
+        let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
+        let printer = StepPrinter(json: json)
+        let health = await HealthCommand.clusterReport(runner, specArgument: spec.path)
+        let failing = health.results.filter { $0.verdict == .fail }
+        guard failing.isEmpty else {
+            if !json { print(HealthCommand.text(health)) }
+            throw CLIError(
+                .cluster, "not restarting: `headnet health` fails \(failing.count) check\(failing.count == 1 ? "" : "s") (\(Self.summary(failing))). "
+                    + "Fix that first; a restart now could take quorum away or lose a node's catch-up")
+        }
+        if !json { print("✓ health: \(health.results.count) checks pass\(health.verdict == .warn ? " (with warnings)" : "")") }
+        let outcome: Orchestrator<LocalClusterRunner>.Outcome
+        switch await Orchestrator(runner: runner).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {
+        case .failure(let refusal): throw CLIError(.cluster, "not restarting: \(refusal.message)")
+        case .success(let value): outcome = value
+        }
+        guard outcome.succeeded else {
+            throw CLIError(.cluster, "restart stopped at the failed step. " + Self.stateAfterFailure(runner, specArgument: spec.path))
+        }
+        guard !json else { return }
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("restarted \(names.count == 1 ? names[0] : "\(names.count) nodes") of cluster '\(cluster.name)' in \(String(format: "%.1f", seconds)) s")
+    }
+
+    static func summary(_ results: [CheckResult]) -> String {
+        let shown = results.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? "")" }
+        return shown.joined(separator: ", ") + (results.count > 3 ? ", …" : "")
+    }
+
+    /// What runs after a failed step, and what to do.
+    static func stateAfterFailure(_ runner: LocalClusterRunner, specArgument: String) -> String {
+        let seen = zip(runner.spec.nodes, runner.processes())
+        let running = seen.filter { $0.1.runningPID != nil }.map(\.0.name)
+        let stopped = seen.filter { $0.1.runningPID == nil }.map(\.0.name)
+        var text = "Running: \(running.isEmpty ? "none" : running.joined(separator: ", "))"
+        if !stopped.isEmpty { text += "; not running: \(stopped.joined(separator: ", "))" }
+        text += ". Nodes after the failed one were not touched. "
+        text += stopped.isEmpty
+            ? "Look at the failed node (`headnet logs NODE`), then check `headnet health -f \(specArgument)` before restarting again"
+            : "Start what is down with `headnet up -f \(specArgument)`, then check `headnet health -f \(specArgument)`"
+        return text
+    }
+}

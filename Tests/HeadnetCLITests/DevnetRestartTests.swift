@@ -1,0 +1,119 @@
+import EtcdTesting
+import Foundation
+import Processes
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `headnet restart --rolling` under load (issue 12), through the real binary.
+extension DevnetCommandTests {
+    /// Posts `sender-i` payloads to one node's API at `perSecond` until stopped; keeps the ones
+    /// answered 202 (accepted), in order.
+    final class Load: Sendable {
+        let accepted = Mutex<[String: [String]]>([:])
+        let refused = Mutex(0)
+        let stopped = Mutex(false)
+
+        func run(api: Int, sender: String, perSecond: Int) async {
+            let start = ContinuousClock.now
+            var index = 0
+            while !stopped.withLock({ $0 }) {
+                let payload = "\(sender)-\(index)"
+                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(api)/broadcast")!, timeoutInterval: 5)
+                request.httpMethod = "POST"
+                request.httpBody = Data(payload.utf8)
+                let status = ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode
+                if status == 202 {
+                    accepted.withLock { $0[sender, default: []].append(payload) }
+                } else {
+                    refused.withLock { $0 += 1 }
+                }
+                index += 1
+                // Pace to `perSecond` (a rate, not a wait for something to happen).
+                let next = start.advanced(by: .milliseconds(1000 * index / perSecond))
+                if next > .now { try? await Task.sleep(until: next) }
+            }
+        }
+    }
+
+    /// A node's journal, as the payloads in order.
+    static func journal(api: Int) async throws -> [String] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(api)/messages?after=0")!)
+        return data.split(separator: 0x0a).compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])?["payload"] as? String
+        }.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    @Test(arguments: [3, 5])
+    func rollingRestartUnderLoadLosesNothing(nodes: Int) async throws {
+        try await Self.withCluster(tls: false, nodes: nodes) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            let load = Load()
+            let senders = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for (index, api) in cluster.apis.enumerated() {
+                        group.addTask { await load.run(api: api, sender: "n\(index)", perSecond: 50) }
+                    }
+                }
+            }
+            try await eventually("every node has accepted messages") { load.accepted.withLock { $0.count } == nodes }
+            let restart = try await cluster.headnet("restart", "--rolling", "-f", cluster.spec, "--json")
+            load.stopped.withLock { $0 = true }
+            await senders.value
+            try #require(restart.status.isSuccess, "\(restart.output)")
+
+            // The step log: every node stopped and started once; the leader (whose leadership
+            // moved first) is the last one stopped.
+            let steps = restart.output.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            let stops = steps.filter { $0["step"] as? String == "stop" }.compactMap { $0["node"] as? String }
+            let moved = try #require(steps.first { $0["step"] as? String == "move-leader" }?["node"] as? String, "\(restart.output)")
+            #expect(stops.count == nodes && Set(stops).count == nodes, "\(stops)")
+            #expect(stops.last == moved, "the leader restarts last: \(restart.output)")
+            let seconds = steps.compactMap { $0["seconds"] as? Double }.reduce(0, +)
+            print("headnet restart --rolling (\(nodes) nodes, 50 msg/s per node): \(String(format: "%.1f", seconds)) s")
+
+            // Every accepted message is in every journal exactly once, in order per sender.
+            let accepted = load.accepted.withLock { $0 }
+            let total = accepted.values.map(\.count).reduce(0, +)
+            print("accepted \(total) messages, \(load.refused.withLock { $0 }) refused while nodes restarted")
+            for api in cluster.apis {
+                var journal: [String] = []
+                try await eventually("node on \(api) has every accepted message") {
+                    journal = try await Self.journal(api: api)
+                    return Set(journal).isSuperset(of: accepted.values.flatMap { $0 })
+                }
+                #expect(journal.count == Set(journal).count, "no duplicates on \(api)")
+                for (sender, sent) in accepted {
+                    let received = journal.filter { $0.hasPrefix("\(sender)-") }
+                    let acceptedSet = Set(sent)
+                    // In order per sender (a refused post may still have been queued: it counts, in its place).
+                    #expect(received.map { Int($0.dropFirst(sender.count + 1))! } == received.map { Int($0.dropFirst(sender.count + 1))! }.sorted(),
+                            "\(sender)'s messages in order on \(api)")
+                    #expect(acceptedSet.isSubset(of: Set(received)))
+                }
+            }
+        }
+    }
+
+    @Test func restartRefusesWhenHealthFails() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            let carol = try #require(Int32(try String(
+                contentsOf: cluster.directory.appendingPathComponent(".headnet/test/carol/node.pid"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(carol, SIGTERM)
+            _ = await ProcessControl.waitForExit(carol, timeout: .seconds(20))
+            let refused = try await cluster.headnet("restart", "bob", "-f", cluster.spec)
+            #expect(refused.status == .exited(1))
+            #expect(refused.output.contains("not restarting: `headnet health` fails"), "\(refused.output)")
+            #expect(!refused.output.contains("stopped bob"), "nothing was stopped: \(refused.output)")
+            let usage = try await cluster.headnet("restart", "-f", cluster.spec)
+            #expect(usage.status == .exited(64))
+        }
+    }
+}
