@@ -38,21 +38,19 @@ public struct StepReport: Sendable, Hashable, Codable {
 
     /// `✓ message`, `✗ message` or `• message`, then the details indented.
     public var text: String {
-        let symbol = switch outcome {
+        (["\(symbol) \(message)"] + details.map { "    \($0)" }).joined(separator: "\n")
+    }
+
+    private var symbol: String {
+        switch outcome {
         case .ok: "✓"
         case .failed: "✗"
         case .skipped: "•"
         }
-        return (["\(symbol) \(message)"] + details.map { "    \($0)" }).joined(separator: "\n")
     }
 
     /// ``text`` with the step's duration after its first line: `✓ started alice (pid 4242) · 0.4 s`.
     public var timedText: String {
-        let symbol = switch outcome {
-        case .ok: "✓"
-        case .failed: "✗"
-        case .skipped: "•"
-        }
         let duration = outcome == .skipped ? "" : " · " + (seconds < 10 ? String(format: "%.2f s", seconds) : String(format: "%.1f s", seconds))
         return (["\(symbol) \(message)\(duration)"] + details.map { "    \($0)" }).joined(separator: "\n")
     }
