@@ -101,6 +101,8 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot remove the cluster's state: \(error)")
             }
+        case .member(let member):
+            return await perform(member, as: step)
         }
     }
 

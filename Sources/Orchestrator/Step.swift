@@ -21,6 +21,8 @@ public enum Step: Sendable, Hashable {
     case stopEtcd(node: String, pid: Int32)
     /// Delete the cluster's state (etcd data, queues, journals, certificates).
     case purgeState
+    /// A step of a member change (``MemberStep``).
+    case member(MemberStep)
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
@@ -29,6 +31,7 @@ public enum Step: Sendable, Hashable {
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _):
             node
         case .createCertificates, .purgeState: nil
+        case .member(let step): step.node
         }
     }
 
@@ -45,6 +48,7 @@ public enum Step: Sendable, Hashable {
         case .stop: "stop"
         case .stopEtcd: "stop-etcd"
         case .purgeState: "purge-state"
+        case .member(let step): step.kind
         }
     }
 }
