@@ -47,8 +47,8 @@ public struct ClusterSpec: Sendable, Hashable {
         initialCluster ?? nodes.map(FoundingMember.init)
     }
 
-    /// Whether `node` is one of the founders (same name and advertised address); a node that is
-    /// not joined the running cluster later and starts its etcd as `existing`.
+    /// Whether `node` is one of the founders (same name and advertised address). Any other node
+    /// joined the running cluster later and starts its etcd as `existing`.
     public func isFounder(_ node: NodeSpec) -> Bool {
         founders.contains(FoundingMember(node))
     }

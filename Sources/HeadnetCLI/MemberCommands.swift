@@ -23,7 +23,7 @@ public struct MemberCommand: AsyncParsableCommand {
 public struct MemberAddCommand: AsyncParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Add a node: write it into the spec, add its etcd member, start it and wait until it is ready.",
+        commandName: "add", abstract: "Add a node: add its etcd member, write it into the spec, start it and wait until it is ready.",
         discussion: """
             With --learner the member joins as a learner (it does not vote), is promoted once its etcd \
             caught up with the leader, and the node then delivers the head's history from revision 1 (or \
@@ -230,11 +230,5 @@ extension SpecLocating {
         } catch {
             throw CLIError(.spec, "cannot read the spec \(path)", cause: error)
         }
-    }
-
-    /// The local runner for `cluster` (the spec, perhaps changed in memory), its state under
-    /// `state` or where the spec says.
-    func runner(for cluster: ClusterSpec, state: StateOption) -> LocalClusterRunner {
-        LocalClusterRunner(spec: cluster, specPath: path, stateRoot: state.stateDir.map { URL(fileURLWithPath: $0) })
     }
 }
