@@ -132,7 +132,10 @@ let package = Package(
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
-            dependencies: ["EtcdClient", "EtcdTesting", "Processes", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "EtcdClient", "EtcdTesting", "Processes", .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ]
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),

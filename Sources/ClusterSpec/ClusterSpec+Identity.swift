@@ -1,11 +1,12 @@
 extension ClusterSpec {
     /// What tells this cluster apart from another that reuses its ports: 16 hex digits hashing
-    /// the cluster name and the initial cluster (every node's name and advertised address, in
-    /// spec order). A node started from the spec reports it in `/status`; commands that talk to
-    /// a node compare it with their own spec's.
+    /// the cluster name and the initial cluster (each founding member's name and advertised
+    /// address, in order: ``founders``, every node when `initialCluster:` is absent). A node
+    /// started from the spec reports it in `/status`; commands that talk to a node compare it
+    /// with their own spec's. Adding or removing members keeps it.
     public var identity: String {
         var text = "headnet/v1\n\(name)\n"
-        for node in nodes { text += "\(node.name)=\(node.advertise.description)\n" }
+        for founder in founders { text += "\(founder.name)=\(founder.advertise.description)\n" }
         return Self.fnv1a64(text)
     }
 

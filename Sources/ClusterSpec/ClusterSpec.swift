@@ -15,8 +15,12 @@ public struct ClusterSpec: Sendable, Hashable {
     public var network = NetworkSettings()
     /// Machines the nodes run on; default one host `local` at 127.0.0.1.
     public var hosts: [HostSpec] = [HostSpec.local]
-    /// The nodes, in order.
+    /// The nodes, in order: the cluster's current members.
     public var nodes: [NodeSpec]
+    /// `initialCluster:`, the members the cluster was founded with; nil (absent) means every
+    /// node, as before any member was added or removed. `headnet member add` and `remove` write
+    /// it (see ``FoundingMember``).
+    public var initialCluster: [FoundingMember]?
 
     /// Creates a spec.
     public init(name: String, nodes: [NodeSpec]) {
@@ -36,6 +40,17 @@ public struct ClusterSpec: Sendable, Hashable {
     /// The host a node runs on.
     public func host(of node: NodeSpec) -> HostSpec? {
         hosts.first { $0.name == node.host }
+    }
+
+    /// The founding members: `initialCluster`, or every node when it is absent.
+    public var founders: [FoundingMember] {
+        initialCluster ?? nodes.map(FoundingMember.init)
+    }
+
+    /// Whether `node` is one of the founders (same name and advertised address). Any other node
+    /// joined the running cluster later and starts its etcd as `existing`.
+    public func isFounder(_ node: NodeSpec) -> Bool {
+        founders.contains(FoundingMember(node))
     }
 }
 

@@ -133,7 +133,7 @@ struct SpecWalker {
             issues.append(SpecIssue(path: "", message: "the spec is empty; start from `headnet init`"))
             return nil
         }
-        let top = mapping(root, "", allowed: ["apiVersion", "name", "protocolVersion", "tls", "etcd", "network", "hosts", "nodes"])
+        let top = mapping(root, "", allowed: ["apiVersion", "name", "protocolVersion", "tls", "etcd", "network", "hosts", "initialCluster", "nodes"])
         if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
             issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
         } else if top["apiVersion"] == nil {
@@ -159,6 +159,7 @@ struct SpecWalker {
         readEtcd(top["etcd"], into: &spec.etcd)
         readNetwork(top["network"], into: &spec.network)
         if top["hosts"] != nil { spec.hosts = readHosts(top["hosts"]) }
+        if let initialCluster = top["initialCluster"] { spec.initialCluster = readInitialCluster(initialCluster) }
         spec.nodes = readNodes(top["nodes"], hosts: spec.hosts)
         if top["nodes"] == nil { issue("nodes", root, "missing nodes; a cluster needs at least one node") }
         return spec
@@ -216,6 +217,30 @@ struct SpecWalker {
             hosts.append(HostSpec(name: name, address: address ?? "", ssh: ssh))
         }
         return hosts
+    }
+
+    /// `initialCluster:`, a list of `name=host:port`, each founding member once by name and by
+    /// address.
+    mutating func readInitialCluster(_ node: Node) -> [FoundingMember] {
+        var founders: [(path: String, founder: FoundingMember)] = []
+        for (index, item) in sequence(node, "initialCluster").enumerated() {
+            let path = "initialCluster[\(index)]"
+            guard let text = string(item, path) else { continue }
+            let founder: FoundingMember
+            do {
+                founder = try FoundingMember(parsing: text)
+            } catch {
+                issue(path, item, error.message)
+                continue
+            }
+            if let first = founders.first(where: { $0.founder.name == founder.name }) {
+                issue(path, item, "founding member '\(founder.name)' is listed twice (also \(first.path))")
+            } else if let first = founders.first(where: { $0.founder.advertise == founder.advertise }) {
+                issue(path, item, "address \(founder.advertise) is listed twice (also \(first.path))")
+            }
+            founders.append((path, founder))
+        }
+        return founders.map(\.founder)
     }
 
     mutating func readNodes(_ node: Node?, hosts: [HostSpec]) -> [NodeSpec] {

@@ -49,6 +49,7 @@ public enum SpecValidator {
                 taken[key] = (path, what)
             }
         }
+        issues += initialClusterIssues(spec, lines: lines)
         for (index, host) in spec.hosts.enumerated() where host.address.isEmpty == false {
             if spec.hosts[..<index].contains(where: { $0.name == host.name }) {
                 report("hosts[\(index)].name", "duplicate host name '\(host.name)'")
@@ -68,6 +69,14 @@ public enum SpecValidator {
             }
         }
         return issues
+    }
+
+    /// `initialCluster:` is not empty (its entries are checked as they are read).
+    static func initialClusterIssues(_ spec: ClusterSpec, lines: [String: Int]) -> [SpecIssue] {
+        guard spec.initialCluster?.isEmpty == true else { return [] }
+        return [SpecIssue(
+            path: "initialCluster", line: lines["initialCluster"],
+            message: "initialCluster is empty; list the founding members (name=host:port) or leave the key out (then every node is one)")]
     }
 
     /// What is valid but unwise in `spec`; `lines` maps YAML paths to lines for the report.

@@ -28,15 +28,24 @@ public struct NodeTLSFiles: Sendable, Hashable {
 /// Renders a node's etcd configuration in etcd's `--config-file` YAML format (etcd 3.4 keys).
 public enum EtcdConfigRenderer {
     /// The network component's configuration for `node` of `spec`, persisting in `directory`.
+    ///
+    /// The peers are the spec's other nodes (the current members). With `initialCluster:` in the
+    /// spec, its founding members name the data directory, and a node that is not one of them
+    /// joins the running cluster (initial-cluster-state `existing`).
     public static func networkConfiguration(spec: ClusterSpec, node: NodeSpec, directory: URL) -> EtcdNetworkConfiguration {
         let peers = spec.nodes.filter { $0.name != node.name }.map { NetworkHost($0.advertise) }
-        return EtcdNetworkConfiguration(
+        var configuration = EtcdNetworkConfiguration(
             persistenceDirectory: directory,
             listen: NetworkHost(node.listen),
             advertise: NetworkHost(node.advertise),
             peers: peers, protocolVersion: spec.protocolVersion, etcdBinary: spec.etcd.binary,
             queueCapacity: spec.network.queueCapacity, leaseTTLSeconds: Int64(spec.network.leaseTTLSeconds),
             batchMaxMessages: spec.network.batchMaxMessages, batchMaxBytes: spec.network.batchMaxBytes)
+        if let founders = spec.initialCluster {
+            configuration.founders = founders.map { NetworkHost($0.advertise) }
+            configuration.joinsExistingCluster = !spec.isFounder(node)
+        }
+        return configuration
     }
 
     /// The config file text for `node`; `tls` adds client and peer TLS with certificate auth.
@@ -60,7 +69,7 @@ public enum EtcdConfigRenderer {
             "advertise-client-urls: \(quoted(clientURLs.joined(separator: ",")))",
             "initial-cluster: \(quoted(initialCluster))",
             "initial-cluster-token: \(quoted("hydra-network-1"))",
-            "initial-cluster-state: \(etcd.hasExistingMember ? "existing" : "new")",
+            "initial-cluster-state: \(etcd.initialClusterState)",
             "heartbeat-interval: \(spec.etcd.heartbeatMs)",
             "election-timeout: \(spec.etcd.electionMs)",
             "quota-backend-bytes: \(spec.etcd.quotaBackendBytes)",

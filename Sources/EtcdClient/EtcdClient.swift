@@ -174,7 +174,8 @@ public final class EtcdClient: Sendable {
                 let failure = EtcdError.from(error, operation: operation, endpoint: connection.endpoint.description)
                 guard failure.isTransient else { throw failure }
                 failedOver(from: index)
-                let retriable = !mutation || (failure.code == .unavailable && configuration.retryMutationsOnUnavailable)
+                // A learner refuses a call before it does anything: a mutation it refused is safe to send elsewhere.
+                let retriable = !mutation || failure.code == .learner || (failure.code == .unavailable && configuration.retryMutationsOnUnavailable)
                 guard retriable, clock.now < deadline, !Task.isCancelled else { throw failure }
                 logger.debug("etcd call failed, trying the next endpoint", metadata: [
                     "operation": "\(operation)", "endpoint": "\(connection.endpoint)", "error": "\(failure.message)",

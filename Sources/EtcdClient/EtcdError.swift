@@ -29,6 +29,11 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
         public static let permissionDenied = Code("permissionDenied")
         /// A cluster membership change was refused (unknown member, learner not ready, ...).
         public static let membership = Code("membership")
+        /// The member is a learner: until it is promoted it serves only Status and serializable
+        /// reads ("rpc not supported for learner"; gRPC unavailable in etcd 3.4, failed
+        /// precondition in later versions). Another member, or the same one once promoted, serves
+        /// the call.
+        public static let learner = Code("learner")
         /// The operation was cancelled by the caller.
         public static let cancelled = Code("cancelled")
         /// The client configuration is unusable (bad endpoint URL, missing certificate file, ...).
@@ -81,7 +86,7 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
 
     /// Whether retrying the same call on another endpoint may succeed.
     public var isTransient: Bool {
-        code == .unavailable || code == .deadlineExceeded
+        code == .unavailable || code == .deadlineExceeded || code == .learner
     }
 
     /// Maps any error thrown by a gRPC call into an `EtcdError`.
@@ -102,6 +107,11 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
         let text = rpc.message
         let code: Code
         var message = text
+        if text.contains("not supported for learner") {
+            return EtcdError(
+                code: .learner, message: "\(text); this member is a learner until it is promoted, ask a voting member",
+                operation: operation, endpoint: endpoint, cause: rpc)
+        }
         switch rpc.code {
         case .unavailable:
             code = .unavailable

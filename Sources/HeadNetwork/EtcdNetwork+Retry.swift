@@ -2,7 +2,8 @@ import EtcdClient
 
 extension EtcdNetwork {
     /// Runs `body` until it returns. A transient etcd error (unavailable, deadline exceeded,
-    /// cancelled by the server, lease not found) is handed to `onRetry` with its reason, and
+    /// cancelled by the server, lease not found, refused because our member is still a learner)
+    /// is handed to `onRetry` with its reason, and
     /// `body` runs again after a second, as Hydra does; any other error (or our own
     /// cancellation) ends the loop, named after `operation`.
     func retrying<Result>(
@@ -22,7 +23,7 @@ extension EtcdNetwork {
     /// The reason text when `error` is one the component retries; nil when it must stop the node.
     static func retryable(_ error: any Error) -> String? {
         guard !Task.isCancelled else { return nil }
-        if let etcdError = error as? EtcdError, [.unavailable, .deadlineExceeded, .cancelled, .leaseNotFound].contains(etcdError.code) {
+        if let etcdError = error as? EtcdError, [.unavailable, .deadlineExceeded, .cancelled, .leaseNotFound, .learner].contains(etcdError.code) {
             return etcdError.description
         }
         return nil

@@ -89,6 +89,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// - Throws: when etcd exits on its own, or on a non-transient etcd error.
     public func run() async throws {
         await stopLeftoverEtcd()
+        let joining = configuration.joinsExistingCluster && !etcd.hasExistingMember
         let child = try await startEtcd()
         try? etcdPIDFile.write(child.pid)
         let depth = await queue.count
@@ -107,7 +108,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                         // etcd's output ends when it exits: trace every line, then report the exit.
                         let lastLines = await self.follow(etcdLog: child.lines)
                         guard let status = await child.waitForExit() else { return }
-                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status, lastLines: lastLines), operation: "etcd")
+                        throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status, lastLines: lastLines, joining: joining), operation: "etcd")
                     }
                     // The client's connections run in a task of their own, which the group's
                     // cancellation does not reach: when the component stops, its calls are
@@ -203,10 +204,16 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         return lastLines
     }
 
-    /// What to say when etcd exits without being asked: the binary, how it ended, its last lines.
-    func etcdExitMessage(_ status: ExitStatus, lastLines lines: [String]) -> String {
+    /// What to say when etcd exits without being asked: the binary, how it ended, its last lines;
+    /// when it was `joining` a running cluster on an empty data directory, what that needs.
+    func etcdExitMessage(_ status: ExitStatus, lastLines lines: [String], joining: Bool = false) -> String {
         let last = lines.isEmpty ? "it wrote nothing to stderr" : "its last lines (all are EtcdLog lines in the trace):\n" + lines.joined(separator: "\n")
-        return "etcd (\(configuration.etcdBinary)) stopped on its own: \(status); \(last)"
+        let advice = joining
+            ? "\nThis node joins a running cluster (it is not one of the founding members that name the data directories): "
+                + "its etcd needs the other members up and this node added to their member list (`headnet member add`). "
+                + "To found a new cluster from the current nodes instead (after `headnet down --purge`), delete `initialCluster:` from the spec."
+            : ""
+        return "etcd (\(configuration.etcdBinary)) stopped on its own: \(status); \(last)\(advice)"
     }
 
     func emit(_ event: NetworkEvent) async {

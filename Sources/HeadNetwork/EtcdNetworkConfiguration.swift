@@ -9,8 +9,18 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var listen: NetworkHost
     /// Address other nodes reach this node at; names the node (`msg-`/`alive-` keys, member name).
     public var advertise: NetworkHost
-    /// The other nodes' advertised addresses, in order.
+    /// The other nodes' advertised addresses, in order: with this node, etcd's
+    /// `--initial-cluster` (which, for a node that joins a running cluster, must list every
+    /// current member).
     public var peers: [NetworkHost]
+    /// The advertised addresses of the members the cluster was founded with, in order; they name
+    /// the etcd data directory (``EtcdProcess/dataDirectory``), so adding or removing a member
+    /// later does not move any node to a new one. nil: this node and its peers, as in Hydra.
+    public var founders: [NetworkHost]?
+    /// Whether this node joins a cluster that already runs (a member added with MemberAdd after
+    /// the founders bootstrapped it): etcd then starts with initial-cluster-state `existing` even
+    /// on an empty data directory. False for founders, which start `new` there.
+    public var joinsExistingCluster = false
     /// Our protocol version, written to the `version` key; it also picks the wire dialect.
     public var protocolVersion: UInt64
     /// How our values are written: protocol 1 as Hydra 2.3.0, 2 as master (``WireDialect``).

@@ -18,10 +18,21 @@ public struct EtcdProcess: Sendable {
         ([configuration.advertise] + configuration.peers).map { "\($0)=\($0.httpURL)" }.joined(separator: ",")
     }
 
-    /// `<persistence>/etcd/<hex sha256 of the CBOR byte string of initial-cluster>`: a changed
-    /// peer list gets a fresh data directory, as in Hydra.
+    /// What names the data directory: this node's address, then the founders' (without this
+    /// node) in order, in the form of ``initialCluster``. Without ``EtcdNetworkConfiguration/founders``
+    /// it is ``initialCluster`` itself, as in Hydra; with them it stays the same while members
+    /// come and go.
+    public var dataDirectoryCluster: String {
+        guard let founders = configuration.founders else { return initialCluster }
+        let advertise = configuration.advertise
+        return ([advertise] + founders.filter { $0 != advertise }).map { "\($0)=\($0.httpURL)" }.joined(separator: ",")
+    }
+
+    /// `<persistence>/etcd/<hex sha256 of the CBOR byte string of dataDirectoryCluster>`: as in
+    /// Hydra, the hash of the initial cluster when the founders are not given (a changed peer
+    /// list then gets a fresh data directory); with them, of the founding members.
     public var dataDirectory: URL {
-        let digest = SHA256.hash(data: CBOR.bytes(Array(initialCluster.utf8)).encoded)
+        let digest = SHA256.hash(data: CBOR.bytes(Array(dataDirectoryCluster.utf8)).encoded)
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         return configuration.persistenceDirectory.appendingPathComponent("etcd").appendingPathComponent(hex)
     }
@@ -29,6 +40,12 @@ public struct EtcdProcess: Sendable {
     /// Whether the data directory already holds a member (then it joins as `existing`).
     public var hasExistingMember: Bool {
         FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("member").path)
+    }
+
+    /// `existing` when the data directory holds a member or the node joins a running cluster
+    /// (``EtcdNetworkConfiguration/joinsExistingCluster``); else `new`.
+    public var initialClusterState: String {
+        hasExistingMember || configuration.joinsExistingCluster ? "existing" : "new"
     }
 
     /// etcd's command line (etcd 3.4 flags), or `--config-file` when the configuration names one.
@@ -44,7 +61,7 @@ public struct EtcdProcess: Sendable {
             "--advertise-client-urls", config.clientURL,
             "--initial-cluster-token", "hydra-network-1",
             "--initial-cluster", initialCluster,
-            "--initial-cluster-state", hasExistingMember ? "existing" : "new",
+            "--initial-cluster-state", initialClusterState,
             "--logger", "zap",
             "--log-outputs", "stderr",
         ] + config.extraEtcdArguments

@@ -86,7 +86,11 @@ extension SpecLocating {
 
     /// The local runner for the spec, its state under `state` (or where the spec says).
     func runner(state: StateOption, checkBinaries: Bool = true) throws -> LocalClusterRunner {
-        let cluster = try load(checkBinaries: checkBinaries)
+        runner(for: try load(checkBinaries: checkBinaries), state: state)
+    }
+
+    /// The local runner for `cluster`, the spec perhaps changed in memory (`member add`).
+    func runner(for cluster: ClusterSpec, state: StateOption) -> LocalClusterRunner {
         let root = state.stateDir.map { URL(fileURLWithPath: $0) } ?? StateLayout.defaultRoot(forSpecAt: path)
         return LocalClusterRunner(spec: cluster, specPath: path, stateRoot: root)
     }

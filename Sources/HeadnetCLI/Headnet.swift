@@ -17,6 +17,7 @@ public struct Headnet: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
             EnvCommand.self, HealthCommand.self, BroadcastCommand.self, TailCommand.self, NodeCommand.self,
+            MemberCommand.self,
         ]
     )
 

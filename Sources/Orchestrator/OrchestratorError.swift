@@ -12,6 +12,9 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case unknownNode
         /// A file of the cluster's state could not be read.
         case state
+        /// The cluster is not in a state where the change is safe (quorum, health, membership);
+        /// nothing was changed.
+        case refused
     }
 
     /// What kind of failure this is.

@@ -105,7 +105,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             guard let node, let target = runner.spec.nodes.first(where: { $0.name == targetName }) else { return unknown(step, targetName) }
             do {
                 try await runner.moveLeader(from: node, to: target)
-                return StepReport(step: step, outcome: .ok, message: "\(name) leads: moved etcd leadership to \(targetName) before restarting it")
+                return StepReport(step: step, outcome: .ok, message: "\(name) led: moved etcd leadership to \(targetName)")
             } catch {
                 return StepReport(
                     step: step, outcome: .failed, message: "cannot move etcd leadership from \(name) to \(targetName): \(error)",
@@ -114,6 +114,8 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         case .waitCaughtUp(let name, let timeout):
             guard let node else { return unknown(step, name) }
             return await waitCaughtUp(step, node, timeout: .seconds(timeout))
+        case .member(let member):
+            return await perform(member, as: step)
         }
     }
 

@@ -26,6 +26,8 @@ public enum Step: Sendable, Hashable {
     /// Wait until a restarted node has caught up: its `alive-` key is back and it has delivered
     /// up to the newest message as of when the wait began, at most `timeoutSeconds`.
     case waitCaughtUp(node: String, timeoutSeconds: Int)
+    /// A step of a member change (``MemberStep``).
+    case member(MemberStep)
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
@@ -34,6 +36,7 @@ public enum Step: Sendable, Hashable {
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
         case .createCertificates, .purgeState: nil
+        case .member(let step): step.node
         }
     }
 
@@ -52,6 +55,7 @@ public enum Step: Sendable, Hashable {
         case .purgeState: "purge-state"
         case .moveLeader: "move-leader"
         case .waitCaughtUp: "wait-caught-up"
+        case .member(let step): step.kind
         }
     }
 }

@@ -1,0 +1,45 @@
+extension ClusterSpec {
+    /// The spec with `node` appended to `nodes`, and `initialCluster` set to the founding members
+    /// (every node so far) when it is absent: what `headnet member add` writes.
+    ///
+    /// - Throws: ``SpecError`` `.invalid` when the name is taken, when `node` is listed as a
+    ///   founding member (its etcd would start as a founder, not join), or when the new spec has
+    ///   problems (ports that collide, …), each named.
+    public func addingMember(_ node: NodeSpec) throws(SpecError) -> ClusterSpec {
+        guard !nodes.contains(where: { $0.name == node.name }) else {
+            throw SpecError(.invalid, "a node named '\(node.name)' is already in the spec (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
+        }
+        guard !founders.contains(FoundingMember(node)) else {
+            throw SpecError(
+                .invalid,
+                "\(FoundingMember(node)) is a founding member in initialCluster; a member added later needs another name or address "
+                    + "(with these its etcd would start as a founder instead of joining the running cluster)")
+        }
+        var next = self
+        next.initialCluster = founders
+        next.nodes.append(node)
+        let issues = SpecValidator.validate(next, checkBinaries: false)
+        guard issues.isEmpty else {
+            throw SpecError(.invalid, "node '\(node.name)' does not fit in the spec (\(issues.count) problem\(issues.count == 1 ? "" : "s")):", issues: issues)
+        }
+        return next
+    }
+
+    /// The spec without the node called `name`, and with `initialCluster` set to the founding
+    /// members (every node so far) when it is absent: what `headnet member remove` writes. A
+    /// removed founder stays in `initialCluster`.
+    ///
+    /// - Throws: ``SpecError`` `.invalid` when there is no such node or it is the last one.
+    public func removingMember(named name: String) throws(SpecError) -> ClusterSpec {
+        guard nodes.contains(where: { $0.name == name }) else {
+            throw SpecError(.invalid, "no node named '\(name)' (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
+        }
+        guard nodes.count > 1 else {
+            throw SpecError(.invalid, "'\(name)' is the cluster's only node; a cluster needs one (`headnet down --purge` removes it all)")
+        }
+        var next = self
+        next.initialCluster = founders
+        next.nodes.removeAll { $0.name == name }
+        return next
+    }
+}

@@ -1,0 +1,106 @@
+import ClusterSpec
+
+extension PlanExecutor {
+    /// Runs a member step on the runner (which must be a ``MembershipRunner``).
+    func perform(_ member: MemberStep, as step: Step) async -> StepReport {
+        guard let runner = runner as? any MembershipRunner else {
+            return StepReport(step: step, outcome: .failed, message: "this runner cannot change etcd members")
+        }
+        return await perform(member, as: step, on: runner)
+    }
+
+    private func perform(_ member: MemberStep, as step: Step, on members: some MembershipRunner) async -> StepReport {
+        func node(_ name: String) -> NodeSpec? { members.spec.nodes.first { $0.name == name } }
+        guard let target = node(member.node) else {
+            return StepReport(step: step, outcome: .failed, message: "no node named '\(member.node)' in cluster '\(members.spec.name)'")
+        }
+        let name = target.name
+        do {
+            switch member {
+            case .add(_, let learner):
+                let id = try await members.addMember(target, learner: learner)
+                return StepReport(
+                    step: step, outcome: .ok,
+                    message: "added \(name) (\(target.advertise)) to etcd's members as a \(learner ? "learner" : "voting member") (ID \(String(id, radix: 16)))")
+            case .writeSpec(_, let change, let text, let inPlace):
+                let path = try await members.writeSpec(text)
+                let what = switch change {
+                case .added: "wrote \(name) into \(path)"
+                case .removed: "took \(name) out of \(path)"
+                case .restored: "put \(path) back as it was before"
+                }
+                let how = change == .restored ? "" : inPlace ? " (comments kept)" : " (rewritten whole: the file's layout could not be edited in place, its comments are gone)"
+                return StepReport(step: step, outcome: .ok, message: what + how)
+            case .waitCaughtUp(_, let timeout):
+                return await waitCaughtUp(step, target, on: members, timeout: .seconds(timeout))
+            case .promote(_, let timeout):
+                return await promote(step, target, on: members, timeout: .seconds(timeout))
+            case .remove:
+                guard let id = try await members.removeMember(target) else {
+                    return StepReport(step: step, outcome: .skipped, message: "\(name) is not an etcd member")
+                }
+                return StepReport(step: step, outcome: .ok, message: "removed \(name) (ID \(String(id, radix: 16))) from etcd's members")
+            case .removeEtcdData:
+                guard let path = try await members.removeEtcdData(target) else {
+                    return StepReport(step: step, outcome: .skipped, message: "\(name) has no etcd data")
+                }
+                return StepReport(step: step, outcome: .ok, message: "removed \(name)'s etcd data (\(path)): a removed member cannot rejoin with it")
+            }
+        } catch {
+            return StepReport(step: step, outcome: .failed, message: "\(name): \(member.kind) failed: \(error)")
+        }
+    }
+
+    /// Polls the learner's applied index until it reaches the leader's index at the first poll.
+    private func waitCaughtUp(_ step: Step, _ node: NodeSpec, on members: some MembershipRunner, timeout: Duration) async -> StepReport {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var goal: UInt64?
+        var applied: UInt64?
+        while true {
+            guard await runner.isRunning(node) else {
+                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
+            }
+            if let progress = try? await members.raftProgress(of: node) {
+                let target = goal ?? progress.leader
+                goal = target
+                applied = progress.applied
+                if progress.applied >= target {
+                    return StepReport(
+                        step: step, outcome: .ok,
+                        message: "\(node.name)'s etcd caught up: applied raft index \(progress.applied), the leader's was \(target)")
+                }
+            }
+            guard ContinuousClock.now < deadline else {
+                let where_ = goal.map { " (applied \(applied ?? 0) of \($0))" } ?? " (its etcd did not answer)"
+                return StepReport(
+                    step: step, outcome: .failed, message: "\(node.name)'s etcd did not catch up within \(timeout.components.seconds) s" + where_,
+                    details: await runner.failureDetails(node))
+            }
+            try? await Task.sleep(for: readinessInterval)
+        }
+    }
+
+    /// Asks etcd to promote the learner until it agrees or `timeout` passes.
+    private func promote(_ step: Step, _ node: NodeSpec, on members: some MembershipRunner, timeout: Duration) async -> StepReport {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                if try await members.promoteMember(node) {
+                    let tries = attempts == 1 ? "" : " (etcd found it in sync at attempt \(attempts))"
+                    return StepReport(step: step, outcome: .ok, message: "promoted \(node.name) to a voting member\(tries)")
+                }
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "etcd refused to promote \(node.name): \(error)")
+            }
+            guard ContinuousClock.now < deadline else {
+                return StepReport(
+                    step: step, outcome: .failed,
+                    message: "etcd did not find \(node.name) in sync with its leader within \(timeout.components.seconds) s (\(attempts) attempts)",
+                    details: await runner.failureDetails(node))
+            }
+            try? await Task.sleep(for: readinessInterval)
+        }
+    }
+}

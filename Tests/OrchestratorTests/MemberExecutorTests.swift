@@ -1,0 +1,168 @@
+import ClusterSpec
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Orchestrator
+
+/// Member steps and the add/undo flow, on a runner that records what it is asked to do.
+@Suite struct MemberExecutorTests {
+    final class MemberRunner: MembershipRunner {
+        let spec: ClusterSpec
+        let calls = Mutex<[String]>([])
+        /// Calls that throw, e.g. `add dave`, `start dave`.
+        let failing: Set<String>
+        /// How many promote calls etcd answers "not in sync" before it agrees.
+        let notInSync: Mutex<Int>
+        /// Raft progress answers, one per call (the last repeats).
+        let progress: Mutex<[(UInt64, UInt64)]>
+        let observation: MemberObservation
+
+        init(failing: Set<String> = [], notInSync: Int = 0, progress: [(UInt64, UInt64)] = [(10, 10)]) {
+            let names = ["alice", "bob", "carol", "dave"]
+            spec = ClusterSpec(name: "test", nodes: names.enumerated().map { NodeSpec(name: $1, listen: Address(host: "127.0.0.1", port: 5001 + $0)) })
+            self.failing = failing
+            self.notInSync = Mutex(notInSync)
+            self.progress = Mutex(progress)
+            observation = MemberObservation(
+                members: names.prefix(3).enumerated().map { .init(id: UInt64($0 + 1), name: $1, peerURLs: ["http://127.0.0.1:\(5001 + $0)"], isLearner: false, node: $1) },
+                nodes: names.map { .init(name: $0, process: .init(name: $0, process: $0 == "dave" ? .none : .running(100)), etcdUp: $0 != "dave", hasEtcdData: $0 != "dave") },
+                leaderID: 1)
+        }
+
+        func record(_ call: String) throws {
+            calls.withLock { $0.append(call) }
+            if failing.contains(call) { throw OrchestratorError(.node, "\(call) failed on purpose") }
+        }
+        var recorded: [String] { calls.withLock { $0 } }
+
+        func observe() async -> ClusterObservation {
+            let started = recorded.contains("start dave") && !failing.contains("start dave") && !recorded.contains("stop dave")
+            return ClusterObservation(nodes: spec.nodes.map { .init(name: $0.name, process: $0.name == "dave" && !started ? .none : .running(200)) })
+        }
+        func busyPorts(of node: NodeSpec) async -> [String] { [] }
+        func createCertificates() async throws -> String { "/pki" }
+        func start(_ node: NodeSpec) async throws -> Int32 {
+            try record("start \(node.name)")
+            return 200
+        }
+        func isRunning(_ node: NodeSpec) async -> Bool { true }
+        func isReady(_ node: NodeSpec) async -> Bool { !failing.contains("ready \(node.name)") }
+        func stop(_ node: NodeSpec, pid: Int32) async -> Bool {
+            try? record("stop \(node.name)")
+            return true
+        }
+        func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool { true }
+        func removePIDFile(_ node: NodeSpec) async {}
+        func failureDetails(_ node: NodeSpec) async -> [String] { ["log of \(node.name)"] }
+        func purgeState() async throws -> String { "/state" }
+
+        func observeMembers() async -> MemberObservation { observation }
+        func addMember(_ node: NodeSpec, learner: Bool) async throws -> UInt64 {
+            try record("add \(node.name)\(learner ? " learner" : "")")
+            return 0xd
+        }
+        func removeMember(_ node: NodeSpec) async throws -> UInt64? {
+            try record("remove \(node.name)")
+            return 0xd
+        }
+        func promoteMember(_ node: NodeSpec) async throws -> Bool {
+            try record("promote \(node.name)")
+            return notInSync.withLock { left in
+                guard left > 0 else { return true }
+                left -= 1
+                return false
+            }
+        }
+        func moveLeader(from: NodeSpec, to: NodeSpec) async throws { try record("move leader \(from.name) → \(to.name)") }
+        func progress(of node: NodeSpec) async throws -> NodeProgress { throw OrchestratorError(.nodeDown, "not used by member plans") }
+        func raftProgress(of node: NodeSpec) async throws -> (applied: UInt64, leader: UInt64) {
+            try record("progress \(node.name)")
+            return progress.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+        }
+        func writeSpec(_ text: String) async throws -> String {
+            try record("write \(text)")
+            return "/spec.yaml"
+        }
+        func removeEtcdData(_ node: NodeSpec) async throws -> String? {
+            try record("rm etcd \(node.name)")
+            return "/state/\(node.name)/etcd"
+        }
+    }
+
+    final class Reports: Sendable {
+        let all = Mutex<[StepReport]>([])
+        func add(_ report: StepReport) { all.withLock { $0.append(report) } }
+        var lines: [String] { all.withLock { $0.map(\.text) } }
+    }
+
+    let dave = NodeSpec(name: "dave", listen: Address(host: "127.0.0.1", port: 5004))
+    let edit = SpecEditor.Edit(text: "with dave", inPlace: true)
+
+    func executor(_ runner: MemberRunner) -> PlanExecutor<MemberRunner> {
+        var executor = PlanExecutor(runner: runner)
+        executor.readinessInterval = .milliseconds(1)
+        return executor
+    }
+
+    @Test func aLearnerIsPromotedOnceEtcdFindsItInSync() async throws {
+        let runner = MemberRunner(notInSync: 2, progress: [(3, 40), (39, 45), (41, 50)])
+        let reports = Reports()
+        let outcome = try await Orchestrator(runner: runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
+        #expect(outcome.succeeded && outcome.undo == nil)
+        #expect(runner.recorded == [
+            "add dave learner", "write with dave", "start dave", "progress dave", "progress dave", "progress dave",
+            "promote dave", "promote dave", "promote dave",
+        ])
+        #expect(reports.lines.contains("✓ dave's etcd caught up: applied raft index 41, the leader's was 40"), "\(reports.lines)")
+        #expect(reports.lines.contains("✓ promoted dave to a voting member (etcd found it in sync at attempt 3)"), "\(reports.lines)")
+    }
+
+    @Test func theFirstFailedStepEndsTheAddAndWhatWasDoneIsUndone() async throws {
+        let runner = MemberRunner(failing: ["start dave"])
+        let reports = Reports()
+        let outcome = try await Orchestrator(runner: runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
+        #expect(!outcome.succeeded && outcome.undone == true)
+        #expect(runner.recorded == ["add dave learner", "write with dave", "start dave", "remove dave", "write before"],
+                "nothing after the failed start; then its member goes and the spec is put back")
+        #expect(reports.lines.contains("✓ put /spec.yaml back as it was before"), "\(reports.lines)")
+    }
+
+    @Test func anAddThatFailsAfterTheStartStopsTheNodeAndDeletesItsData() async throws {
+        let runner = MemberRunner(failing: ["ready dave"])
+        let outcome = try await Orchestrator(runner: runner).addMember(dave, learner: false, spec: edit, originalSpec: "before", timeoutSeconds: 1) { _ in }
+        #expect(!outcome.succeeded)
+        #expect(runner.recorded == ["add dave", "write with dave", "start dave", "stop dave", "remove dave", "write before", "rm etcd dave"])
+    }
+
+    @Test func aRefusedMemberAddChangesNothing() async throws {
+        let runner = MemberRunner()
+        await #expect(throws: OrchestratorError.self) {
+            try await Orchestrator(runner: runner).addMember(
+                NodeSpec(name: "carol", listen: Address(host: "127.0.0.1", port: 5003)), learner: true, spec: edit, originalSpec: "before") { _ in }
+        }
+        #expect(runner.recorded.isEmpty)
+    }
+
+    @Test func aFailedRemovalStopsAtItsStep() async {
+        let runner = MemberRunner(failing: ["move leader alice → bob"])
+        let reports = Reports()
+        let plan = Plan([
+            .init([.moveLeader(from: "alice", to: "bob")]), .init([.member(.remove(node: "alice"))]),
+        ])
+        let succeeded = await executor(runner).execute(plan) { reports.add($0) }
+        #expect(!succeeded)
+        #expect(runner.recorded == ["move leader alice → bob"])
+        #expect(reports.lines == [
+            "✗ cannot move etcd leadership from alice to bob: move leader alice → bob failed on purpose\n    alice still leads and runs; nothing was stopped"
+        ])
+    }
+
+    @Test func aCatchUpThatDoesNotComeTimesOut() async {
+        let runner = MemberRunner(progress: [(1, 100)])
+        let reports = Reports()
+        let succeeded = await executor(runner).execute(Plan([.init([.member(.waitCaughtUp(node: "dave", timeoutSeconds: 0))])])) { reports.add($0) }
+        #expect(!succeeded)
+        #expect(reports.lines.first?.hasPrefix("✗ dave's etcd did not catch up within 0 s (applied 1 of 100)") == true, "\(reports.lines)")
+    }
+}
