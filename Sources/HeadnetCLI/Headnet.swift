@@ -16,7 +16,7 @@ public struct Headnet: AsyncParsableCommand {
         version: version,
         subcommands: [
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, StatusCommand.self, LogsCommand.self,
-            EnvCommand.self, HealthCommand.self, BroadcastCommand.self, TailCommand.self, NodeCommand.self,
+            EnvCommand.self, HealthCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self, TailCommand.self, NodeCommand.self,
         ]
     )
 
