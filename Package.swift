@@ -95,7 +95,7 @@ let package = Package(
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
-            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "Processes"]
+            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "NodeService",
@@ -127,7 +127,10 @@ let package = Package(
         ),
         .executableTarget(name: "headnet", dependencies: ["HeadnetCLI"]),
         .testTarget(name: "ProcessesTests", dependencies: ["Processes", "EtcdTesting"]),
-        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "ClusterSpec", "Processes"]),
+        .testTarget(
+            name: "OrchestratorTests",
+            dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(

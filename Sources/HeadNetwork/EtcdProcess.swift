@@ -13,6 +13,9 @@ public struct EtcdProcess: Sendable {
         self.configuration = configuration
     }
 
+    /// The `--initial-cluster-token` every member of a Hydra network uses.
+    public static let initialClusterToken = "hydra-network-1"
+
     /// `<advertise>=http://<advertise>` for this node, then each peer in order, comma-joined.
     public var initialCluster: String {
         ([configuration.advertise] + configuration.peers).map { "\($0)=\($0.httpURL)" }.joined(separator: ",")
@@ -59,7 +62,7 @@ public struct EtcdProcess: Sendable {
             "--initial-advertise-peer-urls", config.advertise.httpURL,
             "--listen-client-urls", config.clientURL,
             "--advertise-client-urls", config.clientURL,
-            "--initial-cluster-token", "hydra-network-1",
+            "--initial-cluster-token", Self.initialClusterToken,
             "--initial-cluster", initialCluster,
             "--initial-cluster-state", initialClusterState,
             "--logger", "zap",

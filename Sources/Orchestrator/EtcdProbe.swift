@@ -13,18 +13,18 @@ public struct EtcdProbe: Sendable {
 
     /// The member's status (2 s timeout).
     public func status(of node: NodeSpec) async throws -> EtcdStatus {
-        try await withClient(node) { etcd in try await etcd.status(endpoint: 0) }
+        try await withMember(node) { etcd in try await etcd.status(endpoint: 0) }
     }
 
     /// The member's status and the cluster's member list as it sees them (2 s timeout).
     public func statusAndMembers(of node: NodeSpec) async throws -> (status: EtcdStatus, members: [EtcdMember]) {
-        try await withClient(node) { etcd in (try await etcd.status(endpoint: 0), try await etcd.memberList().members) }
+        try await withMember(node) { etcd in (try await etcd.status(endpoint: 0), try await etcd.memberList().members) }
     }
 
     /// Hands leadership from `leader`'s member (which must lead) to `target`'s, found in the
     /// member list by its name (the advertised `host:port`); returns once etcd says it moved.
     public func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
-        try await withClient(leader, timeout: .seconds(15)) { etcd in
+        try await withMember(leader, requestTimeout: .seconds(15)) { etcd in
             guard let member = try await etcd.memberList().members.first(where: { $0.name == target.advertise.description }) else {
                 throw OrchestratorError(.state, "\(target.name) (\(target.advertise)) is not in \(leader.name)'s member list")
             }
@@ -35,19 +35,21 @@ public struct EtcdProbe: Sendable {
     /// Whether `node`'s `alive-` key is in etcd, and the revision of the newest `msg-` put, read
     /// through `node`'s own member.
     public func aliveAndNewestMessage(_ node: NodeSpec) async throws -> (alive: Bool, newestMessage: Int64) {
-        try await withClient(node) { etcd in
+        try await withMember(node) { etcd in
             let alive = try await etcd.range(EtcdKeyRange(key: Array("alive-\(node.advertise)".utf8)), EtcdRangeOptions(countOnly: true)).count > 0
             let newest = try await etcd.range(.prefix("msg-"), EtcdRangeOptions(keysOnly: true)).kvs.map(\.modRevision).max() ?? 0
             return (alive, newest)
         }
     }
 
-    private func withClient<T: Sendable>(
-        _ node: NodeSpec, timeout: Duration = .seconds(2), _ body: (EtcdClient) async throws -> T
+    /// Runs `body` with a client of the node's member alone (endpoint 0; no failover), each
+    /// call bounded by `requestTimeout` unless the call names its own (defragment, snapshot).
+    public func withMember<T: Sendable>(
+        _ node: NodeSpec, requestTimeout: Duration = .seconds(2), _ body: (EtcdClient) async throws -> T
     ) async throws -> T {
         let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
         return try await EtcdClient.withClient(
-            .init(endpoints: [endpoint], tls: tls, requestTimeout: timeout, failoverTimeout: .zero), body)
+            .init(endpoints: [endpoint], tls: tls, requestTimeout: requestTimeout, failoverTimeout: .zero), body)
     }
 
     /// The name of the node whose member says it leads, asking `nodes` side by side.

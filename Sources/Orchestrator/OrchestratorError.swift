@@ -10,11 +10,20 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case wrongCluster
         /// No node of that name in the spec.
         case unknownNode
-        /// A file of the cluster's state could not be read.
+        /// A file of the cluster's state could not be read, or is in the way (a restore onto
+        /// a node that has data).
         case state
         /// The cluster is not in a state where the change is safe (quorum, health, membership);
         /// nothing was changed.
         case refused
+        /// A process of the cluster runs where the operation needs it stopped.
+        case running
+        /// An etcd member does not answer, has no leader, or refused a maintenance call.
+        case etcd
+        /// A snapshot file is missing, fails its checks, or `etcdctl` failed on it.
+        case snapshot
+        /// A program the operation runs (`etcdctl`) cannot be started.
+        case tool
     }
 
     /// What kind of failure this is.

@@ -76,4 +76,24 @@ import Testing
         #expect(throws: (any Error).self) { try HealthCommand.parse(["--watch", "0"]) }
         #expect(throws: (any Error).self) { try HealthCommand.parse(["--watch", "2", "--json"]) }
     }
+
+    @Test func snapshotAndDefragTakeTheFileThenTheSpec() throws {
+        let save = try SnapshotSaveCommand.parse(["backup.db", "--node", "carol", "-f", "a.yaml"])
+        #expect(save.file == "backup.db" && save.node == "carol" && save.spec.path == "a.yaml")
+        let positional = try SnapshotSaveCommand.parse(["backup.db", "a.yaml"])
+        #expect(positional.file == "backup.db" && positional.node == nil && positional.spec.path == "a.yaml")
+        let restore = try SnapshotRestoreCommand.parse(["backup.db", "--spec", "a.yaml", "--state-dir", "/s"])
+        #expect(restore.file == "backup.db" && restore.spec.path == "a.yaml" && restore.state.stateDir == "/s")
+        #expect(try DefragCommand.parse(["a.yaml"]).spec.path == "a.yaml")
+        #expect(throws: (any Error).self) { try SnapshotSaveCommand.parse([]) }
+        #expect(throws: (any Error).self) { try SnapshotRestoreCommand.parse(["backup.db", "--node", "carol"]) }
+        #expect(throws: (any Error).self) { try DefragCommand.parse(["-f", "a.yaml", "b.yaml"]) }
+    }
+
+    @Test func sizesAreReadable() {
+        #expect(ByteCount.text(512) == "512 bytes")
+        #expect(ByteCount.text(20480) == "20.0 KiB")
+        #expect(ByteCount.text(20512, exact: true) == "20.0 KiB (20512 bytes)")
+        #expect(ByteCount.text(3 << 20) == "3.0 MiB")
+    }
 }

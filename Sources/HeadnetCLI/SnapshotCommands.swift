@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Orchestrator
+
+/// `headnet snapshot save|restore`: backups of a cluster's etcd data.
+public struct SnapshotCommand: AsyncParsableCommand {
+    /// Command name, help and subcommands.
+    public static let configuration = CommandConfiguration(
+        commandName: "snapshot", abstract: "Save a snapshot of a cluster's etcd data, or rebuild a stopped cluster from one.",
+        subcommands: [SnapshotSaveCommand.self, SnapshotRestoreCommand.self])
+
+    /// Creates the command.
+    public init() {}
+}
+
+/// `headnet snapshot save FILE`: a snapshot of the leader's (or a named node's) etcd member.
+public struct SnapshotSaveCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "save", abstract: "Save a snapshot of the leader's etcd member (or --node's) to FILE, checked against etcd's sha256.",
+        discussion: """
+            etcd streams its database followed by the sha256 of it; the file keeps both, as \
+            `etcdctl snapshot save` writes it, and is checked before it is reported saved (a file \
+            that fails is deleted). The revision comes from `etcdctl snapshot status`, the key \
+            count from the member. Exit status: 0 when the snapshot is saved and whole, 1 otherwise.
+            """)
+
+    /// Where to write.
+    @Argument(help: ArgumentHelp("The snapshot file to write (replaced when it exists).", valueName: "file"))
+    public var file: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Which member.
+    @Option(help: ArgumentHelp("Take the snapshot from this node's etcd member instead of the leader's.", valueName: "name"))
+    public var node: String?
+
+    /// Creates the command.
+    public init() {}
+
+    /// Saves and checks the snapshot.
+    public func run() async throws {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        if let node { _ = try runner.spec.node(named: node) }
+        let saved = try await ClusterMaintenance(runner: runner).saveSnapshot(to: file, node: node)
+        let revision = saved.status.map { "revision \($0.revision)" } ?? "revision unknown (\(saved.statusProblem ?? "no etcdctl"))"
+        let keys = saved.keys.map { ", \($0) key\($0 == 1 ? "" : "s")" } ?? ""
+        print("✓ saved \(saved.path) from \(saved.source.member.node)'s etcd (\(saved.source.why))")
+        print("    size \(ByteCount.text(saved.integrity.size, exact: true)), \(revision)\(keys), sha256 ok (\(saved.integrity.actual.prefix(16))…)")
+        print("restore it with `headnet snapshot restore \(file) -f \(spec.path)` on the stopped, purged cluster")
+    }
+}
+
+/// `headnet snapshot restore FILE`: rebuilds a stopped cluster's etcd data from a snapshot.
+public struct SnapshotRestoreCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Rebuild every node's etcd data directory of a stopped, purged cluster from FILE.",
+        discussion: """
+            Checks FILE (its sha256 and `etcdctl snapshot status`), then runs `etcdctl snapshot \
+            restore` once per node with the member name, initial cluster, token and peer URL that \
+            the node's etcd is started with, into the data directory the node will use. Refused \
+            while any process of the cluster runs and when a node has state (run `headnet down \
+            --purge` first). The nodes' other state starts empty: after `headnet up`, every node \
+            delivers the messages in the snapshot from the start. Exit status: 0 when every node \
+            is restored, 1 otherwise (then no node is).
+            """)
+
+    /// The snapshot.
+    @Argument(help: ArgumentHelp("The snapshot file (from `headnet snapshot save` or `etcdctl snapshot save`).", valueName: "file"))
+    public var file: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Creates the command.
+    public init() {}
+
+    /// Restores every node.
+    public func run() async throws {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let snapshot = try await ClusterMaintenance(runner: runner).restore(from: file) { snapshot in
+            print("✓ snapshot \(snapshot.path): \(ByteCount.text(snapshot.integrity.size, exact: true)), revision \(snapshot.status.revision), sha256 ok")
+        } report: { restore in
+            print("✓ \(restore.node): restored member \(restore.member) into \(restore.dataDirectory)")
+        }
+        print("cluster '\(runner.spec.name)' restored to revision \(snapshot.status.revision); start it with `headnet up -f \(spec.path)`")
+    }
+}
+
+/// `headnet defrag`: defragments every etcd member, the leader last.
+public struct DefragCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "defrag", abstract: "Defragment every etcd member of a cluster, one at a time, the leader last; print each one's size before and after.",
+        discussion: """
+            Defragmenting rewrites a member's database without its free pages and blocks that \
+            member while it runs, so members go one at a time: the followers first, the leader \
+            last. Refused unless every member answers and one leads. Exit status: 0 when every \
+            member was defragmented, 1 otherwise (the members after a failed one are left as they were).
+            """)
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Creates the command.
+    public init() {}
+
+    /// Defragments the members.
+    public func run() async throws {
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let totals = SizeTotals()
+        try await ClusterMaintenance(runner: runner).defragment { done in
+            await totals.add(before: done.before.dbSize, after: done.after.dbSize)
+            print("✓ \(done.before.node) (\(done.before.leads ? "leader" : "follower")): \(DefragCommand.describe(done))")
+        }
+        let (count, before, after) = await totals.sums
+        print("defragmented \(count) members of cluster '\(runner.spec.name)': \(ByteCount.text(before)) → \(ByteCount.text(after))")
+    }
+
+    /// `db 132.0 KiB → 40.0 KiB, in use 36.0 KiB → 36.0 KiB (0.03 s)`.
+    static func describe(_ done: ClusterMaintenance.Defragmented) -> String {
+        "db \(ByteCount.text(done.before.dbSize)) → \(ByteCount.text(done.after.dbSize)), "
+            + "in use \(ByteCount.text(done.before.dbSizeInUse)) → \(ByteCount.text(done.after.dbSizeInUse)) (\(String(format: "%.2f", done.seconds)) s)"
+    }
+}
+
+/// Sizes in bytes for people: `512 bytes`, `20.0 KiB`, `3.4 MiB`; `exact` adds the bytes:
+/// `20.0 KiB (20512 bytes)`.
+enum ByteCount {
+    static func text(_ bytes: Int64, exact: Bool = false) -> String {
+        var value = Double(bytes)
+        var unit: String?
+        for next in ["KiB", "MiB", "GiB"] where value >= 1024 {
+            value /= 1024
+            unit = next
+        }
+        guard let unit else { return "\(bytes) bytes" }
+        return "\(String(format: "%.1f", value)) \(unit)" + (exact ? " (\(bytes) bytes)" : "")
+    }
+}
+
+/// Database sizes summed over the members `defrag` did.
+private actor SizeTotals {
+    private var count = 0
+    private var before: Int64 = 0
+    private var after: Int64 = 0
+
+    func add(before: Int64, after: Int64) {
+        count += 1
+        self.before += before
+        self.after += after
+    }
+
+    var sums: (Int, Int64, Int64) { (count, before, after) }
+}

@@ -1,0 +1,163 @@
+import ClusterSpec
+import EtcdClient
+import Foundation
+import Processes
+
+/// etcd maintenance of a cluster on this machine: `snapshot save`, `snapshot restore` and
+/// `defrag`. The decisions are the planners' (``SnapshotPlanner``, ``RestorePlanner``,
+/// ``DefragPlanner``); this type reads what they decide from and does what they decided.
+///
+/// ```swift
+/// let maintenance = ClusterMaintenance(runner: runner)
+/// let saved = try await maintenance.saveSnapshot(to: "backup.db")
+/// print(saved.integrity.ok)
+/// ```
+public struct ClusterMaintenance: Sendable {
+    /// A snapshot written by ``saveSnapshot(to:node:)``.
+    public struct SavedSnapshot: Sendable, Hashable {
+        /// The file, absolute.
+        public var path: String
+        /// The member it came from and why that one.
+        public var source: SnapshotPlanner.Source
+        /// The sha256 check of the file.
+        public var integrity: SnapshotFile.Integrity
+        /// What `etcdctl snapshot status` says of it; nil when etcdctl is not installed.
+        public var status: Etcdctl.SnapshotStatus?
+        /// Why there is no ``status``.
+        public var statusProblem: String?
+        /// Keys in the cluster at the snapshot's revision (a Range count on the same member);
+        /// nil when it could not be counted.
+        public var keys: Int64?
+    }
+
+    /// One member defragmented by ``defragment(report:)``.
+    public struct Defragmented: Sendable, Hashable {
+        /// The member before.
+        public var before: MemberReading
+        /// The member after.
+        public var after: MemberReading
+        /// How long the defragmentation took, in seconds.
+        public var seconds: Double
+    }
+
+    /// The cluster and where its state is.
+    public let runner: LocalClusterRunner
+
+    /// Maintenance of the cluster `runner` runs.
+    public init(runner: LocalClusterRunner) {
+        self.runner = runner
+    }
+
+    /// Every node's member as it answers its Status call now, in spec order, read side by side.
+    ///
+    /// - Throws: ``OrchestratorError`` `wrongCluster` when another cluster's etcd answers on a
+    ///   node's client port.
+    public func readings() async throws -> [MemberReading] {
+        let scan = runner.nodes.scan()
+        for node in runner.spec.nodes {
+            try ClusterStatus.checkClientPortHolder(node, ours: scan.etcds[node.name, default: []], runner: runner)
+        }
+        let expected = Set(runner.spec.nodes.map(\.advertise.description))
+        let probe = runner.etcd
+        let answers = await withTaskGroup(of: (Int, Result<MemberReading, OrchestratorError>).self) { group in
+            for (index, node) in runner.spec.nodes.enumerated() {
+                group.addTask {
+                    do {
+                        let (status, members) = try await probe.statusAndMembers(of: node)
+                        let names = Set(members.map(\.name))
+                        guard names == expected else {
+                            return (index, .failure(OrchestratorError(
+                                .wrongCluster,
+                                "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
+                                    + "this spec's are \(expected.sorted().joined(separator: ", ")); stop the other cluster or give this one free ports")))
+                        }
+                        return (index, .success(MemberReading(node: node.name, status: status)))
+                    } catch {
+                        return (index, .success(MemberReading(node: node.name, error: "\(error)")))
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        return try runner.spec.nodes.indices.map { try answers[$0]!.get() }
+    }
+
+    /// `headnet snapshot save`: streams a snapshot of the leader's member (or `node`'s) into
+    /// `path` (through `<path>.part`), checks its sha256, and reads its revision with `etcdctl
+    /// snapshot status` and its key count from the member. A file that fails the sha256 check
+    /// is deleted.
+    ///
+    /// - Throws: ``OrchestratorError``: see ``SnapshotPlanner/source(_:node:spec:)``; `etcd` when
+    ///   the stream fails; `snapshot` when the file fails its checks.
+    public func saveSnapshot(to path: String, node: String? = nil) async throws -> SavedSnapshot {
+        let path = URL(fileURLWithPath: path).standardizedFileURL.path
+        let source = try SnapshotPlanner.source(try await readings(), node: node, spec: runner.specArgument)
+        let member = try runner.spec.nodes.first { $0.name == source.member.node }.orThrow(source.member.node)
+        do {
+            _ = try await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in try await etcd.snapshot(to: path, endpoint: 0) }
+        } catch {
+            throw OrchestratorError(.etcd, "cannot take a snapshot of \(member.name)'s etcd into \(path)", cause: error)
+        }
+        let integrity = try SnapshotFile(path: path).check()
+        guard integrity.ok else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw OrchestratorError(
+                .snapshot, "the snapshot from \(member.name) fails its sha256 check (it ends with \(integrity.expected), its data hashes to "
+                    + "\(integrity.actual)); it was deleted. Take it again")
+        }
+        var saved = SavedSnapshot(path: path, source: source, integrity: integrity)
+        do {
+            saved.status = try await Etcdctl(besides: runner.spec.etcd.binary).snapshotStatus(path)
+        } catch {
+            guard error.code == .tool else { throw error }
+            saved.statusProblem = error.message
+        }
+        let revision = saved.status?.revision ?? 0
+        saved.keys = try? await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in
+            try await etcd.range(EtcdKeyRange(key: [0], rangeEnd: [0]), EtcdRangeOptions(revision: revision, serializable: true, countOnly: true)).count
+        }
+        return saved
+    }
+
+    /// `headnet defrag`: defragments every member, one at a time, followers first and the leader
+    /// last (``DefragPlanner``), reading each one's Status right before and after. Stops at the
+    /// first member that fails or has no leader afterwards.
+    ///
+    /// - Throws: ``OrchestratorError``: see ``DefragPlanner/order(_:spec:)``; `etcd` when a
+    ///   member's defragmentation fails (naming the members left as they were).
+    public func defragment(report: @Sendable (Defragmented) async -> Void) async throws {
+        let order = try DefragPlanner.order(try await readings(), spec: runner.specArgument)
+        for (position, planned) in order.enumerated() {
+            let rest = order.dropFirst(position + 1).map(\.node)
+            let untouched = rest.isEmpty ? "" : "; \(rest.joined(separator: ", ")) were not defragmented"
+            let member = try runner.spec.nodes.first { $0.name == planned.node }.orThrow(planned.node)
+            let clock = ContinuousClock()
+            let done: Defragmented
+            do {
+                done = try await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in
+                    let before = MemberReading(node: member.name, status: try await etcd.status(endpoint: 0))
+                    let started = clock.now
+                    try await etcd.defragment(endpoint: 0)
+                    let elapsed = started.duration(to: clock.now)
+                    let after = MemberReading(node: member.name, status: try await etcd.status(endpoint: 0))
+                    return Defragmented(before: before, after: after, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                }
+            } catch {
+                throw OrchestratorError(.etcd, "defragmenting \(member.name)'s etcd failed\(untouched)", cause: error)
+            }
+            await report(done)
+            guard done.after.hasLeader else {
+                throw OrchestratorError(
+                    .etcd, "\(member.name)'s etcd has no leader after its defragmentation\(untouched); `headnet status -f \(runner.specArgument)` shows why")
+            }
+        }
+    }
+}
+
+extension Optional where Wrapped == NodeSpec {
+    /// The node, or `unknownNode` (the planners only name nodes of the spec, so this is a bug).
+    func orThrow(_ name: String) throws(OrchestratorError) -> NodeSpec {
+        guard let self else { throw OrchestratorError(.unknownNode, "no node named '\(name)' in the spec") }
+        return self
+    }
+}
