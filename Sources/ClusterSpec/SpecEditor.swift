@@ -25,7 +25,7 @@ public enum SpecEditor {
     }
 
     /// `text`, a spec file's contents, changed so that it reads as `target`: `target` has the
-    /// same settings, may add `initialCluster:` where the file has none, and has the file's
+    /// same settings, may add `initialCluster:` where the file has none (or drop it), and has the file's
     /// nodes with some removed and some appended.
     public static func edit(_ text: String, to target: ClusterSpec) -> Edit {
         if let edited = try? editInPlace(text, to: target),
@@ -61,8 +61,16 @@ public enum SpecEditor {
             edits.append((index + 1, added.map { "\(indent)- \(SpecWriter.nodeEntry($0, in: target))" }, 0))
         }
         if target.initialCluster != current.initialCluster {
-            guard current.initialCluster == nil, let founders = target.initialCluster, nodesKey.mark?.column == 1 else { throw NotInPlace() }
-            edits.append((nodesLine - 1, [SpecWriter.initialClusterLine(founders)], 0))
+            if current.initialCluster != nil, target.initialCluster == nil {
+                // Dropped (the cluster's data was purged): only a one-line `initialCluster: [...]`.
+                guard let key = root.keys.first(where: { $0.string == "initialCluster" }), let line = key.mark?.line,
+                    lines[line - 1].hasPrefix("initialCluster:"), lines[line - 1].contains("]")
+                else { throw NotInPlace() }
+                edits.append((line - 1, [], 1))
+            } else {
+                guard current.initialCluster == nil, let founders = target.initialCluster, nodesKey.mark?.column == 1 else { throw NotInPlace() }
+                edits.append((nodesLine - 1, [SpecWriter.initialClusterLine(founders)], 0))
+            }
         }
         for edit in edits.sorted(by: { $0.index > $1.index }) {
             lines.replaceSubrange(edit.index..<(edit.index + edit.remove), with: edit.insert)

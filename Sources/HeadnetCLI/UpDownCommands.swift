@@ -104,6 +104,29 @@ public struct DownCommand: AsyncParsableCommand {
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
         }
         if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+        if purge { try forgetFounders(runner.spec) }
+    }
+
+    /// After a purge no etcd data is left, so the members the cluster was founded with no longer
+    /// matter: `initialCluster:` is dropped from the spec and the next `up` founds the cluster with
+    /// every node (a node added by `member add` would otherwise wait to join a cluster that is gone).
+    private func forgetFounders(_ cluster: ClusterSpec) throws {
+        guard cluster.initialCluster != nil else { return }
+        var target = cluster
+        target.initialCluster = nil
+        let path = spec.path
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+            let edit = SpecEditor.edit(text, to: target)
+            try edit.text.write(toFile: path, atomically: true, encoding: .utf8)
+            if !json {
+                print("✓ dropped initialCluster from \(path): the next `headnet up` founds the cluster with every node"
+                    + (edit.inPlace ? "" : " (the file was rewritten whole; its comments are gone)"))
+            }
+        } catch {
+            throw CLIError(.spec, "the state is purged, but \(path) still names the founding members (initialCluster:); delete that line before `headnet up`", cause: error)
+        }
     }
 }
 

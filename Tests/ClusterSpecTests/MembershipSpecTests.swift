@@ -107,6 +107,15 @@ import Testing
         #expect(try SpecReader.parse(remove.text, checkBinaries: false) == shrunk)
         #expect(!remove.text.contains("name: bob") && remove.text.contains("bob=127.0.0.1:5002"))
         #expect(remove.text.split(separator: "\n").count == lines.count - 1)
+
+        // After `down --purge` the founders are dropped again, in place.
+        var purged = shrunk
+        purged.initialCluster = nil
+        let forget = SpecEditor.edit(remove.text, to: purged)
+        #expect(forget.inPlace)
+        #expect(try SpecReader.parse(forget.text, checkBinaries: false) == purged)
+        #expect(!forget.text.contains("initialCluster") && forget.text.contains("name: dave"))
+        #expect(forget.text.split(separator: "\n").count == lines.count - 2)
     }
 
     @Test func aBlockStyleSpecIsRewrittenWhole() throws {

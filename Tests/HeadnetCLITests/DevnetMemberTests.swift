@@ -87,4 +87,27 @@ extension DevnetCommandTests {
             #expect(kept.contains("name: alice") && kept.contains("name: bob") && !kept.contains("name: carol"), "\(kept)")
         }
     }
+
+    @Test func aPurgedClusterWithAnAddedMemberComesUpAsANewCluster() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            let listen = try Ports.pickFree(1, offsets: [2622])[0]
+            let api = try Ports.pickFree(1)[0]
+            let add = try await cluster.headnet("member", "add", "dave", "--listen", "127.0.0.1:\(listen)", "--api", "\(api)", "-f", cluster.spec)
+            try #require(add.status.isSuccess, "\(add.output)")
+            let down = try await cluster.headnet("down", "--purge", "-f", cluster.spec)
+            try #require(down.status.isSuccess, "\(down.output)")
+            #expect(down.output.contains("✓ dropped initialCluster from"), "\(down.output)")
+            let spec = try String(contentsOf: cluster.directory.appendingPathComponent(cluster.spec), encoding: .utf8)
+            #expect(!spec.contains("initialCluster") && spec.contains("name: dave"), "\(spec)")
+            // Without the founders, every node (dave too) founds the new cluster.
+            let up = try await cluster.headnet("up", "-f", cluster.spec)
+            try #require(up.status.isSuccess, "\(up.output)")
+            #expect(try await cluster.headnet("broadcast", "dave", "fresh", "-f", cluster.spec).status.isSuccess)
+            let alices = try await cluster.payloads(of: "alice") { $0 == ["fresh"] }
+            #expect(alices == ["fresh"])
+            let status = try await cluster.headnet("status", "-f", cluster.spec)
+            #expect(status.status.isSuccess && status.output.contains("4/4 members up, quorum 3: ok"), "\(status.output)")
+        }
+    }
 }
