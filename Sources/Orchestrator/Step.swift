@@ -26,6 +26,14 @@ public enum Step: Sendable, Hashable {
     /// Wait until a restarted node has caught up: its `alive-` key is back and it has delivered
     /// up to the newest message as of when the wait began, at most `timeoutSeconds`.
     case waitCaughtUp(node: String, timeoutSeconds: Int)
+    /// Issue new leaf certificates for every node and the client from the kept CA, next to the
+    /// ones in use, with the revocation list that will revoke those.
+    case issueCertificates
+    /// Put a node's new certificates in place of its old ones (it is stopped); `nil`: the
+    /// client certificate of headnet and the nodes' components.
+    case installCertificates(node: String?)
+    /// Install the revocation list: etcd refuses the replaced certificates from now on.
+    case revokeCertificates
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
@@ -33,7 +41,8 @@ public enum Step: Sendable, Hashable {
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
-        case .createCertificates, .purgeState: nil
+        case .installCertificates(let node): node
+        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates: nil
         }
     }
 
@@ -52,6 +61,9 @@ public enum Step: Sendable, Hashable {
         case .purgeState: "purge-state"
         case .moveLeader: "move-leader"
         case .waitCaughtUp: "wait-caught-up"
+        case .issueCertificates: "issue-certificates"
+        case .installCertificates: "install-certificates"
+        case .revokeCertificates: "revoke-certificates"
         }
     }
 }
