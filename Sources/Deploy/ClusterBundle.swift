@@ -23,7 +23,8 @@ public struct BundleSettings: Sendable, Hashable {
 /// ```
 /// <out>/spec.yaml                        the spec as given
 /// <out>/etcd/<node>.conf.yml             etcd --config-file of each node (what `headnet node` writes)
-/// <out>/pki/                             CA, node and client certificates (TLS on; kept when present)
+/// <out>/pki/                             CA, node and client certificates, revocation list (TLS on; kept when present)
+/// <out>/pki/ca-key.pem                   the CA key, only with `includeCAKey`
 /// <out>/systemd/headnet-<cluster>@.service
 /// <out>/compose.yaml
 /// ```
@@ -34,12 +35,16 @@ public struct ClusterBundle: Sendable {
     public let specText: String
     /// Target-host paths.
     public let settings: BundleSettings
+    /// Whether new certificates come with the CA key (`pki/ca-key.pem`, 0600), which signs
+    /// further certificates: without it nobody can issue more, nor rotate them.
+    public let includeCAKey: Bool
 
     /// Creates a bundle of `spec` (read from `specText`).
-    public init(spec: ClusterSpec, specText: String, settings: BundleSettings = BundleSettings()) {
+    public init(spec: ClusterSpec, specText: String, settings: BundleSettings = BundleSettings(), includeCAKey: Bool = false) {
         self.spec = spec
         self.specText = specText
         self.settings = settings
+        self.includeCAKey = includeCAKey
     }
 
     /// The layout on the target hosts.
@@ -63,15 +68,23 @@ public struct ClusterBundle: Sendable {
         }
         try put(specText, "spec.yaml")
         let layout = targetLayout
+        let local = ClusterPKI(directory: directory.appendingPathComponent("pki"))
         if spec.tlsEnabled {
-            let local = directory.appendingPathComponent("pki")
-            if !ClusterPKI(directory: local).isComplete(for: spec) { try ClusterPKI.generate(for: spec, in: local) }
+            if !local.isComplete(for: spec) {
+                try ClusterPKI.generate(for: spec, in: local.directory, keepingCAKey: includeCAKey)
+            } else if includeCAKey, !local.hasCAKey {
+                throw DeployError(
+                    .pki, "the certificates in \(local.directory.path) were made without their CA key, which is gone; "
+                        + "move that directory aside to make a new CA with its key (then install the new certificates on every host)")
+            }
             written.append("pki/")
+            if local.hasCAKey { written.append("pki/ca-key.pem") }
         }
         // The config files name the certificates where they are installed on the target hosts.
         let installed = ClusterPKI(directory: layout.pkiDirectory)
         for node in spec.nodes {
-            let files = spec.tlsEnabled ? installed.files(for: node) : nil
+            var files = spec.tlsEnabled ? installed.files(for: node) : nil
+            files?.crlFile = local.hasRevocationList ? installed.crlFile : nil
             try put(EtcdConfigRenderer.render(spec: spec, node: node, directory: layout.nodeDirectory(node), tls: files),
                     "etcd/\(node.name).conf.yml")
         }

@@ -16,8 +16,8 @@ public struct Headnet: AsyncParsableCommand {
         version: version,
         subcommands: [
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
-            EnvCommand.self, HealthCommand.self, MemberCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self, TailCommand.self,
-            NodeCommand.self,
+            CertsCommand.self, EnvCommand.self, HealthCommand.self, MemberCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self,
+            TailCommand.self, NodeCommand.self,
         ]
     )
 

@@ -125,6 +125,32 @@ public struct HealthCommand: AsyncParsableCommand {
         return HealthReport(results: results)
     }
 
+    /// The gate of commands that restart nodes: runs the checks and throws when one fails
+    /// (warnings are fine), printing the table; else prints `✓ <label>: N checks pass` unless
+    /// `json`. With `settle`, a failing report is asked again every second until it passes or
+    /// `settle` has passed (a queue that fills under load while nodes restart drains again).
+    /// The refusal reads `<refusal>: `headnet health` fails N checks (…). <advice>`.
+    static func requirePassing(
+        _ runner: LocalClusterRunner, specArgument: String, json: Bool, label: String = "health", settle: Duration = .zero,
+        refusal: String, advice: String
+    ) async throws {
+        let deadline = ContinuousClock.now.advanced(by: settle)
+        var health = await clusterReport(runner, specArgument: specArgument)
+        while health.results.contains(where: { $0.verdict == .fail }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .seconds(1))
+            health = await clusterReport(runner, specArgument: specArgument)
+        }
+        let failing = health.results.filter { $0.verdict == .fail }
+        guard failing.isEmpty else {
+            if !json { print(text(health)) }
+            let shown = failing.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? "")" }.joined(separator: ", ")
+            throw CLIError(
+                .cluster, "\(refusal): `headnet health` fails \(failing.count) check\(failing.count == 1 ? "" : "s") "
+                    + "(\(shown)\(failing.count > 3 ? ", …" : "")). \(advice)")
+        }
+        if !json { print("✓ \(label): \(health.results.count) checks pass\(health.verdict == .warn ? " (with warnings)" : "")") }
+    }
+
     static func text(_ report: HealthReport) -> String {
         var rows = [["VERDICT", "CHECK", "ON", "EVIDENCE"]]
         for result in report.results {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
-import Health
 import Orchestrator
 
 /// `headnet restart NODE` and `headnet restart --rolling`: quorum-safe restarts gated by
@@ -59,15 +58,9 @@ public struct RestartCommand: AsyncParsableCommand {
         let cluster = runner.spec
         let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
         let printer = StepPrinter(json: json)
-        let health = await HealthCommand.clusterReport(runner, specArgument: spec.path)
-        let failing = health.results.filter { $0.verdict == .fail }
-        guard failing.isEmpty else {
-            if !json { print(HealthCommand.text(health)) }
-            throw CLIError(
-                .cluster, "not restarting: `headnet health` fails \(failing.count) check\(failing.count == 1 ? "" : "s") (\(Self.summary(failing))). "
-                    + "Fix that first; a restart now could take quorum away or lose a node's catch-up")
-        }
-        if !json { print("✓ health: \(health.results.count) checks pass\(health.verdict == .warn ? " (with warnings)" : "")") }
+        try await HealthCommand.requirePassing(
+            runner, specArgument: spec.path, json: json, refusal: "not restarting",
+            advice: "Fix that first; a restart now could take quorum away or lose a node's catch-up")
         let outcome: Orchestrator<LocalClusterRunner>.Outcome
         switch await Orchestrator(runner: runner).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {
         case .failure(let refusal): throw CLIError(.cluster, "not restarting: \(refusal.message)")
@@ -80,11 +73,6 @@ public struct RestartCommand: AsyncParsableCommand {
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("restarted \(names.count == 1 ? names[0] : "\(names.count) nodes") of cluster '\(cluster.name)' in \(String(format: "%.1f", seconds)) s")
-    }
-
-    static func summary(_ results: [CheckResult]) -> String {
-        let shown = results.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? "")" }
-        return shown.joined(separator: ", ") + (results.count > 3 ? ", …" : "")
     }
 
     /// What runs after a failed step, and what to do.

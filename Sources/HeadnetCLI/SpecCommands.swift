@@ -119,7 +119,9 @@ public struct GenerateCommand: ParsableCommand {
         abstract: "Write etcd config files, certificates, a systemd unit and a compose file for a cluster.",
         discussion: """
             Paths inside the files are those on the machines that run the nodes (--state-dir, \
-            --config-dir, --binary). Certificates already in OUT/pki are kept; delete them to make new ones.
+            --config-dir, --binary). Certificates already in OUT/pki are kept; delete them to make new ones. \
+            The CA key is written (OUT/pki/ca-key.pem, mode 0600) only with --with-ca-key: whoever holds it \
+            can issue certificates the cluster trusts, and without it none can be issued or rotated later.
             """)
 
     @OptionGroup var spec: SpecOption
@@ -148,6 +150,10 @@ public struct GenerateCommand: ParsableCommand {
     @Option(help: "Render the .mustache templates in this directory instead of the built-in ones.")
     public var templates: String?
 
+    /// Keep the CA key.
+    @Flag(name: .customLong("with-ca-key"), help: "Also write the CA key (pki/ca-key.pem, 0600) when making new certificates.")
+    public var withCAKey = false
+
     /// Creates the command.
     public init() {}
 
@@ -174,7 +180,7 @@ public struct GenerateCommand: ParsableCommand {
         settings.binary = binary
         settings.image = image
         let set = try TemplateSet.locate(explicit: templates)
-        let written = try ClusterBundle(spec: cluster, specText: text, settings: settings).write(to: URL(fileURLWithPath: out), templates: set)
+        let written = try ClusterBundle(spec: cluster, specText: text, settings: settings, includeCAKey: withCAKey).write(to: URL(fileURLWithPath: out), templates: set)
         for path in written { print("✓ \(out)/\(path)") }
         print("cluster '\(cluster.name)': \(written.count) files for \(cluster.nodes.count) nodes (templates from \(set.directory.path))")
     }

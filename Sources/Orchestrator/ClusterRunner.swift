@@ -33,6 +33,13 @@ public protocol ClusterRunner: Sendable {
     func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws
     /// How far a running node is: its `alive-` key, its delivered revision, the newest message.
     func progress(of node: NodeSpec) async throws -> NodeProgress
+    /// Issues new leaf certificates from the kept CA next to the ones in use, with the
+    /// revocation list that will revoke those; says what it issued.
+    func issueCertificates() async throws -> String
+    /// Puts the new certificates of `node` (`nil`: the client's) in place of the old ones; says which.
+    func installCertificates(of node: NodeSpec?) async throws -> String
+    /// Installs the pending revocation list; says what it revokes.
+    func revokeCertificates() async throws -> String
 }
 
 /// How far a node has caught up with its cluster.

@@ -1,4 +1,5 @@
 import ClusterSpec
+import Deploy
 import EtcdClient
 import Foundation
 
@@ -72,6 +73,14 @@ extension LocalClusterRunner: MembershipRunner {
             }
         }
         throw OrchestratorError(.node, "no node's etcd answers as the leader \(String(own.leader, radix: 16))")
+    }
+
+    public var keepsCAKey: Bool { ClusterPKI(directory: layout.pkiDirectory).hasCAKey }
+
+    public func issueNodeCertificates(_ node: NodeSpec, in spec: ClusterSpec) async throws -> String {
+        let pki = ClusterPKI(directory: layout.pkiDirectory)
+        try pki.issueCertificates(of: node, in: spec, by: try pki.authority())
+        return pki.directory.path
     }
 
     public func writeSpec(_ text: String) async throws -> String {

@@ -63,6 +63,29 @@ public struct LocalClusterRunner: ClusterRunner {
         return layout.pkiDirectory.path
     }
 
+    /// The cluster's certificates and their rotation.
+    public var rotation: CertificateRotation {
+        CertificateRotation(spec: spec, pki: ClusterPKI(directory: layout.pkiDirectory))
+    }
+
+    public func issueCertificates() async throws -> String {
+        let staged = try rotation.stage()
+        return "issued \(staged.issued) certificates from the CA into \(rotation.staging.directory.path); "
+            + "\(staged.revoking) to revoke once every node runs on the new ones"
+    }
+
+    public func installCertificates(of node: NodeSpec?) async throws -> String {
+        let names = try rotation.install(node?.name)
+        return "\(node.map { "\($0.name): " } ?? "")installed new \(names.filter { !$0.contains("-key") }.joined(separator: ", "))"
+            + (node == nil ? " (headnet and each node from its restart)" : "")
+    }
+
+    public func revokeCertificates() async throws -> String {
+        let list = try rotation.revoke()
+        return "revocation list #\(list.number) in place (\(rotation.pki.crlFile), \(list.entries.count) serial numbers): "
+            + "etcd refuses the replaced certificates from now on"
+    }
+
     public func start(_ node: NodeSpec) async throws -> Int32 {
         try nodes.start(node)
     }

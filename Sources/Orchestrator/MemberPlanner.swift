@@ -12,13 +12,16 @@ public enum MemberPlanner {
     /// Refused when no member answers, the spec's nodes and etcd's members differ, a voting
     /// member is unhealthy (etcd adds members only while its leader reaches every voting one),
     /// a learner already waits (etcd 3.4 takes one at a time), the node runs or has etcd data
-    /// left from an earlier member, or TLS is on (no certificate for the new node).
+    /// left from an earlier member, or TLS is on and the CA key is not kept (no certificate can be
+    /// issued for the new node).
     public static func add(
-        _ node: NodeSpec, learner: Bool, observation: MemberObservation, tls: Bool, spec: SpecEditor.Edit, timeoutSeconds: Int
+        _ node: NodeSpec, learner: Bool, observation: MemberObservation, tls: Bool, caKeyKept: Bool = false, spec: SpecEditor.Edit, timeoutSeconds: Int
     ) throws(OrchestratorError) -> Plan {
         let name = node.name
-        guard !tls else {
-            throw refused("adding a member to a TLS cluster needs certificates for \(name) signed by the cluster's CA, whose key headnet does not keep; not supported yet")
+        guard !tls || caKeyKept else {
+            throw refused(
+                "adding a member to a TLS cluster needs certificates for \(name) signed by the cluster's CA, and its key (pki/ca-key.pem) is not kept "
+                    + "(certificates made before headnet kept it); see README \"Certificates\" for moving to a PKI with a kept CA key")
         }
         try requireMembers(observation)
         if let member = observation.member(of: name) {
@@ -62,6 +65,7 @@ public enum MemberPlanner {
             Plan.Stage([.checkPorts(node: name)]),
             Plan.Stage([.member(.add(node: name, learner: learner))]),
             Plan.Stage([.member(.writeSpec(node: name, change: .added, text: spec.text, inPlace: spec.inPlace))]),
+            Plan.Stage(tls ? [.member(.issueCertificates(node: name))] : []),
             Plan.Stage([.start(node: name)]),
             Plan.Stage(learner ? [.member(.waitCaughtUp(node: name, timeoutSeconds: timeoutSeconds))] : []),
             Plan.Stage(learner ? [.member(.promote(node: name, timeoutSeconds: timeoutSeconds))] : []),

@@ -14,6 +14,8 @@ public enum MemberStep: Sendable, Hashable {
 
     /// Add the node's peer URL to etcd's members (MemberAdd), as a learner or a voting member.
     case add(node: String, learner: Bool)
+    /// Issue the node's server and peer certificates from the cluster's kept CA (TLS on).
+    case issueCertificates(node: String)
     /// Write the spec file: `text` is its new contents; `inPlace` when the earlier file was
     /// edited (comments kept) rather than rewritten whole.
     case writeSpec(node: String, change: SpecChange, text: String, inPlace: Bool)
@@ -31,7 +33,7 @@ public enum MemberStep: Sendable, Hashable {
     /// The node the step is about.
     public var node: String {
         switch self {
-        case .add(let node, _), .writeSpec(let node, _, _, _), .waitCaughtUp(let node, _), .promote(let node, _),
+        case .add(let node, _), .issueCertificates(let node), .writeSpec(let node, _, _, _), .waitCaughtUp(let node, _), .promote(let node, _),
             .remove(let node), .removeEtcdData(let node):
             node
         }
@@ -41,6 +43,7 @@ public enum MemberStep: Sendable, Hashable {
     public var kind: String {
         switch self {
         case .add: "member-add"
+        case .issueCertificates: "issue-node-certificates"
         case .writeSpec: "write-spec"
         case .waitCaughtUp: "wait-learner-synced"
         case .promote: "member-promote"

@@ -17,6 +17,11 @@ public protocol MembershipRunner: ClusterRunner {
     func raftProgress(of node: NodeSpec) async throws -> (applied: UInt64, leader: UInt64)
     /// Replaces the spec file's contents with `text` (atomically); returns the file's path.
     func writeSpec(_ text: String) async throws -> String
+    /// Whether the cluster's CA key is kept, so certificates can be issued for a new node.
+    var keepsCAKey: Bool { get }
+    /// Issues `node`'s certificates from the cluster's kept CA (for `spec`, which lists it);
+    /// returns where they are.
+    func issueNodeCertificates(_ node: NodeSpec, in spec: ClusterSpec) async throws -> String
     /// Deletes `node`'s etcd data; returns the directory removed, nil when there was none.
     func removeEtcdData(_ node: NodeSpec) async throws -> String?
 }

@@ -28,7 +28,8 @@ extension Orchestrator where Runner: MembershipRunner {
     ) async throws(OrchestratorError) -> MemberAddOutcome {
         let observation = await runner.observeMembers()
         let plan = try MemberPlanner.add(
-            node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, spec: spec, timeoutSeconds: timeoutSeconds)
+            node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, caKeyKept: runner.keepsCAKey, spec: spec,
+            timeoutSeconds: timeoutSeconds)
         let completed = CompletedSteps()
         let succeeded = await PlanExecutor(runner: runner).execute(plan) { step in
             if step.outcome == .ok { await completed.add(step.step) }

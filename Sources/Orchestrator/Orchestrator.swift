@@ -59,6 +59,19 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         }
     }
 
+    /// `headnet certs rotate`: new leaf certificates for every node and the client, rolled out
+    /// by a rolling restart, the old ones revoked at the end (``RotationPlanner``); the first
+    /// failed step ends the run with nothing revoked. Returns the refusal when the cluster is
+    /// not in a state to restart safely.
+    public func rotateCertificates(
+        timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
+    ) async -> Result<Outcome, OrchestratorError> {
+        switch RotationPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+        }
+    }
+
     /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.
     public func down(purge: Bool = false, report: @Sendable (StepReport) async -> Void) async -> Outcome {
         let plan = DownPlanner.plan(await runner.observe(), purge: purge)

@@ -22,6 +22,9 @@ extension PlanExecutor {
                 return StepReport(
                     step: step, outcome: .ok,
                     message: "added \(name) (\(target.advertise)) to etcd's members as a \(learner ? "learner" : "voting member") (ID \(String(id, radix: 16)))")
+            case .issueCertificates:
+                let directory = try await members.issueNodeCertificates(target, in: members.spec)
+                return StepReport(step: step, outcome: .ok, message: "issued \(name)'s server and peer certificates from the cluster's CA into \(directory)")
             case .writeSpec(_, let change, let text, let inPlace):
                 let path = try await members.writeSpec(text)
                 let what = switch change {

@@ -116,6 +116,24 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             return await waitCaughtUp(step, node, timeout: .seconds(timeout))
         case .member(let member):
             return await perform(member, as: step)
+        case .issueCertificates:
+            return await attempt(step, "cannot issue new certificates") { try await runner.issueCertificates() }
+        case .installCertificates(let name):
+            if let name, node == nil { return unknown(step, name) }
+            return await attempt(step, "cannot install \(name.map { "\($0)'s" } ?? "the client's") new certificates") {
+                try await runner.installCertificates(of: node)
+            }
+        case .revokeCertificates:
+            return await attempt(step, "cannot install the revocation list") { try await runner.revokeCertificates() }
+        }
+    }
+
+    /// Runs `work`; its answer is the report's message, its error the failure's.
+    private func attempt(_ step: Step, _ failure: String, _ work: () async throws -> String) async -> StepReport {
+        do {
+            return StepReport(step: step, outcome: .ok, message: try await work())
+        } catch {
+            return StepReport(step: step, outcome: .failed, message: "\(failure): \(error)")
         }
     }
 

@@ -28,6 +28,14 @@ public enum Step: Sendable, Hashable {
     case waitCaughtUp(node: String, timeoutSeconds: Int)
     /// A step of a member change (``MemberStep``).
     case member(MemberStep)
+    /// Issue new leaf certificates for every node and the client from the kept CA, next to the
+    /// ones in use, with the revocation list that will revoke those.
+    case issueCertificates
+    /// Put a node's new certificates in place of its old ones (it is stopped); `nil`: the
+    /// client certificate of headnet and the nodes' components.
+    case installCertificates(node: String?)
+    /// Install the revocation list: etcd refuses the replaced certificates from now on.
+    case revokeCertificates
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
@@ -35,7 +43,8 @@ public enum Step: Sendable, Hashable {
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
-        case .createCertificates, .purgeState: nil
+        case .installCertificates(let node): node
+        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates: nil
         case .member(let step): step.node
         }
     }
@@ -56,6 +65,9 @@ public enum Step: Sendable, Hashable {
         case .moveLeader: "move-leader"
         case .waitCaughtUp: "wait-caught-up"
         case .member(let step): step.kind
+        case .issueCertificates: "issue-certificates"
+        case .installCertificates: "install-certificates"
+        case .revokeCertificates: "revoke-certificates"
         }
     }
 }

@@ -99,6 +99,28 @@ import Yams
         }
     }
 
+    @Test func theCAKeyIsWrittenOnlyWithIncludeCAKeyWithMode0600() async throws {
+        try await Self.withDirectory { directory in
+            let spec = Self.spec(ports: [5001], tls: true)
+            let templates = try TemplateSet(directory: Self.repositoryTemplates)
+            let without = try ClusterBundle(spec: spec, specText: "").write(to: directory.appendingPathComponent("a"), templates: templates)
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("a/pki/ca-key.pem").path))
+            #expect(!without.contains("pki/ca-key.pem"))
+            // A CA without its key cannot be given one later.
+            #expect(throws: DeployError.self) {
+                try ClusterBundle(spec: spec, specText: "", includeCAKey: true).write(to: directory.appendingPathComponent("a"), templates: templates)
+            }
+            let with = try ClusterBundle(spec: spec, specText: "", includeCAKey: true).write(to: directory.appendingPathComponent("b"), templates: templates)
+            let key = directory.appendingPathComponent("b/pki/ca-key.pem").path
+            #expect(with.contains("pki/ca-key.pem"))
+            #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
+            #expect(throws: Never.self) { try ClusterPKI(directory: directory.appendingPathComponent("b/pki")).authority() }
+            // The configs name the revocation list where it is installed on the target hosts.
+            let config = try String(contentsOf: directory.appendingPathComponent("b/etcd/alice.conf.yml"), encoding: .utf8)
+            #expect(config.contains("PeerTLSInfo:\n  CRLFile: '/var/lib/headnet/bundle/pki/crl.pem'"), "\(config)")
+        }
+    }
+
     /// The operator's path: install the bundle's certificates under the state directory and start
     /// etcd from the bundle's config files.
     @Test func etcdRunsFromTheGeneratedBundle() async throws {

@@ -110,4 +110,21 @@ extension DevnetCommandTests {
             #expect(status.status.isSuccess && status.output.contains("4/4 members up, quorum 3: ok"), "\(status.output)")
         }
     }
+
+    @Test func aMemberJoinsATLSClusterWithCertificatesFromTheKeptCA() async throws {
+        try await Self.withCluster(tls: true) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("broadcast", "alice", "before", "-f", cluster.spec).status.isSuccess)
+            let listen = try Ports.pickFree(1, offsets: [2622])[0]
+            let api = try Ports.pickFree(1)[0]
+            let add = try await cluster.headnet("member", "add", "dave", "--listen", "127.0.0.1:\(listen)", "--api", "\(api)", "--learner", "-f", cluster.spec)
+            try #require(add.status.isSuccess, "\(add.output)")
+            #expect(add.output.contains("✓ issued dave's server and peer certificates from the cluster's CA"), "\(add.output)")
+            #expect(try await cluster.headnet("broadcast", "dave", "from-dave", "-f", cluster.spec).status.isSuccess)
+            let daves = try await cluster.payloads(of: "dave") { Set(["before", "from-dave"]).isSubset(of: $0) }
+            #expect(daves.sorted() == ["before", "from-dave"], "\(daves)")
+            let status = try await cluster.headnet("status", "-f", cluster.spec)
+            #expect(status.status.isSuccess && status.output.contains("4/4 members up, quorum 3: ok"), "\(status.output)")
+        }
+    }
 }

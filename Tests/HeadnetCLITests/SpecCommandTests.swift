@@ -46,6 +46,15 @@ import Testing
         #expect(command.configDir == "/etc/headnet" && command.binary == "/usr/local/bin/headnet" && command.image == "ghcr.io/x/headnet:1")
         #expect(throws: (any Error).self) { try GenerateCommand.parse(["clusters/five.yaml"]) }
         #expect(throws: (any Error).self) { try GenerateCommand.parse(["--out", "d", "--state-dir", "relative/state"]) }
+        #expect(!command.withCAKey)
+        #expect(try GenerateCommand.parse(["--out", "d", "--with-ca-key"]).withCAKey)
+    }
+
+    @Test func certsRotateParsesItsArguments() throws {
+        let command = try CertsRotateCommand.parse(["-f", "clusters/devnet-tls.yaml", "--json", "--timeout", "90"])
+        #expect(command.spec.path == "clusters/devnet-tls.yaml" && command.json && command.timeout == 90)
+        #expect(try CertsRotateCommand.parse(["clusters/devnet-tls.yaml"]).spec.path == "clusters/devnet-tls.yaml")
+        #expect(throws: (any Error).self) { try CertsRotateCommand.parse(["--timeout", "0"]) }
     }
 
     @Test func validateExitsOneOnAProblem() throws {

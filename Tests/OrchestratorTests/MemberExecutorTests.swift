@@ -76,6 +76,14 @@ import Testing
         }
         func moveLeader(from: NodeSpec, to: NodeSpec) async throws { try record("move leader \(from.name) → \(to.name)") }
         func progress(of node: NodeSpec) async throws -> NodeProgress { throw OrchestratorError(.nodeDown, "not used by member plans") }
+        func issueCertificates() async throws -> String { throw OrchestratorError(.state, "not used by member plans") }
+        func installCertificates(of node: NodeSpec?) async throws -> String { throw OrchestratorError(.state, "not used by member plans") }
+        func revokeCertificates() async throws -> String { throw OrchestratorError(.state, "not used by member plans") }
+        var keepsCAKey: Bool { true }
+        func issueNodeCertificates(_ node: NodeSpec, in spec: ClusterSpec) async throws -> String {
+            try record("certificates \(node.name)")
+            return "/pki"
+        }
         func raftProgress(of node: NodeSpec) async throws -> (applied: UInt64, leader: UInt64) {
             try record("progress \(node.name)")
             return progress.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }

@@ -65,7 +65,7 @@ import Testing
         #expect(add(observe(names, learners: ["carol"], outside: ["dave"]))?.contains("carol is a learner already") == true)
         #expect(add(observe(names, outside: ["carol", "dave"]))?.contains("not etcd members: carol") == true)
         #expect(add(observe(names))?.contains("already an etcd member") == true)
-        #expect(add(observe(names, outside: ["dave"]), tls: true)?.contains("TLS") == true)
+        #expect(add(observe(names, outside: ["dave"]), tls: true)?.contains("its key (pki/ca-key.pem) is not kept") == true)
         #expect(add(MemberObservation(members: [], nodes: []))?.contains("no etcd member") == true)
         var stranger = observe(names, outside: ["dave"])
         stranger.members.append(.init(id: 9, name: "", peerURLs: ["http://10.9.9.9:5001"], isLearner: true, node: nil))
@@ -150,5 +150,14 @@ import Testing
         #expect(MemberObservation.node(forPeerURLs: ["https://127.0.0.1:5001"], among: nodes) == "alice")
         #expect(MemberObservation.node(forPeerURLs: ["http://[::1]:5002/"], among: nodes) == "v6")
         #expect(MemberObservation.node(forPeerURLs: ["http://127.0.0.1:5009"], among: nodes) == nil)
+    }
+
+    @Test func onATLSClusterTheNewNodeGetsCertificatesFromTheKeptCABeforeItStarts() throws {
+        let observation = observe(["alice", "bob", "carol", "dave"], outside: ["dave"])
+        let plan = try MemberPlanner.add(dave, learner: true, observation: observation, tls: true, caKeyKept: true, spec: Self.edit, timeoutSeconds: 30)
+        let kinds = plan.steps.map(\.kind)
+        let issue = try #require(kinds.firstIndex(of: "issue-node-certificates"))
+        #expect(issue < kinds.firstIndex(of: "start")!, "\(kinds)")
+        #expect(kinds.firstIndex(of: "member-add")! < issue)
     }
 }

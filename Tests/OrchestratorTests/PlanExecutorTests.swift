@@ -63,6 +63,19 @@ import Testing
             record("move leader \(leader.name) → \(target.name)")
             if failing.contains("move \(leader.name)") { throw OrchestratorError(.state, "etcdserver: request timed out") }
         }
+        func issueCertificates() async throws -> String {
+            record("issue")
+            if failing.contains("issue") { throw OrchestratorError(.state, "there is no CA key") }
+            return "issued 7 certificates"
+        }
+        func installCertificates(of node: NodeSpec?) async throws -> String {
+            record("install \(node?.name ?? "client")")
+            return "installed \(node?.name ?? "client")"
+        }
+        func revokeCertificates() async throws -> String {
+            record("revoke")
+            return "revoked 7 certificates"
+        }
         /// What `progress(of:)` answers per node, one after the other (the last one repeats).
         let progressions = Mutex<[String: [NodeProgress]]>([:])
         func progress(of node: NodeSpec) async throws -> NodeProgress {
@@ -145,6 +158,9 @@ import Testing
             func purgeState() async throws -> String { try await inner.purgeState() }
             func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws { try await inner.moveLeader(from: leader, to: target) }
             func progress(of node: NodeSpec) async throws -> NodeProgress { try await inner.progress(of: node) }
+            func issueCertificates() async throws -> String { try await inner.issueCertificates() }
+            func installCertificates(of node: NodeSpec?) async throws -> String { try await inner.installCertificates(of: node) }
+            func revokeCertificates() async throws -> String { try await inner.revokeCertificates() }
         }
         let recording = RecordingRunner(nodes: ["alice", "bob"])
         let outcome = await Orchestrator(runner: Observed(recording)).down(purge: true) { _ in }
