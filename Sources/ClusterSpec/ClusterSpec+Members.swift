@@ -18,6 +18,7 @@ extension ClusterSpec {
         var next = self
         next.initialCluster = founders
         next.nodes.append(node)
+        try requireSameTLS(next)
         let issues = SpecValidator.validate(next, checkBinaries: false)
         guard issues.isEmpty else {
             throw SpecError(.invalid, "node '\(node.name)' does not fit in the spec (\(issues.count) problem\(issues.count == 1 ? "" : "s")):", issues: issues)
@@ -40,6 +41,17 @@ extension ClusterSpec {
         var next = self
         next.initialCluster = founders
         next.nodes.removeAll { $0.name == name }
+        try requireSameTLS(next)
         return next
+    }
+
+    /// With `tls: auto`, TLS depends on the nodes' addresses: a member change must not switch it
+    /// (the running members' peer URLs keep their scheme).
+    private func requireSameTLS(_ next: ClusterSpec) throws(SpecError) {
+        guard next.tlsEnabled != tlsEnabled else { return }
+        throw SpecError(
+            .invalid,
+            "with `tls: auto` this change would turn TLS \(next.tlsEnabled ? "on" : "off") (it follows the nodes' addresses), "
+                + "while the running members keep their \(tlsEnabled ? "https" : "http") peer URLs; set `tls: \(tlsEnabled ? "on" : "off")` in the spec first")
     }
 }

@@ -86,6 +86,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
         }
         let edit = SpecEditor.edit(original, to: target)
         let runner = spec.runner(for: target, state: state)
+        try runner.checkClientPortsAreOurs()
         let printer = StepPrinter(json: json)
         if !json {
             print("adding \(name) (\(node.advertise), API port \(node.apiPort)) to cluster '\(target.name)' as a \(learner ? "learner" : "voting member")")
@@ -146,7 +147,9 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
         }
         let edit = SpecEditor.edit(try spec.text(), to: target)
         let printer = StepPrinter(json: json)
-        let outcome = try await Orchestrator(runner: spec.runner(for: current, state: state)).removeMember(name, spec: edit) { printer($0) }
+        let runner = spec.runner(for: current, state: state)
+        try runner.checkClientPortsAreOurs()
+        let outcome = try await Orchestrator(runner: runner).removeMember(name, spec: edit) { printer($0) }
         guard outcome.succeeded else {
             throw CLIError(.cluster, "\(name) was not fully removed; see the failed step above (running `headnet member remove \(name)` again finishes the job)")
         }
@@ -181,6 +184,7 @@ public struct MemberPromoteCommand: AsyncParsableCommand {
     /// Promotes the learner.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
+        try runner.checkClientPortsAreOurs()
         _ = try runner.spec.node(named: name)
         let printer = StepPrinter(json: json)
         let outcome = try await Orchestrator(runner: runner).promoteMember(name, timeoutSeconds: timeout) { printer($0) }
@@ -207,6 +211,7 @@ public struct MemberListCommand: AsyncParsableCommand {
     /// Prints the list; exits 1 when no etcd member answers.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
+        try runner.checkClientPortsAreOurs()
         let observation = await runner.observeMembers()
         let list = MemberList(observation, cluster: runner.spec.name)
         if json {

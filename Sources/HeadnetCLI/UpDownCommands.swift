@@ -104,17 +104,16 @@ public struct DownCommand: AsyncParsableCommand {
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
         }
         if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
-        if purge { try forgetFounders(runner.spec) }
+        if purge { try forgetFounders(runner.spec, at: runner.nodes.specPath) }
     }
 
     /// After a purge no etcd data is left, so the members the cluster was founded with no longer
     /// matter: `initialCluster:` is dropped from the spec and the next `up` founds the cluster with
     /// every node (a node added by `member add` would otherwise wait to join a cluster that is gone).
-    private func forgetFounders(_ cluster: ClusterSpec) throws {
+    private func forgetFounders(_ cluster: ClusterSpec, at path: String) throws {
         guard cluster.initialCluster != nil else { return }
         var target = cluster
         target.initialCluster = nil
-        let path = spec.path
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

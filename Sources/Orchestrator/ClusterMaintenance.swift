@@ -53,10 +53,7 @@ public struct ClusterMaintenance: Sendable {
     /// - Throws: ``OrchestratorError`` `wrongCluster` when another cluster's etcd answers on a
     ///   node's client port.
     public func readings() async throws -> [MemberReading] {
-        let scan = runner.nodes.scan()
-        for node in runner.spec.nodes {
-            try ClusterStatus.checkClientPortHolder(node, ours: scan.etcds[node.name, default: []], runner: runner)
-        }
+        try runner.checkClientPortsAreOurs()
         let expected = Set(runner.spec.nodes.map(\.advertise.description))
         let probe = runner.etcd
         let answers = await withTaskGroup(of: (Int, Result<MemberReading, OrchestratorError>).self) { group in
@@ -93,17 +90,25 @@ public struct ClusterMaintenance: Sendable {
         let path = URL(fileURLWithPath: path).standardizedFileURL.path
         let source = try SnapshotPlanner.source(try await readings(), node: node, spec: runner.specArgument)
         let member = try runner.spec.nodes.first { $0.name == source.member.node }.orThrow(source.member.node)
+        // Into a file of its own first: a file already at `path` (an earlier backup) is replaced
+        // only by a snapshot that passed its check, in one rename.
+        let incoming = path + ".incoming"
         do {
-            _ = try await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in try await etcd.snapshot(to: path, endpoint: 0) }
+            _ = try await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in try await etcd.snapshot(to: incoming, endpoint: 0) }
         } catch {
             throw OrchestratorError(.etcd, "cannot take a snapshot of \(member.name)'s etcd into \(path)", cause: error)
         }
-        let integrity = try SnapshotFile(path: path).check()
+        let integrity = try SnapshotFile(path: incoming).check()
         guard integrity.ok else {
-            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: incoming)
             throw OrchestratorError(
                 .snapshot, "the snapshot from \(member.name) fails its sha256 check (it ends with \(integrity.expected), its data hashes to "
-                    + "\(integrity.actual)); it was deleted. Take it again")
+                    + "\(integrity.actual)); it was deleted\(FileManager.default.fileExists(atPath: path) ? " and \(path) left as it was" : ""). Take it again")
+        }
+        guard rename(incoming, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: incoming)
+            throw OrchestratorError(.snapshot, "cannot move the snapshot into \(path): \(reason)")
         }
         var saved = SavedSnapshot(path: path, source: source, integrity: integrity)
         do {

@@ -75,6 +75,17 @@ extension LocalClusterRunner: MembershipRunner {
         throw OrchestratorError(.node, "no node's etcd answers as the leader \(String(own.leader, radix: 16))")
     }
 
+    public func queuedBroadcasts(of node: NodeSpec) async -> Int {
+        if let document = try? await NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath).statusDocument(),
+            let depth = (document["network"] as? [String: Any])?["queueDepth"] as? Int
+        {
+            return depth
+        }
+        let queue = layout.nodeDirectory(node).appendingPathComponent("pending-broadcast")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: queue.path)) ?? []
+        return names.filter { UInt64($0) != nil }.count
+    }
+
     public var keepsCAKey: Bool { ClusterPKI(directory: layout.pkiDirectory).hasCAKey }
 
     public func issueNodeCertificates(_ node: NodeSpec, in spec: ClusterSpec) async throws -> String {

@@ -174,4 +174,15 @@ public struct LocalClusterRunner: ClusterRunner {
         let keys = try await etcd.aliveAndNewestMessage(node)
         return NodeProgress(aliveKey: keys.alive, delivered: delivered, newestMessage: keys.newestMessage)
     }
+
+    /// Refuses when another cluster's etcd holds a node's etcd client port (a second checkout of
+    /// the same spec, say): commands that change etcd must not reach the wrong cluster.
+    ///
+    /// - Throws: ``OrchestratorError`` `wrongCluster`, naming the holder.
+    public func checkClientPortsAreOurs() throws {
+        let scan = nodes.scan()
+        for node in spec.nodes {
+            try ClusterStatus.checkClientPortHolder(node, ours: scan.etcds[node.name, default: []], runner: self)
+        }
+    }
 }

@@ -81,7 +81,9 @@ public enum MemberPlanner {
         let started = completed.contains(Step.start(node: name).kind)
         return Plan([
             Plan.Stage(stops, concurrent: true),
-            Plan.Stage(completed.contains(MemberStep.add(node: name, learner: true).kind) ? [.member(.remove(node: name))] : []),
+            // Always: a MemberAdd whose answer was lost (and retried) may have committed; removing
+            // a node that is not a member is a skipped step.
+            Plan.Stage([.member(.remove(node: name))]),
             Plan.Stage(
                 completed.contains(MemberStep.writeSpec(node: name, change: .added, text: "", inPlace: true).kind)
                     ? [.member(.writeSpec(node: name, change: .restored, text: originalSpec, inPlace: true))] : []),
@@ -104,9 +106,10 @@ public enum MemberPlanner {
         }
         try requireMembers(observation)
         let stops = stopSteps(node.process)
+        // The spec last: until then a rerun of `member remove` still finds the node and finishes.
         let tail = [
-            Plan.Stage([.member(.writeSpec(node: name, change: .removed, text: spec.text, inPlace: spec.inPlace))]),
             Plan.Stage([.member(.removeEtcdData(node: name))]),
+            Plan.Stage([.member(.writeSpec(node: name, change: .removed, text: spec.text, inPlace: spec.inPlace))]),
         ]
         guard let member = observation.member(of: name) else {
             return Plan([Plan.Stage(stops, concurrent: true), Plan.Stage([.member(.remove(node: name))])] + tail)
@@ -145,8 +148,12 @@ public enum MemberPlanner {
             stopFirst = !observation.isUp(member) || up.count - 1 >= quorum
         }
         let removal = Plan.Stage([.member(.remove(node: name))])
+        // What the node accepted must reach etcd before it goes: drain its queue while it runs,
+        // and check once it has stopped (a broadcast may have come in meanwhile).
+        let drain = Plan.Stage(node.process.livePIDs.isEmpty ? [] : [.member(.drainQueue(node: name, timeoutSeconds: 30))])
         let stop = Plan.Stage(stops, concurrent: true)
-        stages += stopFirst ? [stop, removal] : [removal, stop]
+        let drained = Plan.Stage([.member(.drainQueue(node: name, timeoutSeconds: 0))])
+        stages += stopFirst ? [drain, stop, drained, removal] : [drain, removal, stop, drained]
         return Plan(stages + tail)
     }
 

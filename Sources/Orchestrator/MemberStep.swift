@@ -29,12 +29,15 @@ public enum MemberStep: Sendable, Hashable {
     case remove(node: String)
     /// Delete the node's etcd data directory: a removed member cannot rejoin with it.
     case removeEtcdData(node: String)
+    /// Wait until the node's broadcast queue is empty (what it accepted is in etcd), at most
+    /// `timeoutSeconds`; with 0, only check (a stopped node's queue on disk).
+    case drainQueue(node: String, timeoutSeconds: Int)
 
     /// The node the step is about.
     public var node: String {
         switch self {
         case .add(let node, _), .issueCertificates(let node), .writeSpec(let node, _, _, _), .waitCaughtUp(let node, _), .promote(let node, _),
-            .remove(let node), .removeEtcdData(let node):
+            .remove(let node), .removeEtcdData(let node), .drainQueue(let node, _):
             node
         }
     }
@@ -49,6 +52,7 @@ public enum MemberStep: Sendable, Hashable {
         case .promote: "member-promote"
         case .remove: "member-remove"
         case .removeEtcdData: "remove-etcd-data"
+        case .drainQueue: "drain-queue"
         }
     }
 }

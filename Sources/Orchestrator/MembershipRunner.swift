@@ -17,6 +17,9 @@ public protocol MembershipRunner: ClusterRunner {
     func raftProgress(of node: NodeSpec) async throws -> (applied: UInt64, leader: UInt64)
     /// Replaces the spec file's contents with `text` (atomically); returns the file's path.
     func writeSpec(_ text: String) async throws -> String
+    /// Broadcasts `node` accepted and has not written to etcd yet: its `/status` queue depth
+    /// while it runs, else the items in its `pending-broadcast` directory.
+    func queuedBroadcasts(of node: NodeSpec) async -> Int
     /// Whether the cluster's CA key is kept, so certificates can be issued for a new node.
     var keepsCAKey: Bool { get }
     /// Issues `node`'s certificates from the cluster's kept CA (for `spec`, which lists it);

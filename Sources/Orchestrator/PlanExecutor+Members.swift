@@ -43,6 +43,24 @@ extension PlanExecutor {
                     return StepReport(step: step, outcome: .skipped, message: "\(name) is not an etcd member")
                 }
                 return StepReport(step: step, outcome: .ok, message: "removed \(name) (ID \(String(id, radix: 16))) from etcd's members")
+            case .drainQueue(_, let timeout):
+                let deadline = ContinuousClock.now.advanced(by: .seconds(timeout))
+                var queued = await members.queuedBroadcasts(of: target)
+                while queued > 0, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: readinessInterval)
+                    queued = await members.queuedBroadcasts(of: target)
+                }
+                guard queued == 0 else {
+                    return StepReport(
+                        step: step, outcome: .failed,
+                        message: "\(name) still has \(queued) accepted broadcast\(queued == 1 ? "" : "s") queued"
+                            + (timeout > 0 ? " after \(timeout) s" : " on disk"),
+                        details: [
+                            "removing it now would lose them: start it (`headnet up`) so they go out, then remove it again "
+                                + "(or, to drop them, delete its pending-broadcast directory)"
+                        ])
+                }
+                return StepReport(step: step, outcome: .ok, message: "\(name)'s broadcast queue is empty: everything it accepted is in etcd")
             case .removeEtcdData:
                 guard let path = try await members.removeEtcdData(target) else {
                     return StepReport(step: step, outcome: .skipped, message: "\(name) has no etcd data")

@@ -135,4 +135,21 @@ import Testing
         #expect(!edit.text.contains("block style"))
         #expect(try SpecReader.parse(edit.text, checkBinaries: false) == grown)
     }
+
+    @Test func aMemberChangeMayNotSwitchAutomaticTLS() throws {
+        // `tls: auto` follows the addresses: a node on another host would turn TLS on under
+        // members that run without it.
+        let spec = try SpecReader.parse(devnet, checkBinaries: false)
+        #expect(!spec.tlsEnabled)
+        let remote = NodeSpec(name: "dave", listen: Address(host: "10.0.0.4", port: 5004))
+        do {
+            _ = try spec.addingMember(remote)
+            Issue.record("a change that switches TLS must be refused")
+        } catch {
+            #expect(error.message.contains("set `tls: off` in the spec first"), "\(error.message)")
+        }
+        var fixed = spec
+        fixed.tls = .off
+        #expect(try fixed.addingMember(remote).nodes.count == 4)
+    }
 }

@@ -80,6 +80,7 @@ import Testing
         func installCertificates(of node: NodeSpec?) async throws -> String { throw OrchestratorError(.state, "not used by member plans") }
         func revokeCertificates() async throws -> String { throw OrchestratorError(.state, "not used by member plans") }
         var keepsCAKey: Bool { true }
+        func queuedBroadcasts(of node: NodeSpec) async -> Int { 0 }
         func issueNodeCertificates(_ node: NodeSpec, in spec: ClusterSpec) async throws -> String {
             try record("certificates \(node.name)")
             return "/pki"

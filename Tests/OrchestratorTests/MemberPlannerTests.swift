@@ -86,6 +86,9 @@ import Testing
         ])
         let early = MemberPlanner.undoAdd("dave", completed: ["check-ports", "member-add"], process: nil, originalSpec: "old\n")
         #expect(early.steps == [.member(.remove(node: "dave"))])
+        // A MemberAdd that failed after a retry may still have committed: the member is removed anyway.
+        let failedAdd = MemberPlanner.undoAdd("dave", completed: ["check-ports"], process: nil, originalSpec: "old\n")
+        #expect(failedAdd.steps == [.member(.remove(node: "dave"))])
     }
 
     @Test func removingAMemberOfTwoWhoseOtherIsDownIsRefused() {
@@ -104,9 +107,10 @@ import Testing
         let plan = try MemberPlanner.remove("carol", observation: observation, spec: Self.edit)
         #expect(plan.steps == [
             .notRunning(node: "carol"),
+            .member(.drainQueue(node: "carol", timeoutSeconds: 0)),
             .member(.remove(node: "carol")),
-            .member(.writeSpec(node: "carol", change: .removed, text: "new spec\n", inPlace: true)),
             .member(.removeEtcdData(node: "carol")),
+            .member(.writeSpec(node: "carol", change: .removed, text: "new spec\n", inPlace: true)),
         ])
     }
 
@@ -115,16 +119,21 @@ import Testing
         let plan = try MemberPlanner.remove("alice", observation: observation, spec: Self.edit)
         #expect(plan.stages.map(\.steps) == [
             [.moveLeader(from: "alice", to: "bob")],
+            [.member(.drainQueue(node: "alice", timeoutSeconds: 30))],
             [.stop(node: "alice", pid: 100)],
+            [.member(.drainQueue(node: "alice", timeoutSeconds: 0))],
             [.member(.remove(node: "alice"))],
-            [.member(.writeSpec(node: "alice", change: .removed, text: "new spec\n", inPlace: true))],
             [.member(.removeEtcdData(node: "alice"))],
+            [.member(.writeSpec(node: "alice", change: .removed, text: "new spec\n", inPlace: true))],
         ])
     }
 
     @Test func inAClusterOfTwoTheMemberGoesBeforeItsNodeStops() throws {
         let plan = try MemberPlanner.remove("bob", observation: observe(["alice", "bob"], leader: "alice"), spec: Self.edit)
-        #expect(Array(plan.steps.prefix(2)) == [.member(.remove(node: "bob")), .stop(node: "bob", pid: 101)])
+        #expect(Array(plan.steps.prefix(4)) == [
+            .member(.drainQueue(node: "bob", timeoutSeconds: 30)), .member(.remove(node: "bob")), .stop(node: "bob", pid: 101),
+            .member(.drainQueue(node: "bob", timeoutSeconds: 0)),
+        ])
         let only = refusal { () throws(OrchestratorError) in
             try MemberPlanner.remove("alice", observation: observe(["alice", "bob"], learners: ["bob"], leader: "alice"), spec: Self.edit)
         }
