@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import ClusterSpec
 import Deploy
 import Foundation
@@ -149,8 +150,17 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
         let printer = StepPrinter(json: json)
         let runner = spec.runner(for: current, state: state)
         try runner.checkClientPortsAreOurs()
-        let outcome = try await Orchestrator(runner: runner).removeMember(name, spec: edit) { printer($0) }
+        let failed = FailedStep()
+        let outcome = try await Orchestrator(runner: runner).removeMember(name, spec: edit) { report in
+            if report.outcome == .failed { failed.kind.withLock { $0 = report.step } }
+            printer(report)
+        }
         guard outcome.succeeded else {
+            if failed.kind.withLock({ $0 }) == MemberStep.drainQueue(node: name, timeoutSeconds: 0).kind {
+                throw CLIError(
+                    .cluster, "\(name) was not removed: broadcasts it accepted are still queued. Start it (`headnet up -f \(spec.path)`) "
+                        + "so they go out, stop sending to it, then run `headnet member remove \(name)` again")
+            }
             throw CLIError(.cluster, "\(name) was not fully removed; see the failed step above (running `headnet member remove \(name)` again finishes the job)")
         }
         if !json { print("\(name) removed; \(target.nodes.count) members: " + target.nodes.map(\.name).joined(separator: ", ")) }
@@ -236,4 +246,9 @@ extension SpecLocating {
             throw CLIError(.spec, "cannot read the spec \(path)", cause: error)
         }
     }
+}
+
+/// The kind of the step that failed, as the step reports arrive.
+final class FailedStep: Sendable {
+    let kind = Mutex<String?>(nil)
 }
