@@ -22,10 +22,10 @@ public struct EtcdProbe: Sendable {
     }
 
     /// Hands leadership from `leader`'s member (which must lead) to `target`'s, found in the
-    /// member list by its name (the advertised `host:port`); returns once etcd says it moved.
+    /// member list by its peer URL; returns once etcd says it moved.
     public func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
         try await withMember(leader, requestTimeout: .seconds(15)) { etcd in
-            guard let member = try await etcd.memberList().members.first(where: { $0.name == target.advertise.description }) else {
+            guard let member = MemberObservation.member(of: target, in: try await etcd.memberList().members) else {
                 throw OrchestratorError(.state, "\(target.name) (\(target.advertise)) is not in \(leader.name)'s member list")
             }
             try await etcd.moveLeader(to: member.id, endpoint: 0)

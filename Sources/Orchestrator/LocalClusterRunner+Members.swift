@@ -39,7 +39,7 @@ extension LocalClusterRunner: MembershipRunner {
     }
 
     public func addMember(_ node: NodeSpec, learner: Bool) async throws -> UInt64 {
-        try await withEtcd(others(than: node)) { try await $0.memberAdd(peerURLs: [peerURL(node)], learner: learner).member.id }
+        try await withEtcd(others(than: node)) { try await $0.memberAdd(peerURLs: [EtcdConfigRenderer.peerURL(node, tls: spec.tlsEnabled)], learner: learner).member.id }
     }
 
     public func removeMember(_ node: NodeSpec) async throws -> UInt64? {
@@ -118,15 +118,12 @@ extension LocalClusterRunner: MembershipRunner {
     /// `<node>/etcd`: every etcd data directory of the node (one per founding cluster).
     func etcdDataDirectory(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("etcd") }
 
-    /// `http(s)://<advertise>`, the node's etcd peer URL.
-    func peerURL(_ node: NodeSpec) -> String { "\(spec.tlsEnabled ? "https" : "http")://\(node.advertise)" }
-
     /// The spec's nodes other than `node`, in order.
     func others(than node: NodeSpec) -> [NodeSpec] { spec.nodes.filter { $0.name != node.name } }
 
     /// The ID of `node`'s member (matched by peer URL), nil when it is not one.
     func memberID(of node: NodeSpec, _ etcd: EtcdClient) async throws -> UInt64? {
-        try await etcd.memberList().members.first { MemberObservation.node(forPeerURLs: $0.peerURLs, among: [node]) != nil }?.id
+        MemberObservation.member(of: node, in: try await etcd.memberList().members)?.id
     }
 
     /// Runs `body` with a client of the etcd members of `nodes` (failing over between them).

@@ -1,4 +1,5 @@
 import ClusterSpec
+import EtcdClient
 
 /// What a runner saw of a cluster's etcd membership: the member list, the leader, and each
 /// spec node's process and etcd health. Member changes are planned from it (``MemberPlanner``).
@@ -94,6 +95,12 @@ public struct MemberObservation: Sendable, Hashable {
 
     /// Voting members needed for a majority: more than half.
     public static func quorum(of voting: Int) -> Int { voting / 2 + 1 }
+
+    /// `node`'s member in `members`, matched by peer URL (a member added but not started yet has
+    /// no name).
+    public static func member(of node: NodeSpec, in members: [EtcdMember]) -> EtcdMember? {
+        members.first { Self.node(forPeerURLs: $0.peerURLs, among: [node]) != nil }
+    }
 
     /// The spec node whose advertised address `peerURLs` name (scheme aside), among `nodes`.
     public static func node(forPeerURLs peerURLs: [String], among nodes: [NodeSpec]) -> String? {

@@ -48,20 +48,8 @@ extension DevnetCommandTests {
             #expect(!FileManager.default.fileExists(atPath: pki.appendingPathComponent("rotation").path))
 
             // Every accepted message is in every journal exactly once, in order per sender.
-            let accepted = load.accepted.withLock { $0 }
-            print("certs rotate under load: accepted \(accepted.values.map(\.count).reduce(0, +)) messages, \(load.refused.withLock { $0 }) refused while nodes restarted")
-            for api in cluster.apis {
-                var journal: [String] = []
-                try await eventually("node on \(api) has every accepted message") {
-                    journal = try await Self.journal(api: api)
-                    return Set(journal).isSuperset(of: accepted.values.flatMap { $0 })
-                }
-                #expect(journal.count == Set(journal).count, "no duplicates on \(api)")
-                for sender in accepted.keys {
-                    let received = journal.filter { $0.hasPrefix("\(sender)-") }.map { Int($0.dropFirst(sender.count + 1))! }
-                    #expect(received == received.sorted(), "\(sender)'s messages in order on \(api)")
-                }
-            }
+            print("certs rotate under load: accepted \(load.accepted.withLock { $0 }.values.map(\.count).reduce(0, +)) messages, \(load.refused.withLock { $0 }) refused while nodes restarted")
+            try await Self.expectEveryJournalHoldsEveryAcceptedMessage(load, apis: cluster.apis)
 
             // etcd refuses the old client and peer certificates and serves the new ones.
             func etcdctl(_ directory: URL) async throws -> Command.Result {

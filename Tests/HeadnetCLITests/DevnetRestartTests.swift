@@ -47,6 +47,27 @@ extension DevnetCommandTests {
         }.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
     }
 
+    /// Every message `load` got accepted is in the journal of every node (APIs `apis`) exactly
+    /// once, and each sender's messages are in order (a refused post may still have been queued:
+    /// it counts, in its place).
+    static func expectEveryJournalHoldsEveryAcceptedMessage(_ load: Load, apis: [Int]) async throws {
+        let accepted = load.accepted.withLock { $0 }
+        for api in apis {
+            var journal: [String] = []
+            try await eventually("node on \(api) has every accepted message") {
+                journal = try await Self.journal(api: api)
+                return Set(journal).isSuperset(of: accepted.values.flatMap { $0 })
+            }
+            #expect(journal.count == Set(journal).count, "no duplicates on \(api)")
+            for (sender, sent) in accepted {
+                let received = journal.filter { $0.hasPrefix("\(sender)-") }
+                let indices = received.map { Int($0.dropFirst(sender.count + 1))! }
+                #expect(indices == indices.sorted(), "\(sender)'s messages in order on \(api)")
+                #expect(Set(sent).isSubset(of: Set(received)))
+            }
+        }
+    }
+
     @Test(arguments: [3, 5])
     func rollingRestartUnderLoadLosesNothing(nodes: Int) async throws {
         try await Self.withCluster(tls: false, nodes: nodes) { cluster in
@@ -77,26 +98,8 @@ extension DevnetCommandTests {
             let seconds = steps.compactMap { $0["seconds"] as? Double }.reduce(0, +)
             print("headnet restart --rolling (\(nodes) nodes, 50 msg/s per node): \(String(format: "%.1f", seconds)) s")
 
-            // Every accepted message is in every journal exactly once, in order per sender.
-            let accepted = load.accepted.withLock { $0 }
-            let total = accepted.values.map(\.count).reduce(0, +)
-            print("accepted \(total) messages, \(load.refused.withLock { $0 }) refused while nodes restarted")
-            for api in cluster.apis {
-                var journal: [String] = []
-                try await eventually("node on \(api) has every accepted message") {
-                    journal = try await Self.journal(api: api)
-                    return Set(journal).isSuperset(of: accepted.values.flatMap { $0 })
-                }
-                #expect(journal.count == Set(journal).count, "no duplicates on \(api)")
-                for (sender, sent) in accepted {
-                    let received = journal.filter { $0.hasPrefix("\(sender)-") }
-                    let acceptedSet = Set(sent)
-                    // In order per sender (a refused post may still have been queued: it counts, in its place).
-                    #expect(received.map { Int($0.dropFirst(sender.count + 1))! } == received.map { Int($0.dropFirst(sender.count + 1))! }.sorted(),
-                            "\(sender)'s messages in order on \(api)")
-                    #expect(acceptedSet.isSubset(of: Set(received)))
-                }
-            }
+            print("accepted \(load.accepted.withLock { $0 }.values.map(\.count).reduce(0, +)) messages, \(load.refused.withLock { $0 }) refused while nodes restarted")
+            try await Self.expectEveryJournalHoldsEveryAcceptedMessage(load, apis: cluster.apis)
         }
     }
 
