@@ -107,7 +107,7 @@ extension EtcdNetwork {
     }
 
     private func deliver(_ response: EtcdWatchResponse) async throws {
-        var delivered = 0
+        var batch: [Delivered<Codec.Message>] = []
         for event in response.events where event.kind == .put {
             let key = event.kv.keyString
             guard key.hasPrefix("msg-"), let sender = try? NetworkHost(parsing: String(key.dropFirst(4))) else {
@@ -122,10 +122,11 @@ extension EtcdNetwork {
                 continue
             }
             for (index, message) in messages.enumerated() {
-                await onMessage(Delivered(message: message, sender: sender, revision: event.kv.modRevision, indexInBatch: index))
+                batch.append(Delivered(message: message, sender: sender, revision: event.kv.modRevision, indexInBatch: index))
             }
-            delivered += messages.count
         }
+        if !batch.isEmpty { await onMessages(batch) }
+        let delivered = batch.count
         // Persist what was delivered: the last event's revision (a catching-up watch's header
         // revision can be ahead of events still to come); for a progress notification, the header.
         let revision = response.events.last?.kv.modRevision ?? response.header.revision

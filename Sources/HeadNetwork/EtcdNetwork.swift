@@ -22,6 +22,9 @@ import ServiceLifecycle
 public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// Called for each delivered message, in order.
     public typealias MessageHandler = @Sendable (Delivered<Codec.Message>) async -> Void
+    /// Called with the messages of one watch response, in order (the last known revision is
+    /// persisted after it returns): an application can make them durable with one write.
+    public typealias MessagesHandler = @Sendable ([Delivered<Codec.Message>]) async -> Void
     /// Called for each network event.
     public typealias EventHandler = @Sendable (NetworkEvent) async -> Void
 
@@ -31,7 +34,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     public let etcd: EtcdProcess
     let codec: Codec
     let tracer: EtcdTracer
-    let onMessage: MessageHandler
+    let onMessages: MessagesHandler
     let onEvent: EventHandler
     let queue: PersistentQueue
     let revisions: RevisionStore
@@ -39,11 +42,24 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     let state = LockedValue(NetworkStatus())
 
     /// Opens the node's persistence (queue, revision file) and validates the configuration;
-    /// nothing runs until ``run()``.
-    public init(
+    /// nothing runs until ``run()``. `onMessage` is called once per delivered message.
+    public convenience init(
         configuration: EtcdNetworkConfiguration, codec: Codec, tracer: @escaping EtcdTracer = { _ in },
         logger: Logger = Logger(label: "headnet.network"),
         onMessage: @escaping MessageHandler, onEvent: @escaping EventHandler = { _ in }
+    ) throws {
+        try self.init(
+            configuration: configuration, codec: codec, tracer: tracer, logger: logger,
+            onMessages: { batch in for delivered in batch { await onMessage(delivered) } }, onEvent: onEvent)
+    }
+
+    /// Opens the node's persistence (queue, revision file) and validates the configuration;
+    /// nothing runs until ``run()``. `onMessages` is called once per watch response with its
+    /// messages (never with none).
+    public init(
+        configuration: EtcdNetworkConfiguration, codec: Codec, tracer: @escaping EtcdTracer = { _ in },
+        logger: Logger = Logger(label: "headnet.network"),
+        onMessages: @escaping MessagesHandler, onEvent: @escaping EventHandler = { _ in }
     ) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -51,7 +67,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         self.codec = codec
         self.tracer = tracer
         self.logger = logger
-        self.onMessage = onMessage
+        self.onMessages = onMessages
         self.onEvent = onEvent
         self.revisions = RevisionStore(directory: configuration.persistenceDirectory)
         self.queue = try PersistentQueue(
