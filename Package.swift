@@ -95,7 +95,7 @@ let package = Package(
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
-            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "NodeService",

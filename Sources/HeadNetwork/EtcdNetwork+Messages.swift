@@ -5,16 +5,12 @@ import Foundation
 extension EtcdNetwork {
     var messageKey: String { "msg-\(configuration.advertise)" }
 
-    var inFlightMarker: InFlightMarker {
-        InFlightMarker(file: configuration.persistenceDirectory.appendingPathComponent("broadcast-in-flight"))
-    }
-
     /// Sends queued messages in batches with a Txn guarded by our key's mod revision, so a retry
     /// whose first attempt already committed never writes twice (``BroadcastSender`` decides).
     /// Retries every second.
     ///
-    /// Before a batch is first sent, a marker (`broadcast-in-flight`: the mod revision it is
-    /// guarded by and the queue indices it holds) is written durably. After a crash or restart,
+    /// Before a batch is first sent, a marker (the mod revision it is guarded by and the queue
+    /// indices it holds) is recorded in the queue's log. After a crash or restart,
     /// a marker whose batch is found committed pops the batch instead of sending it again — so
     /// a broadcast whose put a minority etcd committed only after the node stopped is not repeated.
     func broadcastMessages(_ client: EtcdClient) async throws {
@@ -31,7 +27,7 @@ extension EtcdNetwork {
             } else {
                 batch = try await queue.peekBatch(
                     maxCount: configuration.dialect.batchesMessages ? configuration.batchMaxMessages : 1, maxBytes: configuration.batchMaxBytes)
-                try await inFlightMarker.save(sender.begin(batch))
+                try await queue.markInFlight(sender.begin(batch))
             }
             let value = configuration.dialect.messageValue(batch.map(\.bytes))
             let decision = try await retrying("broadcastMessages", onRetry: onRetry) {
@@ -49,7 +45,7 @@ extension EtcdNetwork {
             case .pop(let trace): tracer(trace)
             }
             try await queue.pop(batch: batch)
-            try inFlightMarker.clear()
+            try await queue.clearInFlight()
             sender.popped()
             let depth = await queue.count
             let sent = sender.lastModRev
@@ -63,15 +59,18 @@ extension EtcdNetwork {
 
     /// Pops the batch a previous run had in flight if etcd shows it was committed.
     private func settleInFlightMarker(current: EtcdKeyValue?) async throws {
-        guard let marker = try inFlightMarker.load() else { return }
-        defer { try? inFlightMarker.clear() }
+        guard let marker = await queue.inFlight else { return }
         let head = await queue.head(marker.indices.count)
         guard let trace = BroadcastSender.settle(
             marker: marker, current: current.map { ($0.modRevision, $0.value) }, head: head,
             value: { [dialect = configuration.dialect] in dialect.messageValue($0.map(\.bytes)) })
-        else { return }
+        else {
+            try await queue.clearInFlight()
+            return
+        }
         tracer(trace)
         try await queue.pop(batch: head)
+        try await queue.clearInFlight()
         let depth = await queue.count
         state.withLock { $0.queueDepth = depth }
     }

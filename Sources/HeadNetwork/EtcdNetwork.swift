@@ -72,7 +72,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         self.revisions = RevisionStore(directory: configuration.persistenceDirectory)
         self.queue = try PersistentQueue(
             directory: configuration.persistenceDirectory.appendingPathComponent("pending-broadcast"),
-            capacity: configuration.queueCapacity
+            capacity: configuration.queueCapacity,
+            legacyMarker: configuration.persistenceDirectory.appendingPathComponent("broadcast-in-flight")
         ) { bytes in
             var decoder = CBORDecoder(bytes)
             _ = try codec.decode(from: &decoder)
@@ -82,8 +83,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         state.withLock { $0.lastKnownRevision = lastKnown }
     }
 
-    /// Queues a message for broadcast; suspends while the queue is full. The message is on disk
-    /// when this returns and is sent even if the node crashes before it is.
+    /// Queues a message for broadcast; suspends while the queue is full. When this returns the
+    /// message is safe: fdatasynced in the queue (sent even if the node crashes before it is)
+    /// or already committed by etcd, whichever came first.
     ///
     /// - Returns: the message's queue index (``EtcdLog/broadcastSent(messages:revision:firstItem:)``
     ///   names the batch that carried it by these indices).

@@ -1,111 +1,163 @@
+import Dispatch
 import Foundation
 
-/// A bounded FIFO of encoded messages that survives crashes: one file per item in a directory,
-/// named 1, 2, 3 …, written durably before the item is queued and removed after it was sent.
+/// A bounded FIFO of encoded messages that survives crashes, kept in an append-only log
+/// (``QueueLog``) in a directory.
 ///
-/// ``write(_:)`` suspends while the queue is full, ``peek()`` while it is empty. ``pop(_:)``
-/// removes the head only when it is the given item, so a sender that pops what it sent can never
-/// drop an item it has not sent.
+/// ``write(_:)`` appends the item's record at once (the sender sees it immediately) and returns
+/// when the item is safe: when an fdatasync covering it finished — one for all items written
+/// meanwhile (group commit) — or when it was sent and popped, whichever comes first: etcd
+/// committed it on a majority's WAL then. ``peek()`` suspends while the queue is empty.
+/// ``pop(_:)`` removes the head only when it is the given item, so a sender that pops what it
+/// sent can never drop an item it has not sent. The batch being sent is recorded in the log
+/// too (``markInFlight(_:)``), so a restart can tell whether etcd committed it.
+///
+/// Durability: a killed process loses nothing that `write` returned (the records are in the
+/// kernel's page cache). A power loss loses nothing `write` returned either; it can repeat the
+/// batch that was in flight, whose marker and pop are not fdatasynced on their own.
 public actor PersistentQueue {
     /// One queued item.
     public struct Item: Sendable, Hashable {
-        /// Position in the queue's file numbering.
+        /// Position in the queue's numbering.
         public var index: UInt64
         /// The item's bytes (a message's encoding).
         public var bytes: [UInt8]
     }
 
-    /// The directory holding the item files.
+    /// The directory holding the log.
     public nonisolated let directory: URL
     /// How many items fit before ``write(_:)`` suspends.
     public nonisolated let capacity: Int
-    private var items: [Item] = []
+    private var items: [Item]
     private var nextIndex: UInt64
+    private var poppedThrough: UInt64
+    private var log: QueueLog
+    /// The batch being sent, as last recorded (loaded from the log on start).
+    private(set) var inFlight: InFlightBatch?
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
-    /// Writers whose file is being written (off the actor): they count against the capacity.
-    private var writing = 0
-    /// Whether a write holds the file-writing turn; writers take turns in arrival order, so
-    /// items join the queue in index order.
-    private var writeTurnTaken = false
-    private var writeTurnWaiters: [CheckedContinuation<Void, Never>] = []
+    // Group commit: records appended and records known durable, counted.
+    private var appended: UInt64 = 0
+    private var synced: UInt64 = 0
+    private var syncing = false
+    private var writers: [UInt64: Writer] = [:]
+    private nonisolated let syncQueue = DispatchQueue(label: "headnet.broadcast-queue.sync")
 
-    /// Opens (creating it if needed) the queue in `directory` and loads every item file in
-    /// numeric order. Capacity grows to the number of files found, if larger.
+    private struct Writer {
+        var record: UInt64
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    /// Opens (creating it if needed) the queue in `directory`. Capacity grows to the number of
+    /// items found, if larger. Item files of earlier versions (`1`, `2` …) and their in-flight
+    /// marker (`legacyMarker`) are moved into the log.
     ///
     /// - Parameter validate: checks each loaded item (e.g. that it decodes as a message).
-    /// - Throws: ``HeadNetworkError`` `corruptFile` naming the file that fails `validate`.
-    public init(directory: URL, capacity: Int = 100, validate: ([UInt8]) throws -> Void = { _ in }) throws {
+    /// - Throws: ``HeadNetworkError`` `corruptFile` naming what fails `validate` or is damaged.
+    public init(directory: URL, capacity: Int = 100, legacyMarker: URL? = nil, validate: ([UInt8]) throws -> Void = { _ in }) throws {
         self.directory = directory
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw HeadNetworkError(.persistence, "cannot create \(directory.path)", cause: error)
-        }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var loaded: [Item] = []
-        for name in names {
-            guard let index = UInt64(name) else {
-                if name.hasSuffix(".tmp") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
-                continue
+        var (log, records) = try QueueLog.open(directory: directory)
+        var state = QueueLogState(records)
+        let legacy = try Self.legacyItems(in: directory)
+        let marker = try legacyMarker.flatMap { try InFlightMarker(file: $0).load() }
+        if !legacy.isEmpty || marker != nil {
+            for item in legacy where item.index > state.highestIndex {
+                try log.append(.item(index: item.index, bytes: item.bytes))
+                state.apply(.item(index: item.index, bytes: item.bytes))
             }
-            let file = directory.appendingPathComponent(name)
-            let bytes = try DurableFile.read(file) ?? []
+            if let marker, state.inFlight == nil {
+                try log.append(.inFlight(marker))
+                state.apply(.inFlight(marker))
+            }
+            try log.takeSyncWork().perform()
+            for item in legacy { try? FileManager.default.removeItem(at: directory.appendingPathComponent(String(item.index))) }
+            if let legacyMarker { try? InFlightMarker(file: legacyMarker).clear() }
+        }
+        for item in state.items {
             do {
-                try validate(bytes)
+                try validate(item.bytes)
             } catch {
                 throw HeadNetworkError(
                     .corruptFile,
-                    "queued broadcast \(file.path) is corrupt. Delete it to drop that message, or move it away to keep it",
+                    "queued broadcast #\(item.index) in \(directory.path) does not decode. Move the directory away to drop the queued broadcasts",
                     cause: error)
             }
-            loaded.append(Item(index: index, bytes: bytes))
         }
-        loaded.sort { $0.index < $1.index }
-        self.items = loaded
-        self.capacity = max(capacity, loaded.count)
-        self.nextIndex = (loaded.last?.index ?? 0) + 1
+        self.log = log
+        self.items = state.items
+        self.poppedThrough = state.poppedThrough
+        self.inFlight = state.inFlight
+        self.capacity = max(capacity, state.items.count)
+        self.nextIndex = state.highestIndex + 1
+    }
+
+    deinit {
+        log.close()
+    }
+
+    /// Item files of versions before the log (`<directory>/<index>`), in order.
+    private static func legacyItems(in directory: URL) throws -> [Item] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var items: [Item] = []
+        for name in names {
+            if name.hasSuffix(".tmp") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+            guard let index = UInt64(name) else { continue }
+            items.append(Item(index: index, bytes: try DurableFile.read(directory.appendingPathComponent(name)) ?? []))
+        }
+        return items.sorted { $0.index < $1.index }
+    }
+
+    /// How many broadcasts the queue in `directory` holds, read without changing anything
+    /// (for a node that is not running).
+    public static func storedCount(in directory: URL) throws -> Int {
+        let state = QueueLogState(try QueueLog.read(directory: directory).records)
+        return state.items.count + (try legacyItems(in: directory).filter { $0.index > state.highestIndex }.count)
     }
 
     /// Number of queued items.
     public var count: Int { items.count }
 
-    /// Durably queues `bytes`, suspending while the queue is full. The file is written and
-    /// fsynced on NIO's thread pool; concurrent writers take turns, so the queue's order is the
-    /// order of the file names.
+    /// Queues `bytes`, suspending while the queue is full; returns once the item is durable on
+    /// disk or was sent, whichever is first.
     @discardableResult
     public func write(_ bytes: [UInt8]) async throws -> Item {
-        while items.count + writing >= capacity {
+        while items.count >= capacity {
             try Task.checkCancellation()
             await waitForChange()
         }
-        writing += 1
-        await takeWriteTurn()
-        defer {
-            writing -= 1
-            passWriteTurn()
-            wakeAll()
-        }
         let item = Item(index: nextIndex, bytes: bytes)
-        try await DurableFile.write(bytes, to: directory.appendingPathComponent(String(item.index)))
+        try log.append(.item(index: item.index, bytes: bytes))
         nextIndex += 1
+        appended += 1
         items.append(item)
+        wakeAll()
+        let record = appended
+        requestSync()
+        guard synced < record, item.index > poppedThrough else { return item }
+        try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
         return item
     }
 
-    private func takeWriteTurn() async {
-        guard writeTurnTaken else {
-            writeTurnTaken = true
-            return
-        }
-        await withCheckedContinuation { writeTurnWaiters.append($0) }
+    private func requestSync() {
+        guard !syncing else { return }
+        syncing = true
+        Task { await runSyncs() }
     }
 
-    private func passWriteTurn() {
-        if writeTurnWaiters.isEmpty {
-            writeTurnTaken = false
-        } else {
-            writeTurnWaiters.removeFirst().resume()
+    /// One fdatasync after another while records are appended; each resumes the writers it covers.
+    private func runSyncs() async {
+        while synced < appended {
+            let target = appended
+            let work = log.takeSyncWork()
+            let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
+                syncQueue.async { continuation.resume(returning: Result { try work.perform() }) }
+            }
+            synced = target
+            for (index, writer) in writers where writer.record <= target {
+                writers.removeValue(forKey: index)
+                writer.continuation.resume(with: result)
+            }
         }
+        syncing = false
     }
 
     /// The head item, suspending while the queue is empty.
@@ -131,27 +183,43 @@ public actor PersistentQueue {
         return Array(items.prefix(count))
     }
 
-    /// Removes the head if it is `item` (and deletes its file); otherwise does nothing.
-    /// Returns whether it removed it.
-    @discardableResult
-    public func pop(_ item: Item) throws -> Bool {
-        guard let head = items.first, head == item else { return false }
-        items.removeFirst()
-        let file = directory.appendingPathComponent(String(item.index))
-        do {
-            try FileManager.default.removeItem(at: file)
-        } catch let error as CocoaError where error.code == .fileNoSuchFile {
-            // Already gone.
-        } catch {
-            throw HeadNetworkError(.persistence, "cannot delete sent broadcast \(file.path)", cause: error)
-        }
-        wakeAll()
-        return true
+    /// Records `batch` as the batch being sent (before its Txn goes out).
+    func markInFlight(_ batch: InFlightBatch) throws {
+        try log.append(.inFlight(batch))
+        inFlight = batch
     }
 
-    /// Pops each item of `batch` in order (stopping at the first that is not the head).
-    public func pop(batch: [Item]) throws {
-        for item in batch { guard try pop(item) else { return } }
+    /// Forgets the batch in flight.
+    func clearInFlight() throws {
+        guard inFlight != nil else { return }
+        try log.append(.inFlightCleared)
+        inFlight = nil
+    }
+
+    /// Removes the head if it is `item`; otherwise does nothing. Returns whether it removed it.
+    @discardableResult
+    public func pop(_ item: Item) throws -> Bool {
+        try pop(batch: [item]) == 1
+    }
+
+    /// Pops the items of `batch` that are, in order, at the head (stopping at the first that is
+    /// not); they count as sent, and their writers return. Returns how many it popped.
+    @discardableResult
+    public func pop(batch: [Item]) throws -> Int {
+        let count = zip(batch, items).prefix { $0 == $1 }.count
+        guard count > 0 else { return 0 }
+        let through = items[count - 1].index
+        try log.append(.popped(through: through))
+        items.removeFirst(count)
+        poppedThrough = through
+        if let batch = inFlight, batch.indices.allSatisfy({ $0 <= through }) { inFlight = nil }
+        for (index, writer) in writers where index <= through {
+            writers.removeValue(forKey: index)
+            writer.continuation.resume()
+        }
+        log.dropSegments(poppedThrough: through)
+        wakeAll()
+        return count
     }
 
     private func waitForChange() async {

@@ -2,6 +2,7 @@ import ClusterSpec
 import Deploy
 import EtcdClient
 import Foundation
+import HeadNetwork
 
 /// Member changes on this machine: etcd's Cluster API through the nodes' client ports, the spec
 /// file, and the nodes' state directories.
@@ -83,7 +84,7 @@ extension LocalClusterRunner: MembershipRunner {
         }
         let queue = layout.nodeDirectory(node).appendingPathComponent("pending-broadcast")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: queue.path)) ?? []
-        return names.filter { UInt64($0) != nil }.count
+        return (try? PersistentQueue.storedCount(in: queue)) ?? 0
     }
 
     public var keepsCAKey: Bool { ClusterPKI(directory: layout.pkiDirectory).hasCAKey }

@@ -18,8 +18,7 @@ import Testing
                 nodes[0].traces.value.contains { if case .broadcastFailed = $0 { true } else { false } }
             }
             #expect(nodes[0].messages.isEmpty)
-            #expect(FileManager.default.fileExists(
-                atPath: nodes[0].configuration.persistenceDirectory.appendingPathComponent("pending-broadcast/1").path))
+            #expect(try PersistentQueue.storedCount(in: nodes[0].configuration.persistenceDirectory.appendingPathComponent("pending-broadcast")) == 1)
 
             // Everyone restarts (alice from her persisted queue).
             try await nodes[0].stop()
@@ -48,6 +47,7 @@ import Testing
             let delivered = node.delivered.value[0].revision
             try await eventually("revision persisted") { try RevisionStore(directory: persistence).load() >= delivered }
             try await node.stop()
+            // The marker as a file of its own, as versions before the queue's log wrote it.
             let queue = try PersistentQueue(directory: persistence.appendingPathComponent("pending-broadcast"))
             let item = try await queue.write(codec.encode(.text("once")))
             try await InFlightMarker(file: persistence.appendingPathComponent("broadcast-in-flight"))

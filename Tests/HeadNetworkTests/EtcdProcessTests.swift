@@ -98,7 +98,12 @@ import Testing
         #expect(try store.load() == 0)
         try await store.save(1234)
         #expect(try store.load() == 1234)
-        #expect(try String(contentsOf: store.file, encoding: .utf8) == "1234")
+        // A bare JSON number, padded to a fixed width so that later saves rewrite it in place.
+        let text = try String(contentsOf: store.file, encoding: .utf8)
+        #expect(text.trimmingCharacters(in: .whitespaces) == "1234" && text.utf8.count == 20)
+        try await store.save(99)
+        #expect(try store.load() == 99)
+        #expect(try RevisionStore(directory: dir).load() == 99)
         try "garbage".write(to: store.file, atomically: true, encoding: .utf8)
         do {
             _ = try store.load()

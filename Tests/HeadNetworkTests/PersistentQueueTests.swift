@@ -87,10 +87,11 @@ import Testing
         let second = try await queue.write([2])
         #expect(try await queue.pop(second) == false)
         #expect(await queue.count == 2)
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("2").path))
         #expect(try await queue.peek().bytes == [1])
+        #expect(try PersistentQueue.storedCount(in: dir) == 2)
     }
 
+    /// An item file of a version before the log (`<dir>/2`) is moved into the log and checked.
     @Test func corruptItemFileIsAnErrorNamingIt() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -108,8 +109,8 @@ import Testing
             Issue.record("loading a corrupt item must fail")
         } catch let error as HeadNetworkError {
             #expect(error.code == .corruptFile)
-            #expect(error.message.contains(dir.appendingPathComponent("2").path))
-            #expect(error.message.contains("Delete"))
+            #expect(error.message.contains("#2 in \(dir.path)"))
+            #expect(error.message.contains("Move the directory away"))
         }
     }
 
