@@ -18,4 +18,17 @@ import Testing
         #expect(delivered["tag"] as? String == "Delivered" && delivered["index"] as? Int == 3 && delivered["sender"] as? String == "127.0.0.1:5002")
         #expect(TraceLine.broadcastQueued(bytes: 5) == #"{"bytes":5,"tag":"BroadcastQueued"}"#)
     }
+
+    @Test func handMadeLinesAreTheJSONAnEncoderWouldWrite() throws {
+        let line = TraceLine.delivered(index: 12, revision: -1, sender: "a\"b\\c\n\u{1}é", bytes: 0)
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(decoded["sender"] as? String == "a\"b\\c\n\u{1}é" && decoded["revision"] as? Int == -1)
+        let reference = try JSONSerialization.data(
+            withJSONObject: ["tag": "Delivered", "index": 12, "revision": 9, "sender": "127.0.0.1:5002", "bytes": 5], options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(TraceLine.delivered(index: 12, revision: 9, sender: "127.0.0.1:5002", bytes: 5) == String(decoding: reference, as: UTF8.self))
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for date in [Date(timeIntervalSince1970: 1_795_640_673.1239), Date(timeIntervalSince1970: 951_782_400.75), Date(timeIntervalSince1970: 0.0004)] {
+            #expect(TraceLine.timestamp(date) == date.formatted(style))
+        }
+    }
 }
