@@ -18,7 +18,9 @@ public enum TraceLine {
 
     /// A message was delivered and journaled at `index`.
     public static func delivered(index: Int, revision: Int64, sender: String, bytes: Int) -> String {
-        object(["tag": "Delivered", "index": index, "revision": revision, "sender": sender, "bytes": bytes])
+        // Written by hand (keys sorted, as ``object(_:)`` writes them): one per delivered message.
+        let sender = String(decoding: JournalLine.escaped(sender), as: UTF8.self)
+        return #"{"bytes":\#(bytes),"index":\#(index),"revision":\#(revision),"sender":"\#(sender)","tag":"Delivered"}"#
     }
 
     private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
