@@ -31,7 +31,7 @@ public actor DeliveredJournal {
         /// The number of payload bytes (from the base64 length, without decoding).
         public var payloadByteCount: Int {
             let padding = payload.utf8.reversed().prefix(2).prefix { $0 == UInt8(ascii: "=") }.count
-            return payload.utf8.count / 4 * 3 - padding
+            return max(payload.utf8.count / 4 * 3 - padding, 0)
         }
     }
 

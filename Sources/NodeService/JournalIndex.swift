@@ -58,7 +58,8 @@ struct JournalIndex {
             guard !chunk.isEmpty else { break }
             try chunk.withUnsafeBufferPointer { bytes in
                 var start = 0
-                while let newline = bytes[start...].firstIndex(of: 0x0a) {
+                while start < bytes.count, let found = memchr(bytes.baseAddress! + start, 0x0a, bytes.count - start) {
+                    let newline = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(found))
                     if partial.isEmpty {
                         try check(UnsafeBufferPointer(rebasing: bytes[start..<newline]), number: index.count + 1, in: file, decoder)
                     } else {
