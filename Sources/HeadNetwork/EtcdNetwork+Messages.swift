@@ -124,7 +124,17 @@ extension EtcdNetwork {
                 batch.append(Delivered(message: message, sender: sender, revision: event.kv.modRevision, indexInBatch: index))
             }
         }
-        if !batch.isEmpty { await onMessages(batch) }
+        if !batch.isEmpty {
+            do {
+                try await onMessages(batch)
+            } catch {
+                throw HeadNetworkError(
+                    .persistence,
+                    "the node could not take \(batch.count) delivered messages (revision \(batch[0].revision)…\(batch[batch.count - 1].revision)); "
+                        + "it stops without recording them as delivered: fix the cause and start it again to have them delivered again",
+                    operation: "waitMessages", cause: error)
+            }
+        }
         let delivered = batch.count
         // Persist what was delivered: the last event's revision (a catching-up watch's header
         // revision can be ahead of events still to come); for a progress notification, the header.

@@ -23,8 +23,10 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// Called for each delivered message, in order.
     public typealias MessageHandler = @Sendable (Delivered<Codec.Message>) async -> Void
     /// Called with the messages of one watch response, in order (the last known revision is
-    /// persisted after it returns): an application can make them durable with one write.
-    public typealias MessagesHandler = @Sendable ([Delivered<Codec.Message>]) async -> Void
+    /// persisted after it returns): an application can make them durable with one write. When
+    /// it throws, the node stops without recording them as delivered (a restart delivers them
+    /// again).
+    public typealias MessagesHandler = @Sendable ([Delivered<Codec.Message>]) async throws -> Void
     /// Called for each network event.
     public typealias EventHandler = @Sendable (NetworkEvent) async -> Void
 

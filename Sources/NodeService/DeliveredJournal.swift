@@ -1,11 +1,16 @@
+import Dispatch
 import Foundation
 import HeadNetwork
-import NIOPosix
+import NIOCore
 
 /// The node's journal of delivered messages, `<persistence>/delivered.ndjson`, one JSON object
-/// per line. A message already journaled — same or earlier (revision, position in batch) — is
-/// dropped, so a node killed and restarted never shows a message twice. Appends are written and
-/// fsynced on NIO's thread pool; the network component makes them one at a time, in order.
+/// per line (``Entry``). A message already journaled — same or earlier (revision, position in
+/// batch) — is dropped, so a node killed and restarted never shows a message twice.
+///
+/// The entries live on disk: the journal keeps the byte offset of each line (8 bytes an entry)
+/// and the last entry, and reads older entries back from the file. Each ``append(_:)`` writes
+/// one watch response's messages with one write and one `fdatasync`, on the journal's own
+/// serial queue (never on Swift's cooperative pool); appends made at once run one after another.
 public actor DeliveredJournal {
     /// One journaled message.
     public struct Entry: Codable, Sendable, Hashable {
@@ -22,102 +27,218 @@ public actor DeliveredJournal {
 
         /// The payload bytes.
         public var payloadBytes: [UInt8] { Data(base64Encoded: payload).map { [UInt8]($0) } ?? [] }
+
+        /// The number of payload bytes (from the base64 length, without decoding).
+        public var payloadByteCount: Int {
+            let padding = payload.utf8.reversed().prefix(2).prefix { $0 == UInt8(ascii: "=") }.count
+            return max(payload.utf8.count / 4 * 3 - padding, 0)
+        }
+    }
+
+    /// A delivered message to journal.
+    public struct Incoming: Sendable {
+        /// The sender's advertised address.
+        public var sender: NetworkHost
+        /// etcd revision of the put that carried the message.
+        public var revision: Int64
+        /// Position inside that put's batch.
+        public var batchIndex: Int
+        /// The payload.
+        public var payload: [UInt8]
+
+        /// Creates a message.
+        public init(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) {
+            self.sender = sender
+            self.revision = revision
+            self.batchIndex = batchIndex
+            self.payload = payload
+        }
+
+        /// The message the network component delivered.
+        public init(_ delivered: Delivered<[UInt8]>) {
+            self.init(sender: delivered.sender, revision: delivered.revision, batchIndex: delivered.indexInBatch, payload: delivered.message)
+        }
+    }
+
+    /// Consecutive journal lines as they are on disk.
+    public struct Lines: Sendable {
+        /// The lines, each ending in a newline: `JSONDecoder` reads each as an ``Entry``.
+        public var bytes: ByteBuffer
+        /// The indices of their entries (empty when there were none).
+        public var indices: Range<Int>
     }
 
     /// The journal file.
     public nonisolated let file: URL
-    private var entries: [Entry] = []
-    private var handle: FileHandle?
+    private var handle: JournalFile?
+    private var index: JournalIndex
+    private let writer = DispatchQueue(label: "headnet.journal.writer")
+    private static let readers = DispatchQueue(label: "headnet.journal.readers", attributes: .concurrent)
     private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
     private var followersStopped = false
     private var appending = false
+    private var waitingToAppend: [CheckedContinuation<Void, Never>] = []
 
-    /// Opens (or creates) the journal in `directory` and loads it.
+    /// Opens (or creates) the journal in `directory` and indexes it: a torn last line is cut.
+    ///
+    /// - Throws: ``NodeServiceError`` `corruptJournal` when a line before the last is not an
+    ///   entry; `journal` when the file cannot be opened or repaired.
     public init(directory: URL) throws {
         file = directory.appendingPathComponent("delivered.ndjson")
-        let data: Data
+        let opened: JournalFile
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: file.path) {
-                _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            }
-            data = try Data(contentsOf: file)
+            opened = try JournalFile(path: file.path)
         } catch {
             throw NodeServiceError(.journal, "cannot open the journal \(file.path); check the directory's permissions", cause: error)
         }
-        var loaded: [Entry] = []
-        let decoder = JSONDecoder()
-        for (number, line) in data.split(separator: 0x0a).enumerated() {
-            do {
-                loaded.append(try decoder.decode(Entry.self, from: Data(line)))
-            } catch {
-                // A crash can leave a torn last line; anything else is corruption.
-                if number == data.split(separator: 0x0a).count - 1 && data.last != 0x0a { break }
-                throw NodeServiceError(.corruptJournal, "line \(number + 1) of \(file.path) is not a journal entry; move the file away to start a new journal", cause: error)
-            }
-        }
-        entries = loaded
         do {
-            let writer = try FileHandle(forWritingTo: file)
-            // Cut a torn tail so the next append starts on a fresh line.
-            var clean = Data()
-            for entry in loaded { clean += try Self.line(entry) }
-            if clean.count != data.count {
-                try writer.truncate(atOffset: 0)
-                try writer.write(contentsOf: clean)
-            }
-            try writer.seekToEnd()
-            handle = writer
+            index = try JournalIndex.load(opened)
+        } catch let error as NodeServiceError {
+            throw error
         } catch {
-            throw NodeServiceError(.journal, "cannot write the journal \(file.path)", cause: error)
+            throw NodeServiceError(.journal, "cannot read or repair the journal \(file.path)", cause: error)
         }
-    }
-
-    private static func line(_ entry: Entry) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(entry) + Data([0x0a])
+        handle = opened
     }
 
     /// Number of entries.
-    public var count: Int { entries.count }
+    public var count: Int { index.count }
 
     /// The last entry, if any.
-    public var last: Entry? { entries.last }
+    public var last: Entry? { index.last }
 
-    /// Appends a delivered message unless it is a repeat; returns whether it was appended.
+    /// Appends the messages of one watch response with one write and one `fdatasync`, dropping
+    /// each message already journaled (same or earlier revision and batch position than the
+    /// entry before it). Followers (``changes()``) tick once, after the data is durable.
+    ///
+    /// - Returns: the entries appended, in order.
+    /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or the write fails
+    ///   (nothing of the batch is then journaled).
     @discardableResult
-    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) async throws -> Bool {
-        if let last = entries.last, (last.revision, last.batchIndex) >= (revision, batchIndex) { return false }
+    public func append(_ batch: [Incoming]) async throws -> [Entry] {
+        await startAppending()
+        defer { finishAppending() }
         guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
-        guard !appending else {
-            throw NodeServiceError(.journal, "two appends to \(file.path) at once; deliver messages one at a time")
+        var bound = index.last.map { (revision: $0.revision, batchIndex: $0.batchIndex) }
+        let start = index.end
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(batch.reduce(0) { $0 + $1.payload.count / 3 * 4 + 96 })
+        var starts: [UInt64] = []
+        var entries: [Entry] = []
+        var sender: (host: NetworkHost, text: String, escaped: [UInt8])?
+        for message in batch {
+            if let bound, (bound.revision, bound.batchIndex) >= (message.revision, message.batchIndex) { continue }
+            bound = (message.revision, message.batchIndex)
+            if sender?.host != message.sender {
+                let text = message.sender.description
+                sender = (message.sender, text, JournalLine.escaped(text))
+            }
+            starts.append(start + UInt64(bytes.count))
+            let entryIndex = index.count + entries.count + 1
+            let payload = JournalLine.append(
+                index: entryIndex, revision: message.revision, batchIndex: message.batchIndex, escapedSender: sender!.escaped,
+                payload: message.payload, to: &bytes)
+            entries.append(
+                Entry(
+                    index: entryIndex, revision: message.revision, batchIndex: message.batchIndex, sender: sender!.text,
+                    payload: String(decoding: bytes[payload], as: UTF8.self)))
         }
-        appending = true
-        defer { appending = false }
-        let entry = Entry(index: entries.count + 1, revision: revision, batchIndex: batchIndex, sender: sender.description,
-                          payload: Data(payload).base64EncodedString())
+        guard let last = entries.last else { return [] }
         do {
-            let line = try Self.line(entry)
-            try await NIOThreadPool.singleton.runIfActive {
-                try handle.write(contentsOf: line)
-                try handle.synchronize()
+            try await JournalFile.run(on: writer) { [bytes] in
+                do {
+                    try handle.write(bytes, at: start)
+                    try handle.sync()
+                } catch {
+                    // Leave no partial line for the next append to land after.
+                    try? handle.truncate(to: start)
+                    throw error
+                }
             }
         } catch {
             throw NodeServiceError(.journal, "cannot append to \(file.path); check free space", cause: error)
         }
-        entries.append(entry)
+        index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
         for follower in followers.values { follower.yield() }
-        return true
+        return entries
     }
 
-    /// Entries with an index above `index`.
-    public func entries(after index: Int) -> [Entry] {
-        guard index < entries.count else { return [] }
-        return Array(entries[max(index, 0)...])
+    /// Appends one delivered message unless it is a repeat (see ``append(_:)``); returns whether
+    /// it was appended.
+    @discardableResult
+    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) async throws -> Bool {
+        try await !append([Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)]).isEmpty
     }
 
-    /// A stream that ticks whenever an entry is appended (for `follow=true`); it ends when
+    private func startAppending() async {
+        guard appending else {
+            appending = true
+            return
+        }
+        // The one finishing hands over directly: `appending` stays true.
+        await withCheckedContinuation { waitingToAppend.append($0) }
+    }
+
+    private func finishAppending() {
+        if waitingToAppend.isEmpty {
+            appending = false
+        } else {
+            waitingToAppend.removeFirst().resume()
+        }
+    }
+
+    /// The lines of the entries after `index`, read from the file: as many as fit in
+    /// `maxBytes` (at least one), so a reader can stream a long journal in bounded memory.
+    ///
+    /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or cannot be read.
+    public func lines(after index: Int, maxBytes: Int = 256 << 10) async throws -> Lines {
+        try await lines(after: index, through: .max, maxBytes: maxBytes)
+    }
+
+    private func lines(after index: Int, through limit: Int, maxBytes: Int) async throws -> Lines {
+        guard let entries = self.index.entries(after: index, through: limit, maxBytes: maxBytes) else {
+            let next = max(index, 0) + 1
+            return Lines(bytes: ByteBuffer(), indices: next..<next)
+        }
+        guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
+        let range = self.index.bytes(of: entries)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await JournalFile.run(on: Self.readers) { try handle.read(at: range.lowerBound, count: Int(range.count)) }
+        } catch {
+            throw NodeServiceError(.journal, "cannot read \(file.path)", cause: error)
+        }
+        guard bytes.readableBytes == range.count else {
+            throw NodeServiceError(.journal, "\(file.path) is shorter than its index; was it changed while the node ran?")
+        }
+        return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1))
+    }
+
+    /// Entries with an index above `index`, read from the file (those present when called).
+    ///
+    /// - Throws: ``NodeServiceError`` when the file cannot be read or a line is not an entry.
+    public func entries(after index: Int) async throws -> [Entry] {
+        let limit = self.index.count
+        let decoder = JSONDecoder()
+        var entries: [Entry] = []
+        var position = index
+        while true {
+            let lines = try await lines(after: position, through: limit, maxBytes: 1 << 20)
+            guard !lines.indices.isEmpty else { return entries }
+            for (offset, line) in lines.bytes.readableBytesView.split(separator: 0x0a).enumerated() {
+                do {
+                    entries.append(try decoder.decode(Entry.self, from: Data(line)))
+                } catch {
+                    throw NodeServiceError(
+                        .corruptJournal, "entry \(lines.indices.lowerBound + offset) of \(file.path) is not readable any more", cause: error)
+                }
+            }
+            position = lines.indices.upperBound - 1
+        }
+    }
+
+    /// A stream that ticks whenever entries are appended (for `follow=true`); it ends when
     /// ``stopFollowers()`` is called.
     public func changes() -> AsyncStream<Void> {
         let id = UUID()
@@ -143,10 +264,10 @@ public actor DeliveredJournal {
         followers.removeAll()
     }
 
-    /// Ends the followers and closes the file; later appends fail.
+    /// Ends the followers and closes the file (once appends and reads in flight are done);
+    /// later appends and reads fail.
     public func close() {
         stopFollowers()
-        try? handle?.close()
         handle = nil
     }
 }

@@ -35,6 +35,7 @@ public final class HeadNode: Sendable {
         self.logger = logger
         let journal = try DeliveredJournal(directory: configuration.network.persistenceDirectory)
         let metrics = NodeMetrics()
+        let ownSender = configuration.network.advertise.description
         self.journal = journal
         self.metrics = metrics
         network = try EtcdNetwork(
@@ -44,21 +45,17 @@ public final class HeadNode: Sendable {
                 trace(entry.jsonLine)
             },
             logger: logger,
-            onMessage: { delivered in
+            onMessages: { batch in
                 do {
-                    let appended = try await journal.append(
-                        sender: delivered.sender, revision: delivered.revision, batchIndex: delivered.indexInBatch, payload: delivered.message)
-                    metrics.recordDelivery(appended: appended)
-                    if appended && delivered.indexInBatch == 0 && delivered.sender == configuration.network.advertise {
-                        metrics.recordOwnDelivery(revision: delivered.revision)
-                    }
-                    if appended {
-                        trace(TraceLine.delivered(
-                            index: await journal.count, revision: delivered.revision, sender: delivered.sender.description,
-                            bytes: delivered.message.count))
+                    let appended = try await journal.append(batch.map(DeliveredJournal.Incoming.init))
+                    metrics.recordDeliveries(appended: appended.count, dropped: batch.count - appended.count)
+                    for entry in appended {
+                        if entry.batchIndex == 0 && entry.sender == ownSender { metrics.recordOwnDelivery(revision: entry.revision) }
+                        trace(TraceLine.delivered(index: entry.index, revision: entry.revision, sender: entry.sender, bytes: entry.payloadByteCount))
                     }
                 } catch {
-                    logger.error("cannot journal a delivered message: \(error)")
+                    logger.error("cannot journal \(batch.count) delivered messages: \(error)")
+                    throw error
                 }
             },
             onEvent: { event in

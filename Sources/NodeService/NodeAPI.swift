@@ -52,20 +52,18 @@ enum NodeAPI {
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
                 body: ResponseBody { writer in
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
+                    // The journal's lines as they are on disk, a bounded chunk at a time.
                     var position = after
                     let changes = follow ? await journal.changes() : nil
+                    var ticks = changes?.makeAsyncIterator()
                     while true {
-                        for entry in await journal.entries(after: position) {
-                            var line = try encoder.encode(entry)
-                            line.append(0x0a)
-                            try await writer.write(ByteBuffer(bytes: line))
-                            position = entry.index
+                        let lines = try await journal.lines(after: position)
+                        if !lines.indices.isEmpty {
+                            try await writer.write(lines.bytes)
+                            position = lines.indices.upperBound - 1
+                            continue
                         }
-                        guard let changes else { break }
-                        var iterator = changes.makeAsyncIterator()
-                        guard await iterator.next() != nil else { break }
+                        guard await ticks?.next() != nil else { break }
                     }
                     try await writer.finish(nil)
                 })

@@ -103,7 +103,11 @@ public struct NodeMetrics: Sendable {
     /// MessagesMissed events since the node started.
     var messagesMissed: Int { missed.value.withLock { $0 } }
 
-    func recordDelivery(appended: Bool) { appended ? delivered.increment() : duplicatesDropped.increment() }
+    /// Messages of one watch response: `appended` journaled, `dropped` as repeats.
+    func recordDeliveries(appended: Int, dropped: Int) {
+        if appended > 0 { delivered.increment(by: Int64(appended)) }
+        if dropped > 0 { duplicatesDropped.increment(by: Int64(dropped)) }
+    }
     /// A message that arrived at `time` was queued as queue item `item`.
     func recordQueued(item: UInt64, arrived time: ContinuousClock.Instant) {
         broadcastsQueued.increment()

@@ -25,7 +25,7 @@ public enum TraceLine {
 
     /// A message was delivered and journaled at `index`.
     public static func delivered(index: Int, revision: Int64, sender: String, bytes: Int) -> String {
-        #"{"bytes":\#(bytes),"index":\#(index),"revision":\#(revision),"sender":\#(jsonString(sender)),"tag":"Delivered"}"#
+        #"{"bytes":\#(bytes),"index":\#(index),"revision":\#(revision),"sender":"\#(String(decoding: JournalLine.escaped(sender), as: UTF8.self))","tag":"Delivered"}"#
     }
 
     /// `2026-11-25T21:04:33.123Z` for `date`.
@@ -41,22 +41,5 @@ public enum TraceLine {
         }
         return "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))T"
             + "\(digits(parts.tm_hour, 2)):\(digits(parts.tm_min, 2)):\(digits(parts.tm_sec, 2)).\(digits(Int32(fraction), 3))Z"
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -45,6 +45,63 @@ import Testing
         }
     }
 
+    @Test func messagesServesTheJournalLinesAsTheyAreOnDisk() async throws {
+        try await withNode { node in
+            let alice = node.configuration.network.advertise
+            // More than one read chunk (256 KiB) of lines.
+            for revision in Int64(1)...40 {
+                try await node.journal.append([
+                    DeliveredJournal.Incoming(sender: alice, revision: revision, batchIndex: 0, payload: Array(repeating: 0xff, count: 10_000)),
+                    DeliveredJournal.Incoming(sender: alice, revision: revision, batchIndex: 1, payload: [UInt8(revision)]),
+                ])
+            }
+            let file = try Data(contentsOf: node.journal.file)
+            let lines = file.split(separator: 0x0a)
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/messages", method: .get) { response in
+                    #expect(response.headers[.contentType] == "application/x-ndjson")
+                    #expect(Data(buffer: response.body) == file)
+                }
+                try await client.execute(uri: "/messages?after=77", method: .get) { response in
+                    let entries = try String(buffer: response.body).split(separator: "\n").map {
+                        try JSONDecoder().decode(DeliveredJournal.Entry.self, from: Data($0.utf8))
+                    }
+                    #expect(entries.map(\.index) == [78, 79, 80])
+                    #expect(Data(buffer: response.body) == lines.suffix(3).map { $0 + Data([0x0a]) }.reduce(Data(), +))
+                }
+                try await client.execute(uri: "/messages?after=80", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.body.readableBytes == 0)
+                }
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func followingServesLaterAppendsUntilTheFollowersStop() async throws {
+        try await withNode { node in
+            let alice = node.configuration.network.advertise
+            try await node.journal.append(sender: alice, revision: 1, batchIndex: 0, payload: [1])
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await client.execute(uri: "/messages?follow=true", method: .get) { response in
+                            let indices = try String(buffer: response.body).split(separator: "\n").map {
+                                try JSONDecoder().decode(DeliveredJournal.Entry.self, from: Data($0.utf8)).index
+                            }
+                            #expect(indices == [1, 2, 3])
+                        }
+                    }
+                    try await node.journal.append(sender: alice, revision: 2, batchIndex: 0, payload: [2])
+                    try await node.journal.append(sender: alice, revision: 3, batchIndex: 0, payload: [3])
+                    await node.journal.stopFollowers()
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
     @Test func readinessSaysWhatIsMissing() async throws {
         try await withNode { node in
             let app = Application(router: NodeAPI.router(for: node))

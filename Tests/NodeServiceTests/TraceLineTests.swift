@@ -16,6 +16,9 @@ import Testing
         let delivered = try #require(try JSONSerialization.jsonObject(
             with: Data(TraceLine.delivered(index: 3, revision: 9, sender: "127.0.0.1:5002", bytes: 5).utf8)) as? [String: Any])
         #expect(delivered["tag"] as? String == "Delivered" && delivered["index"] as? Int == 3 && delivered["sender"] as? String == "127.0.0.1:5002")
+        #expect(
+            TraceLine.delivered(index: 3, revision: 9, sender: "a\"b", bytes: 5)
+                == #"{"bytes":5,"index":3,"revision":9,"sender":"a\"b","tag":"Delivered"}"#)
         #expect(TraceLine.broadcastQueued(bytes: 5) == #"{"bytes":5,"tag":"BroadcastQueued"}"#)
     }
 
