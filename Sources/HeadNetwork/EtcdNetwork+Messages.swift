@@ -75,8 +75,8 @@ extension EtcdNetwork {
         state.withLock { $0.queueDepth = depth }
     }
 
-    /// Watches `msg`..`msh` from the last known revision + 1, delivers each response's
-    /// messages, then persists the revision. A compacted start revision is reported as
+    /// Watches `msg`..`msh` from the last known revision + 1, delivers the messages of each
+    /// response (of all that arrived meanwhile, together), then persists the revision. A compacted start revision is reported as
     /// `MessagesMissed` and the watch resumes from the compact revision.
     func waitMessages(_ client: EtcdClient) async throws {
         while true {
@@ -92,8 +92,9 @@ extension EtcdNetwork {
         let start = try revisions.load() + 1
         tracer(.watchMessagesStartRevision(startRevision: start))
         do {
-            for try await response in client.watch(EtcdWatchOptions(range: .between("msg", "msh"), startRevision: start)) {
-                try await deliver(response)
+            // Responses that arrive while one is being delivered are delivered together.
+            try await ReadAhead.consume(client.watch(EtcdWatchOptions(range: .between("msg", "msh"), startRevision: start)), maxCount: 64) {
+                try await deliver($0)
             }
             throw EtcdError(code: .unavailable, message: "the watch ended")
         } catch let error as EtcdError where error.code == .compacted {
@@ -105,9 +106,11 @@ extension EtcdNetwork {
         }
     }
 
-    private func deliver(_ response: EtcdWatchResponse) async throws {
+    /// Delivers the messages of `responses` in one call of the application's handler, then
+    /// persists the revision.
+    private func deliver(_ responses: [EtcdWatchResponse]) async throws {
         var batch: [Delivered<Codec.Message>] = []
-        for event in response.events where event.kind == .put {
+        for event in responses.lazy.flatMap(\.events) where event.kind == .put {
             let key = event.kv.keyString
             guard key.hasPrefix("msg-"), let sender = try? NetworkHost(parsing: String(key.dropFirst(4))) else {
                 tracer(.failedToDecodeValue(key: key, value: Hex.encode(event.kv.value), reason: "not a msg-<host:port> key"))
@@ -138,6 +141,7 @@ extension EtcdNetwork {
         let delivered = batch.count
         // Persist what was delivered: the last event's revision (a catching-up watch's header
         // revision can be ahead of events still to come); for a progress notification, the header.
+        guard let response = responses.last else { return }
         let revision = response.events.last?.kv.modRevision ?? response.header.revision
         try await revisions.save(revision)
         state.withLock {
