@@ -29,10 +29,10 @@ struct RawEtcdBench: Sendable {
             return try await EtcdClient.withClient(.init(endpoints: endpoints, tls: tls)) { etcd in
                 let watchdog = ProgressWatchdog()
                 return try await watchdog.run(stall: configuration.stallTimeout, what: "the raw etcd measurements") {
-                    defer { progress("raw etcd: cleaned up \(prefix)") }
                     do {
                         let raw = try await measure(etcd, value: value, watchdog: watchdog)
-                        _ = try await etcd.delete(.prefix(prefix))
+                        let deleted = try await etcd.delete(.prefix(prefix)).deleted
+                        progress("raw etcd: deleted the \(deleted) keys under \(prefix)")
                         return raw
                     } catch {
                         _ = try? await etcd.delete(.prefix(prefix))

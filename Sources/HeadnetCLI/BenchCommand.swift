@@ -104,28 +104,23 @@ public struct BenchCommand: AsyncParsableCommand {
         print(json ? try report.json() : MarkdownReport.render(report), terminator: "")
     }
 
-    /// Brings the own devnet up, runs the bench on it and removes it whatever happened.
+    /// Brings the own devnet up, runs the bench on it and removes it whatever happened (Ctrl-C
+    /// during the removal is ignored too).
     private func ownDevnet(progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let devnet = try BenchDevnet.create(nodes: nodes ?? 3)
         let steps: @Sendable (StepReport) -> Void = { progress("devnet: \($0.timedText)") }
         progress("devnet: \(devnet.runner.spec.nodes.count) nodes, spec \(devnet.runner.specArgument)")
         let configuration = benchConfiguration
-        let outcome: Result<BenchReport, any Error>
-        do {
-            outcome = .success(try await Interruptible.run {
-                try await devnet.up(report: steps)
-                return try await BenchRunner(target: BenchTarget(runner: devnet.runner, ownDevnet: true), configuration: configuration, progress: progress).run()
-            })
-        } catch {
-            outcome = .failure(error)
-        }
-        if let left = await devnet.down(report: steps) {
-            progress("devnet: \(left)")
-            if case .success = outcome { throw CLIError(.cluster, left) }
-        } else {
+        return try await Interruptible.run {
+            try await devnet.up(report: steps)
+            return try await BenchRunner(target: BenchTarget(runner: devnet.runner, ownDevnet: true), configuration: configuration, progress: progress).run()
+        } afterwards: {
+            if let left = await devnet.down(report: steps) {
+                progress("devnet: \(left)")
+                throw CLIError(.cluster, left)
+            }
             progress("devnet: removed \(devnet.directory.path)")
         }
-        return try outcome.get()
     }
 }
 
@@ -135,11 +130,14 @@ private struct ExplicitSpec: SpecLocating {
     var positional: String? { nil }
 }
 
-/// Runs work that SIGINT or SIGTERM cancel (instead of killing the process), so that what
-/// follows — removing the bench's devnet — still runs; then exits 130.
+/// Runs work that SIGINT or SIGTERM cancel (instead of killing the process), then clean-up
+/// that they do not interrupt — removing the bench's devnet; exits 130 after a signal.
 enum Interruptible {
-    /// Runs `body`; on SIGINT/SIGTERM cancels it and throws `ExitCode(130)` once it returned.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body`, cancelled by SIGINT/SIGTERM, then `afterwards` whatever happened. Throws
+    /// `ExitCode(130)` after a signal, else `body`'s error, else `afterwards`' error.
+    static func run<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T, afterwards: @Sendable () async throws -> Void = {}
+    ) async throws -> T {
         let work = Task { try await body() }
         let signals = [SIGINT, SIGTERM]
         let interrupted = Interrupted()
@@ -158,11 +156,20 @@ enum Interruptible {
             for number in signals { signal(number, SIG_DFL) }
         }
         let result = await work.result
+        let cleanup: (any Error)?
+        do {
+            try await afterwards()
+            cleanup = nil
+        } catch {
+            cleanup = error
+        }
         if interrupted.value {
             FileHandle.standardError.write(Data("bench: interrupted\n".utf8))
             throw ExitCode(130)
         }
-        return try result.get()
+        let value = try result.get()
+        if let cleanup { throw cleanup }
+        return value
     }
 }
 
