@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test devnet devnet-down generate check-generated clean
+.PHONY: deps build test devnet devnet-down bench generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -25,6 +25,13 @@ devnet: deps
 ## Stop it (state stays in .headnet/devnet; `headnet down --purge` removes it).
 devnet-down:
 	.build/debug/headnet down clusters/devnet.yaml
+
+## Raw etcd (through EtcdClient) against headnet on a devnet of the bench's own, removed
+## afterwards; a release build, since the bench measures headnet and not the debug build.
+## BENCH_FLAGS passes options, e.g. `make bench BENCH_FLAGS=--json`.
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/headnet bench $(BENCH_FLAGS)
 
 ## Regenerate Sources/EtcdAPI/Generated from Protos/.
 generate: deps

@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -109,6 +110,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Bench: `headnet bench`, raw etcd through EtcdClient against headnet on a devnet; the
+        // numbers (payloads, delivery bookkeeping, percentiles, report) are I/O-free types.
+        .target(
+            name: "Bench",
+            dependencies: [
+                "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(
             name: "HeadnetCLI",
             dependencies: [
@@ -120,6 +133,7 @@ let package = Package(
                 "Orchestrator",
                 "Health",
                 "Processes",
+                "Bench",
                 .product(name: "Logging", package: "swift-log"),
                 "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -142,6 +156,7 @@ let package = Package(
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [

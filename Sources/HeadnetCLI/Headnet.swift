@@ -17,7 +17,7 @@ public struct Headnet: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
             CertsCommand.self, EnvCommand.self, HealthCommand.self, MemberCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self,
-            TailCommand.self, NodeCommand.self,
+            TailCommand.self, NodeCommand.self, BenchCommand.self,
         ]
     )
 

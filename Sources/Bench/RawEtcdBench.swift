@@ -1,0 +1,170 @@
+import EtcdClient
+import Synchronization
+
+/// etcd alone, through `EtcdClient`: the baseline headnet is compared with. The same method as
+/// etcd's Go client reference (`scripts/clientv3-bench/main.go`): sequential puts, puts with K
+/// in flight, and put→watch latency with one put at a time, timed until the watch reports it;
+/// plus the same latency until a watch on *every* member reports it, the fair baseline for
+/// headnet's "delivered on every node".
+///
+/// Keys live under `bench/<run>/` (never in `msg`..`msh`, which the nodes watch) and are
+/// deleted afterwards, also when a measurement fails.
+struct RawEtcdBench: Sendable {
+    /// Client URLs of the members, the one puts go to first.
+    var endpoints: [String]
+    /// Client TLS, nil when the cluster has TLS off.
+    var tls: EtcdClientConfiguration.TLS?
+    /// Sizes and counts.
+    var configuration: BenchConfiguration
+    /// The run tag (keys live under `bench/<run>/`).
+    var run: String
+    /// Called with one line per finished measurement.
+    var progress: @Sendable (String) -> Void
+
+    var prefix: String { "bench/\(run)/" }
+
+    func measure() async throws -> BenchReport.Raw {
+        let value = [UInt8](repeating: UInt8(ascii: "x"), count: configuration.size)
+        do {
+            return try await EtcdClient.withClient(.init(endpoints: endpoints, tls: tls)) { etcd in
+                let watchdog = ProgressWatchdog()
+                return try await watchdog.run(stall: configuration.stallTimeout, what: "the raw etcd measurements") {
+                    do {
+                        let raw = try await measure(etcd, value: value, watchdog: watchdog)
+                        let deleted = try await etcd.delete(.prefix(prefix)).deleted
+                        progress("raw etcd: deleted the \(deleted) keys under \(prefix)")
+                        return raw
+                    } catch {
+                        _ = try? await etcd.delete(.prefix(prefix))
+                        throw error
+                    }
+                }
+            }
+        } catch let error as BenchError {
+            throw error
+        } catch {
+            throw BenchError(.etcd, "the raw etcd measurements failed; check the members with `headnet status`", cause: error)
+        }
+    }
+
+    private func measure(_ etcd: EtcdClient, value: [UInt8], watchdog: ProgressWatchdog) async throws -> BenchReport.Raw {
+        let clock = ContinuousClock()
+        let puts = configuration.rawPuts
+        var started = clock.now
+        for index in 0..<puts {
+            try await etcd.put(key: Array("\(prefix)seq/\(index)".utf8), value: value)
+            watchdog.tick()
+        }
+        let sequential = Self.rate(puts, clock.now - started)
+        progress("raw etcd: \(puts) sequential puts of \(value.count) bytes: \(Int(sequential)) puts/s")
+
+        let inFlight = min(configuration.senders, puts)
+        started = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<inFlight {
+                group.addTask {
+                    for index in stride(from: worker, to: puts, by: inFlight) {
+                        try await etcd.put(key: Array("\(prefix)par/\(index)".utf8), value: value)
+                        watchdog.tick()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let concurrent = Self.rate(puts, clock.now - started)
+        progress("raw etcd: \(puts) puts, \(inFlight) in flight: \(Int(concurrent)) puts/s")
+
+        let same = try await putToWatch(etcd, watchers: [etcd], key: "same", value: value, watchdog: watchdog)
+        progress("raw etcd: put→watch on the same member, p50/p90/p99 \(same.p50Ms)/\(same.p90Ms)/\(same.p99Ms) ms")
+        let every = try await withMemberClients { members in
+            try await putToWatch(etcd, watchers: members, key: "every", value: value, watchdog: watchdog)
+        }
+        progress("raw etcd: put→watch on every member, p50/p90/p99 \(every.p50Ms)/\(every.p90Ms)/\(every.p99Ms) ms")
+        return BenchReport.Raw(
+            sequentialPuts: puts, sequentialPutsPerSecond: sequential, inFlight: inFlight, inFlightPuts: puts,
+            inFlightPutsPerSecond: concurrent, putToWatchSameMember: same, putToWatchEveryMember: every)
+    }
+
+    /// One put at a time through `etcd`, each timed until every watch of `watchers` reported it.
+    private func putToWatch(
+        _ etcd: EtcdClient, watchers: [EtcdClient], key: String, value: [UInt8], watchdog: ProgressWatchdog
+    ) async throws -> LatencySummary {
+        let watched = "\(prefix)\(key)/"
+        // Watch from the next revision: a watch made "from now" could start after the first put.
+        let start = try await etcd.status(endpoint: 0).header.revision + 1
+        var iterators = watchers.map { $0.watch(prefix: watched, startRevision: start).makeAsyncIterator() }
+        var recorder = LatencyRecorder()
+        let clock = ContinuousClock()
+        for sample in 0..<configuration.rawLatencySamples {
+            let name = Array("\(watched)\(sample)".utf8)
+            let began = clock.now
+            try await etcd.put(key: name, value: value)
+            for index in iterators.indices {
+                var seen = false
+                while !seen {
+                    guard let response = try await iterators[index].next() else {
+                        throw BenchError(.etcd, "the watch on \(watchers[index].endpoints[0]) ended; check the member with `headnet status`")
+                    }
+                    seen = response.events.contains { $0.kv.key == name }
+                }
+            }
+            let elapsed = clock.now - began
+            recorder.record(nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+            watchdog.tick()
+        }
+        return recorder.summary
+    }
+
+    /// Runs `body` with one client per member, each on that member alone.
+    private func withMemberClients<T: Sendable>(_ body: ([EtcdClient]) async throws -> T) async throws -> T {
+        func nest(_ remaining: ArraySlice<String>, _ clients: [EtcdClient]) async throws -> T {
+            guard let endpoint = remaining.first else { return try await body(clients) }
+            return try await EtcdClient.withClient(.init(endpoints: [endpoint], tls: tls, failoverTimeout: .zero)) { client in
+                try await nest(remaining.dropFirst(), clients + [client])
+            }
+        }
+        return try await nest(endpoints[...], [])
+    }
+
+    /// `count` per second over `duration`, rounded to 0.1.
+    static func rate(_ count: Int, _ duration: Duration) -> Double {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds > 0 ? (Double(count) / seconds * 10).rounded() / 10 : 0
+    }
+}
+
+/// Fails a long measurement that stops making progress: `run` polls once a second and throws
+/// when no ``tick()`` came for the stall time.
+final class ProgressWatchdog: Sendable {
+    private let ticks = Atomic<Int>(0)
+
+    /// Notes progress.
+    func tick() { ticks.add(1, ordering: .relaxed) }
+
+    /// Runs `body`, cancelled with an error naming `what` when it makes no progress for `stall`.
+    func run<T: Sendable>(stall: Duration, what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                let clock = ContinuousClock()
+                var seen = self.ticks.load(ordering: .relaxed)
+                var since = clock.now
+                while true {
+                    try await Task.sleep(for: .seconds(1))
+                    let now = self.ticks.load(ordering: .relaxed)
+                    if now != seen {
+                        seen = now
+                        since = clock.now
+                    } else if clock.now - since >= stall {
+                        throw BenchError(.etcd, "\(what) made no progress for \(stall); check the members with `headnet status`")
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw BenchError(.cancelled, "the bench was interrupted")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import Bench
+
+/// `{sender, seq}` payloads and reading them back out of journal lines.
+@Suite struct PayloadTests {
+    @Test(arguments: [64, 100, 1024, 4096])
+    func aPayloadIsPaddedToItsSizeAndValidJSON(size: Int) throws {
+        let bytes = BenchPayload(sender: "b1a2b-s63", seq: 12345).encoded(size: size)
+        #expect(bytes.count == size)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(object["sender"] as? String == "b1a2b-s63")
+        #expect(object["seq"] as? Int == 12345)
+        #expect((object["pad"] as? String)?.allSatisfy { $0 == "x" } == true)
+    }
+
+    @Test func aPayloadTooSmallForItsFieldsIsLongerInsteadOfCut() {
+        let bytes = BenchPayload(sender: "b1a2b-s63", seq: 7).encoded(size: 10)
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"sender":"b1a2b-s63","seq":7,"pad":""}"#)
+    }
+
+    @Test func senderAndSeqAreReadFromThePrefixAlone() {
+        let payload = BenchPayload(sender: "b00ff-l2", seq: 99_999_999)
+        let bytes = payload.encoded(size: 1024)
+        #expect(BenchPayload.decode(prefix: bytes.prefix(BenchPayload.prefixBytes)) == payload)
+        #expect(BenchPayload.decode(prefix: bytes) == payload)
+        #expect(BenchPayload.decode(prefix: Array(#"{"sender":"a","seq":3}"#.utf8)) == BenchPayload(sender: "a", seq: 3))
+    }
+
+    @Test(arguments: ["hello", #"{"seq":1,"sender":"a"}"#, #"{"sender":"","seq":1,"#, #"{"sender":"a","seq":x"#, #"{"sender":"a","seq":99999999999999999999,"#])
+    func otherPayloadsAreNotBenchPayloads(text: String) {
+        #expect(BenchPayload.decode(prefix: Array(text.utf8)) == nil)
+    }
+
+    /// A line as `GET /messages` serves it (JSONEncoder, sorted keys).
+    static func journalLine(index: Int, payload: [UInt8]) -> [UInt8] {
+        Array(#"{"batchIndex":0,"index":\#(index),"payload":"\#(Data(payload).base64EncodedString())","revision":42,"sender":"127.0.0.1:5001"}"#.utf8)
+    }
+
+    @Test(arguments: [64, 65, 66, 1024])
+    func aJournalLineYieldsItsBenchPayload(size: Int) {
+        let payload = BenchPayload(sender: "b1a2b-s0", seq: 31)
+        #expect(JournalLine.payload(in: Self.journalLine(index: 123_456, payload: payload.encoded(size: size))) == payload)
+    }
+
+    @Test func journalLinesOfOtherMessagesYieldNothing() {
+        #expect(JournalLine.payload(in: Self.journalLine(index: 1, payload: Array("hello".utf8))) == nil)
+        #expect(JournalLine.payload(in: Self.journalLine(index: 1, payload: [])) == nil)
+        #expect(JournalLine.payload(in: Array(#"{"index":1}"#.utf8)) == nil)
+        #expect(JournalLine.payload(in: Array(#"{"payload":"%%%%"}"#.utf8)) == nil)
+    }
+
+    @Test func base64OfWholeGroupsDecodesLikeFoundation() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let text = Array(Data(bytes).base64EncodedString().utf8)
+            #expect(Base64Prefix.decode(text[...]) == bytes)
+        }
+    }
+}
