@@ -26,9 +26,11 @@ public final class HeadNode: Sendable {
     /// - Throws: ``HeadNetwork/HeadNetworkError`` `persistence` when another node holds the
     ///   directory (see ``HeadNetwork/PersistenceLock``).
     ///
-    /// - Parameter trace: receives each trace entry of the component as a JSON line.
+    /// - Parameter trace: receives each trace entry of the component as a JSON line; the
+    ///   `Delivered` lines of one watch response come in one call, separated by newlines.
     public init(configuration: NodeConfiguration, logger: Logger = Logger(label: "headnet.node"), trace: @escaping @Sendable (String) -> Void) throws {
         lock = try PersistenceLock(directory: configuration.network.persistenceDirectory)
+        let traceLines = trace
         let trace: @Sendable (String) -> Void = { trace(TraceLine.stamped($0)) }
         self.trace = trace
         self.configuration = configuration
@@ -49,10 +51,16 @@ public final class HeadNode: Sendable {
                 do {
                     let appended = try await journal.append(batch.map(DeliveredJournal.Incoming.init))
                     metrics.recordDeliveries(appended: appended.count, dropped: batch.count - appended.count)
+                    // One write for the response's lines: a line per message, thousands a second.
+                    let now = Date()
+                    var lines: [String] = []
+                    lines.reserveCapacity(appended.count)
                     for entry in appended {
                         if entry.batchIndex == 0 && entry.sender == ownSender { metrics.recordOwnDelivery(revision: entry.revision) }
-                        trace(TraceLine.delivered(index: entry.index, revision: entry.revision, sender: entry.sender, bytes: entry.payloadByteCount))
+                        lines.append(TraceLine.stamped(
+                            TraceLine.delivered(index: entry.index, revision: entry.revision, sender: entry.sender, bytes: entry.payloadByteCount), at: now))
                     }
+                    if !lines.isEmpty { traceLines(lines.joined(separator: "\n")) }
                 } catch {
                     logger.error("cannot journal \(batch.count) delivered messages: \(error)")
                     throw error
