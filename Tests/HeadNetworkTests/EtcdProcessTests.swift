@@ -75,6 +75,11 @@ import Testing
         #expect(object["theirVersion"] is NSNull)
         let etcdLine = EtcdLog.etcdLog(json: #"{"level":"info","msg":"x"}"#).jsonLine
         #expect(etcdLine.contains(#""etcd":{"#))
+        // BroadcastSent is written by hand: the same line JSONSerialization writes.
+        let sent = EtcdLog.broadcastSent(messages: 3, revision: 41, firstItem: 7)
+        let reference = try JSONSerialization.data(
+            withJSONObject: ["tag": "BroadcastSent", "messages": 3, "revision": 41, "firstItem": 7], options: [.sortedKeys])
+        #expect(sent.jsonLine == String(decoding: reference, as: UTF8.self))
     }
 
     @Test func connectivityTrackerDiffsScans() {
