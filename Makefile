@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test devnet devnet-down bench generate check-generated clean
+.PHONY: deps build test devnet devnet-down bench benchmarks generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -32,6 +32,13 @@ devnet-down:
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/headnet bench $(BENCH_FLAGS)
+
+## Micro-benchmarks of the hot path (Benchmarks/Hotpath: CBOR batches, the broadcast queue, the
+## delivered journal) with ordo-one/benchmark, a release build. Only HEADNET_BENCHMARKS=1 adds
+## the dependency and target, so `make build` and `make test` never fetch or build them.
+## BENCHMARK_FLAGS passes options, e.g. `make benchmarks BENCHMARK_FLAGS="--filter Journal"`.
+benchmarks:
+	HEADNET_BENCHMARKS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCHMARK_FLAGS)
 
 ## Regenerate Sources/EtcdAPI/Generated from Protos/.
 generate: deps

@@ -1,6 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 let package = Package(
     name: "headnet",
     platforms: [.macOS(.v15)],
@@ -8,6 +10,8 @@ let package = Package(
         .executable(name: "headnet", targets: ["headnet"]),
         .library(name: "EtcdClient", targets: ["EtcdClient"]),
         .library(name: "CBOR", targets: ["CBOR"]),
+        .library(name: "HeadNetwork", targets: ["HeadNetwork"]),
+        .library(name: "NodeService", targets: ["NodeService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -181,3 +185,19 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks/: micro-benchmarks of the hot path with ordo-one/benchmark, only with
+// HEADNET_BENCHMARKS=1 (`make benchmarks`) so that everyday builds and CI do not build it.
+// Only the MallocInterposer trait (mallocCountTotal): leaving out the default RuntimeInterposer
+// trait prunes swift-runtime-interposer, which benchmark adds on Linux with Swift 6.3 for the ARC
+// metrics (retain/release counts) these benchmarks do not use.
+if ProcessInfo.processInfo.environment["HEADNET_BENCHMARKS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "Hotpath",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "CBOR", "HeadNetwork", "NodeService"],
+            path: "Benchmarks/Hotpath",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
+}
