@@ -10,8 +10,6 @@ let package = Package(
         .executable(name: "headnet", targets: ["headnet"]),
         .library(name: "EtcdClient", targets: ["EtcdClient"]),
         .library(name: "CBOR", targets: ["CBOR"]),
-        .library(name: "HeadNetwork", targets: ["HeadNetwork"]),
-        .library(name: "NodeService", targets: ["NodeService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
