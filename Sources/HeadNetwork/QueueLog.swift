@@ -115,7 +115,10 @@ struct QueueLog {
             let result = bytes[written...].withUnsafeBytes { Glibc.write(active, $0.baseAddress, $0.count) }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw Self.posixError("cannot append to the broadcast queue in \(directory.path)")
+                let error = Self.posixError("cannot append to the broadcast queue in \(directory.path)")
+                // Cut a partial record off, so that later records do not follow a torn one.
+                _ = ftruncate(active, off_t(segments[segments.count - 1].size))
+                throw error
             }
             written += result
         }
