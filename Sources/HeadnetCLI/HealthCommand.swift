@@ -143,7 +143,8 @@ public struct HealthCommand: AsyncParsableCommand {
         let failing = health.results.filter { $0.verdict == .fail }
         guard failing.isEmpty else {
             if !json { print(text(health)) }
-            let shown = failing.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? "")" }.joined(separator: ", ")
+            // The evidence too: with --json the table above is not printed.
+            let shown = failing.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? ""): \($0.evidence)" }.joined(separator: "; ")
             throw CLIError(
                 .cluster, "\(refusal): `headnet health` fails \(failing.count) check\(failing.count == 1 ? "" : "s") "
                     + "(\(shown)\(failing.count > 3 ? ", …" : "")). \(advice)")

@@ -58,8 +58,9 @@ public struct RestartCommand: AsyncParsableCommand {
         let cluster = runner.spec
         let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
         let printer = StepPrinter(json: json)
+        // A check failing for a moment (a node's API slow to answer under load) gets 5 s to pass.
         try await HealthCommand.requirePassing(
-            runner, specArgument: spec.path, json: json, refusal: "not restarting",
+            runner, specArgument: spec.path, json: json, settle: .seconds(5), refusal: "not restarting",
             advice: "Fix that first; a restart now could take quorum away or lose a node's catch-up")
         let outcome: Orchestrator<LocalClusterRunner>.Outcome
         switch await Orchestrator(runner: runner).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {

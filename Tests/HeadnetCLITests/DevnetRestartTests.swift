@@ -114,6 +114,8 @@ extension DevnetCommandTests {
             let refused = try await cluster.headnet("restart", "bob", "-f", cluster.spec)
             #expect(refused.status == .exited(1))
             #expect(refused.output.contains("not restarting: `headnet health` fails"), "\(refused.output)")
+            // The refusal names the evidence (with --json there is no table).
+            #expect(refused.output.contains("node API on carol: carol does not answer"), "\(refused.output)")
             #expect(!refused.output.contains("stopped bob"), "nothing was stopped: \(refused.output)")
             let usage = try await cluster.headnet("restart", "-f", cluster.spec)
             #expect(usage.status == .exited(64))
