@@ -76,8 +76,9 @@ extension EtcdNetwork {
     }
 
     /// Watches `msg`..`msh` from the last known revision + 1, delivers the messages of each
-    /// response (of all that arrived meanwhile, together), then persists the revision. A compacted start revision is reported as
-    /// `MessagesMissed` and the watch resumes from the compact revision.
+    /// response (of all that arrived meanwhile, together), then persists the revision. A
+    /// compacted start revision is reported as `MessagesMissed` and the watch resumes from the
+    /// compact revision.
     func waitMessages(_ client: EtcdClient) async throws {
         while true {
             try await retrying("waitMessages", onRetry: { tracer(.watchFailed(reason: $0)) }) {
