@@ -19,16 +19,11 @@ enum DurableFile {
         let temporary = url.appendingPathExtension("tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw posixError("cannot create \(temporary.path)") }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let error = posixError("cannot write \(temporary.path)")
-                close(fd)
-                throw error
-            }
-            written += result
+        do {
+            try writeAll(bytes, to: fd, "cannot write \(temporary.path)")
+        } catch {
+            close(fd)
+            throw error
         }
         guard fsync(fd) == 0 else {
             let error = posixError("cannot fsync \(temporary.path)")
@@ -38,6 +33,20 @@ enum DurableFile {
         close(fd)
         guard rename(temporary.path, url.path) == 0 else { throw posixError("cannot rename \(temporary.path) to \(url.path)") }
         try syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Writes all of `bytes` to `fd` (again after EINTR and short writes); `what` names the
+    /// write in the error.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, _ what: @autoclosure () -> String) throws {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw posixError(what())
+            }
+            written += result
+        }
     }
 
     /// fsyncs a directory so a rename or unlink in it is durable.
@@ -58,7 +67,8 @@ enum DurableFile {
         }
     }
 
-    private static func posixError(_ what: String) -> HeadNetworkError {
+    /// A persistence error for the failed call `what`, with errno's text and what to check.
+    static func posixError(_ what: String) -> HeadNetworkError {
         let code = errno
         return HeadNetworkError(.persistence, "\(what): \(String(cString: strerror(code))); check the persistence directory's permissions and free space")
     }

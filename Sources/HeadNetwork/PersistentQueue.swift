@@ -148,8 +148,12 @@ public actor PersistentQueue {
         while synced < appended {
             let target = appended
             let work = log.takeSyncWork()
-            let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
-                syncQueue.async { continuation.resume(returning: Result { try work.perform() }) }
+            let result: Result<Void, any Error>
+            do {
+                try await BlockingWork.run(on: syncQueue) { try work.perform() }
+                result = .success(())
+            } catch {
+                result = .failure(error)
             }
             synced = target
             for (index, writer) in writers where writer.record <= target {

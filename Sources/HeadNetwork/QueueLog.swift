@@ -46,7 +46,7 @@ struct QueueLog {
         var (segments, records, tornAt) = try read(directory: directory)
         if let tornAt, let last = segments.last {
             let file = url(of: last.number, in: directory)
-            guard truncate(file.path, off_t(tornAt)) == 0 else { throw posixError("cannot cut the torn end of \(file.path)") }
+            guard truncate(file.path, off_t(tornAt)) == 0 else { throw DurableFile.posixError("cannot cut the torn end of \(file.path)") }
             segments[segments.count - 1].size = tornAt
         }
         var directoryChanged = false
@@ -56,7 +56,7 @@ struct QueueLog {
         }
         let file = url(of: segments[segments.count - 1].number, in: directory)
         let fd = Glibc.open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw posixError("cannot open \(file.path)") }
+        guard fd >= 0 else { throw DurableFile.posixError("cannot open \(file.path)") }
         var log = QueueLog(directory: directory, segments: segments, active: fd)
         log.directoryChanged = directoryChanged
         return (log, records)
@@ -110,17 +110,12 @@ struct QueueLog {
     mutating func append(_ record: QueueLogRecord) throws {
         if segments[segments.count - 1].size >= Self.segmentLimit { try rollOver() }
         let bytes = record.encoded()
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { Glibc.write(active, $0.baseAddress, $0.count) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let error = Self.posixError("cannot append to the broadcast queue in \(directory.path)")
-                // Cut a partial record off, so that later records do not follow a torn one.
-                _ = ftruncate(active, off_t(segments[segments.count - 1].size))
-                throw error
-            }
-            written += result
+        do {
+            try DurableFile.writeAll(bytes, to: active, "cannot append to the broadcast queue in \(directory.path)")
+        } catch {
+            // Cut a partial record off, so that later records do not follow a torn one.
+            _ = ftruncate(active, off_t(segments[segments.count - 1].size))
+            throw error
         }
         segments[segments.count - 1].size += bytes.count
         if case .item(let index, _) = record { segments[segments.count - 1].highestItem = index }
@@ -130,7 +125,7 @@ struct QueueLog {
         let number = segments[segments.count - 1].number + 1
         let file = Self.url(of: number, in: directory)
         let fd = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.posixError("cannot create \(file.path)") }
+        guard fd >= 0 else { throw DurableFile.posixError("cannot create \(file.path)") }
         retired.append(active)
         active = fd
         segments.append(Segment(number: number, highestItem: nil, size: 0))
@@ -173,15 +168,10 @@ struct QueueLog {
         func perform() throws {
             for fd in retired {
                 defer { Glibc.close(fd) }
-                guard fdatasync(fd) == 0 else { throw QueueLog.posixError("cannot sync the broadcast queue") }
+                guard fdatasync(fd) == 0 else { throw DurableFile.posixError("cannot sync the broadcast queue") }
             }
-            guard fdatasync(active) == 0 else { throw QueueLog.posixError("cannot sync the broadcast queue") }
+            guard fdatasync(active) == 0 else { throw DurableFile.posixError("cannot sync the broadcast queue") }
             if let directory { try DurableFile.syncDirectory(URL(fileURLWithPath: directory)) }
         }
-    }
-
-    static func posixError(_ what: String) -> HeadNetworkError {
-        let code = errno
-        return HeadNetworkError(.persistence, "\(what): \(String(cString: strerror(code))); check the persistence directory's permissions and free space")
     }
 }

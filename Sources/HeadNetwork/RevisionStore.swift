@@ -46,25 +46,19 @@ public final class RevisionStore: Sendable {
     public func save(_ revision: Int64) async throws {
         let text = String(revision)
         let bytes = Array((text + String(repeating: " ", count: max(Self.width - text.count, 0))).utf8)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            syncQueue.async {
-                continuation.resume(with: Result { try self.saveBlocking(bytes) })
-            }
-        }
+        try await BlockingWork.run(on: syncQueue) { try self.saveBlocking(bytes) }
     }
 
     private func saveBlocking(_ bytes: [UInt8]) throws {
         if let fd = descriptor.withLock({ $0 }) {
             let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-            guard written == bytes.count, fdatasync(fd) == 0 else {
-                throw HeadNetworkError(.persistence, "cannot write \(file.path): \(String(cString: strerror(errno))); check free space")
-            }
+            guard written == bytes.count, fdatasync(fd) == 0 else { throw DurableFile.posixError("cannot write \(file.path)") }
             return
         }
         // First save of this run: replace whatever is there atomically, then keep it open.
         try DurableFile.writeBlocking(bytes, to: file)
         let fd = open(file.path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw HeadNetworkError(.persistence, "cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DurableFile.posixError("cannot open \(file.path)") }
         descriptor.withLock { $0 = fd }
     }
 }

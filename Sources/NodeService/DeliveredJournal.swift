@@ -146,7 +146,7 @@ public actor DeliveredJournal {
         }
         guard let last = entries.last else { return [] }
         do {
-            try await JournalFile.run(on: writer) { [bytes] in
+            try await BlockingWork.run(on: writer) { [bytes] in
                 do {
                     try handle.write(bytes, at: start)
                     try handle.sync()
@@ -205,7 +205,7 @@ public actor DeliveredJournal {
         let range = self.index.bytes(of: entries)
         let bytes: ByteBuffer
         do {
-            bytes = try await JournalFile.run(on: Self.readers) { try handle.read(at: range.lowerBound, count: Int(range.count)) }
+            bytes = try await BlockingWork.run(on: Self.readers) { try handle.read(at: range.lowerBound, count: Int(range.count)) }
         } catch {
             throw NodeServiceError(.journal, "cannot read \(file.path)", cause: error)
         }

@@ -78,11 +78,4 @@ final class JournalFile: Sendable {
             if errno != EINTR { throw IOError(errnoCode: errno, reason: call) }
         }
     }
-
-    /// Runs blocking `work` on `queue` (never on Swift's cooperative pool) and returns its result.
-    static func run<T: Sendable>(on queue: DispatchQueue, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
-        }
-    }
 }
