@@ -32,9 +32,8 @@ public struct BenchTarget: Sendable {
 
     /// The cluster `runner` runs.
     public init(runner: LocalClusterRunner, ownDevnet: Bool) {
-        let scheme = runner.spec.tlsEnabled ? "https" : "http"
         nodes = runner.spec.nodes.map { node in
-            Node(name: node.name, apiPort: node.apiPort, etcdEndpoint: "\(scheme)://127.0.0.1:\(node.clientPort)",
+            Node(name: node.name, apiPort: node.apiPort, etcdEndpoint: runner.spec.clientURL(of: node),
                  pidFile: runner.nodes.pidFile(node).file)
         }
         tls = runner.etcd.tls

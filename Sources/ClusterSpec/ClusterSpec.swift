@@ -37,6 +37,12 @@ public struct ClusterSpec: Sendable, Hashable {
         }
     }
 
+    /// `node`'s etcd client URL on loopback (https when TLS is on), as headnet's own commands
+    /// reach it.
+    public func clientURL(of node: NodeSpec) -> String {
+        "\(tlsEnabled ? "https" : "http")://127.0.0.1:\(node.clientPort)"
+    }
+
     /// The host a node runs on.
     public func host(of node: NodeSpec) -> HostSpec? {
         hosts.first { $0.name == node.host }

@@ -34,8 +34,7 @@ public struct EnvCommand: AsyncParsableCommand {
 
     /// The shell lines for `node` of `spec` with certificates from `pki`.
     static func exports(spec: ClusterSpec, node: NodeSpec, pki: ClusterPKI) -> [String] {
-        let scheme = spec.tlsEnabled ? "https" : "http"
-        var lines = ["export ETCDCTL_API=3", "export ETCDCTL_ENDPOINTS=\(quoted("\(scheme)://127.0.0.1:\(node.clientPort)"))"]
+        var lines = ["export ETCDCTL_API=3", "export ETCDCTL_ENDPOINTS=\(quoted(spec.clientURL(of: node)))"]
         if spec.tlsEnabled {
             lines += [
                 "export ETCDCTL_CACERT=\(quoted(pki.caFile))", "export ETCDCTL_CERT=\(quoted(pki.clientCertFile))",

@@ -105,9 +105,8 @@ public struct HealthCommand: AsyncParsableCommand {
     /// `specArgument` is the spec as the user named it, for the commands the hints suggest.
     static func clusterReport(_ runner: LocalClusterRunner, specArgument: String) async -> HealthReport {
         let cluster = runner.spec
-        let scheme = cluster.tlsEnabled ? "https" : "http"
         let snapshot = await EtcdInspector(
-            endpoints: cluster.nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" }, names: cluster.nodes.map(\.name),
+            endpoints: cluster.nodes.map(cluster.clientURL(of:)), names: cluster.nodes.map(\.name),
             tls: cluster.tlsEnabled ? ClusterPKI(directory: runner.layout.pkiDirectory).clientTLS : nil
         ).snapshot()
         let checks = HealthChecks(expectation: .init(members: cluster.nodes.map(\.advertise.description), protocolVersion: cluster.protocolVersion))

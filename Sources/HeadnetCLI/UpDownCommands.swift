@@ -56,10 +56,9 @@ public struct UpCommand: AsyncParsableCommand {
         } else {
             print("cluster '\(cluster.name)' is already up; nothing changed")
         }
-        let scheme = cluster.tlsEnabled ? "https" : "http"
         var rows = [["NODE", "PID", "PEER", "ETCD CLIENT", "API"]]
         for (node, seen) in zip(cluster.nodes, runner.processes()) {
-            rows.append([node.name, seen.runningPID.map(String.init) ?? "-", node.advertise.description, "\(scheme)://127.0.0.1:\(node.clientPort)",
+            rows.append([node.name, seen.runningPID.map(String.init) ?? "-", node.advertise.description, cluster.clientURL(of: node),
                          NodeAPIClient(node: node).url("")])
         }
         print(Table.render(rows))

@@ -129,9 +129,8 @@ extension LocalClusterRunner: MembershipRunner {
 
     /// Runs `body` with a client of the etcd members of `nodes` (failing over between them).
     func withEtcd<T: Sendable>(_ nodes: [NodeSpec], _ body: (EtcdClient) async throws -> T) async throws -> T {
-        let scheme = spec.tlsEnabled ? "https" : "http"
-        return try await EtcdClient.withClient(
-            .init(endpoints: nodes.map { "\(scheme)://127.0.0.1:\($0.clientPort)" }, tls: etcd.tls, requestTimeout: .seconds(5)), body)
+        try await EtcdClient.withClient(
+            .init(endpoints: nodes.map(spec.clientURL(of:)), tls: etcd.tls, requestTimeout: .seconds(5)), body)
     }
 
     /// Whether `directory` exists and holds anything.
