@@ -2,6 +2,7 @@ import EtcdClient
 import Foundation
 import NIOCore
 import NIOPosix
+import Processes
 import Synchronization
 
 /// One `headnet bench` run against a running cluster: raw etcd first, then headnet with one
@@ -61,7 +62,7 @@ public struct BenchRunner: Sendable {
                     rawLatencySamples: configuration.rawLatencySamples, lowLoadSamples: configuration.lowLoadSamples,
                     sliceSize: configuration.effectiveSliceSize),
                 raw: raw, headnet: headnet, ratios: BenchRatios(raw: raw, headnet: headnet), nodeRSS: memory, etcdDbSize: database,
-                seconds: ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * 10).rounded() / 10)
+                seconds: (elapsed.inSeconds * 10).rounded() / 10)
         } catch {
             try? await group.shutdownGracefully()
             throw error

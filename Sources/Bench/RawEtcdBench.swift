@@ -1,4 +1,5 @@
 import EtcdClient
+import Processes
 import Synchronization
 
 /// etcd alone, through `EtcdClient`: the baseline headnet is compared with. The same method as
@@ -128,7 +129,7 @@ struct RawEtcdBench: Sendable {
 
     /// `count` per second over `duration`, rounded to 0.1.
     static func rate(_ count: Int, _ duration: Duration) -> Double {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         return seconds > 0 ? (Double(count) / seconds * 10).rounded() / 10 : 0
     }
 }

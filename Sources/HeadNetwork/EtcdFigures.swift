@@ -1,3 +1,5 @@
+import Processes
+
 /// What the node's own etcd member says about itself (etcd's Maintenance Status RPC, polled
 /// every second), for `/status`, metrics and `headnet health`.
 public struct EtcdFigures: Sendable, Hashable, Codable {
@@ -93,7 +95,7 @@ public struct EtcdFiguresTracker: Sendable {
         history.append((time, sample.revision))
         history.removeAll { time - $0.at > window }
         if let first = history.first, let last = history.last, last.at - first.at >= .seconds(1) {
-            let seconds = Double((last.at - first.at).components.seconds) + Double((last.at - first.at).components.attoseconds) / 1e18
+            let seconds = (last.at - first.at).inSeconds
             figures.revisionsPerSecond = Double(last.revision - first.revision) / seconds
         } else {
             figures.revisionsPerSecond = nil

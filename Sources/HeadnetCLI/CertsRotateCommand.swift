@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import Orchestrator
+import Processes
 
 /// `headnet certs rotate`: new leaf certificates from the kept CA, rolled out by a rolling
 /// restart, the old ones revoked once no node uses them.
@@ -70,7 +71,7 @@ public struct CertsRotateCommand: AsyncParsableCommand {
             advice: "If something still presents a replaced certificate, its etcd log says so: `headnet logs NODE --etcd | grep 'rejected connection'`")
         guard !json else { return }
         let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print("rotated the certificates of cluster '\(cluster.name)' (\(cluster.nodes.count) nodes and the client) in \(String(format: "%.1f", seconds)) s")
     }
 }

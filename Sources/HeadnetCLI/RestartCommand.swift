@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Foundation
 import Orchestrator
+import Processes
 
 /// `headnet restart NODE` and `headnet restart --rolling`: quorum-safe restarts gated by
 /// `headnet health`.
@@ -72,7 +73,7 @@ public struct RestartCommand: AsyncParsableCommand {
         }
         guard !json else { return }
         let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print("restarted \(names.count == 1 ? names[0] : "\(names.count) nodes") of cluster '\(cluster.name)' in \(String(format: "%.1f", seconds)) s")
     }
 

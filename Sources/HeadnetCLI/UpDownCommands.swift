@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Foundation
 import Orchestrator
+import Processes
 
 /// `headnet up`: starts what is not running in the background and waits until all are ready.
 public struct UpCommand: AsyncParsableCommand {
@@ -52,7 +53,7 @@ public struct UpCommand: AsyncParsableCommand {
         guard !json else { return }
         if outcome.plan.changesSomething {
             let elapsed = started.duration(to: .now)
-            print("cluster '\(cluster.name)' up in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s")
+            print("cluster '\(cluster.name)' up in \(String(format: "%.1f", elapsed.inSeconds)) s")
         } else {
             print("cluster '\(cluster.name)' is already up; nothing changed")
         }

@@ -145,7 +145,7 @@ public struct ClusterMaintenance: Sendable {
                     try await etcd.defragment(endpoint: 0)
                     let elapsed = started.duration(to: clock.now)
                     let after = MemberReading(node: member.name, status: try await etcd.status(endpoint: 0))
-                    return Defragmented(before: before, after: after, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    return Defragmented(before: before, after: after, seconds: elapsed.inSeconds)
                 }
             } catch {
                 throw OrchestratorError(.etcd, "defragmenting \(member.name)'s etcd failed\(untouched)", cause: error)

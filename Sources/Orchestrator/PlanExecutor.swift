@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import Processes
 
 /// Runs a plan's steps on a runner, reporting each as it ends. A stage with a failed step is
 /// the last one run.
@@ -44,7 +45,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         let started = ContinuousClock.now
         var report = await perform(step)
         let elapsed = started.duration(to: .now)
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = elapsed.inSeconds
         return report
     }
 
