@@ -71,14 +71,26 @@ extension EtcdClient {
         let (stream, continuation) = AsyncThrowingStream<EtcdWatchResponse, any Error>.makeStream()
         let task = Task { [self] in
             do {
-                try await runWatch(options, continuation)
+                try await watch(options) { continuation.yield($0) }
                 continuation.finish()
             } catch {
-                continuation.finish(throwing: EtcdError.from(error, operation: "watch", endpoint: nil))
+                continuation.finish(throwing: error)
             }
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// Watches like ``watch(_:)``, handing each response to `onResponse` on the task that reads
+    /// the stream (no hop through an `AsyncSequence`): for a consumer with a buffer of its own.
+    /// Runs until the watch fails or the calling task is cancelled, throwing the same
+    /// ``EtcdError``s as ``watch(_:)`` (code `cancelled` for the latter).
+    public func watch(_ options: EtcdWatchOptions, onResponse: @escaping @Sendable (EtcdWatchResponse) -> Void) async throws {
+        do {
+            try await runWatch(options, onResponse)
+        } catch {
+            throw EtcdError.from(error, operation: "watch", endpoint: nil)
+        }
     }
 
     /// Watches every key starting with `prefix` from `startRevision` (0 = from now on).
@@ -86,9 +98,7 @@ extension EtcdClient {
         watch(EtcdWatchOptions(range: .prefix(prefix), startRevision: startRevision, progressNotify: progressNotify))
     }
 
-    private func runWatch(
-        _ options: EtcdWatchOptions, _ continuation: AsyncThrowingStream<EtcdWatchResponse, any Error>.Continuation
-    ) async throws {
+    private func runWatch(_ options: EtcdWatchOptions, _ yield: @escaping @Sendable (EtcdWatchResponse) -> Void) async throws {
         let next = LockedValue<Int64>(options.startRevision)
         let clock = ContinuousClock()
         var failingSince: ContinuousClock.Instant?
@@ -132,7 +142,7 @@ extension EtcdClient {
                             }
                         }
                         delivered.withLock { $0 = true }
-                        continuation.yield(answer)
+                        yield(answer)
                     }
                 }
                 // The server closed the stream without an error: resume.

@@ -94,7 +94,8 @@ extension EtcdNetwork {
         tracer(.watchMessagesStartRevision(startRevision: start))
         do {
             // Responses that arrive while one is being delivered are delivered together.
-            try await ReadAhead.consume(client.watch(EtcdWatchOptions(range: .between("msg", "msh"), startRevision: start)), maxCount: 64) {
+            let options = EtcdWatchOptions(range: .between("msg", "msh"), startRevision: start)
+            try await ReadAhead.consume(producing: { yield in try await client.watch(options, onResponse: yield) }, maxCount: 64) {
                 try await deliver($0)
             }
             throw EtcdError(code: .unavailable, message: "the watch ended")

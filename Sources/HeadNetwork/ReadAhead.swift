@@ -11,11 +11,24 @@ enum ReadAhead {
     static func consume<Element: Sendable>(
         _ sequence: AsyncThrowingStream<Element, any Error>, maxCount: Int, _ body: ([Element]) async throws -> Void
     ) async throws {
+        try await consume(producing: { yield in for try await element in sequence { yield(element) } }, maxCount: maxCount, body)
+    }
+
+    /// Runs `produce` in a child task and calls `body` with every element it handed to its
+    /// `yield` since the previous call (at most `maxCount`, at least one), in order. Returns
+    /// when `produce` returns; its error is thrown after the elements before it were handed
+    /// over. Cancelling the caller stops the producer. A producer that yields straight from
+    /// where its elements arrive (an etcd watch's stream) saves a task hop per element over
+    /// an `AsyncSequence` in between.
+    static func consume<Element: Sendable>(
+        producing produce: @escaping @Sendable (_ yield: @escaping @Sendable (Element) -> Void) async throws -> Void,
+        maxCount: Int, _ body: ([Element]) async throws -> Void
+    ) async throws {
         let buffer = Buffer<Element>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    for try await element in sequence { buffer.append(element) }
+                    try await produce { buffer.append($0) }
                     buffer.finish(nil)
                 } catch {
                     buffer.finish(error)

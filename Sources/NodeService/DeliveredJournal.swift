@@ -8,9 +8,10 @@ import NIOCore
 /// batch) — is dropped, so a node killed and restarted never shows a message twice.
 ///
 /// The entries live on disk: the journal keeps the byte offset of each line (8 bytes an entry)
-/// and the last entry, and reads older entries back from the file. Each ``append(_:)`` writes
-/// one watch response's messages with one write and one `fdatasync`, on the journal's own
-/// serial queue (never on Swift's cooperative pool); appends made at once run one after another.
+/// and the last entry, and reads older entries back from the file (the latest append's lines
+/// from memory). Each ``append(_:)`` writes one watch response's messages with one write, which
+/// readers see at once, and returns after one `fdatasync` on the journal's own serial queue
+/// (never on Swift's cooperative pool); appends made at once run one after another.
 public actor DeliveredJournal {
     /// One journaled message.
     public struct Entry: Codable, Sendable, Hashable {
@@ -77,6 +78,9 @@ public actor DeliveredJournal {
     private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
     private var followersStopped = false
     private var appending = false
+    /// The bytes of the latest append and where they start in the file: followers, who read
+    /// right after an append, get them from here instead of from the file.
+    private var latest: (start: UInt64, bytes: ByteBuffer)?
     private var waitingToAppend: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (or creates) the journal in `directory` and indexes it: a torn last line is cut.
@@ -110,11 +114,16 @@ public actor DeliveredJournal {
 
     /// Appends the messages of one watch response with one write and one `fdatasync`, dropping
     /// each message already journaled (same or earlier revision and batch position than the
-    /// entry before it). Followers (``changes()``) tick once, after the data is durable.
+    /// entry before it). Readers and followers (``changes()``, one tick) see the entries once
+    /// they are written, as the application sees a delivered message; this returns once they
+    /// are on disk (`fdatasync`), so a caller that records its progress afterwards (the
+    /// network's last-known revision) never gets ahead of the journal on disk. A crash of the
+    /// process loses nothing written; a power loss before the sync loses entries a reader may
+    /// have seen, and the messages are delivered and journaled again after the restart.
     ///
     /// - Returns: the entries appended, in order.
     /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or the write fails
-    ///   (nothing of the batch is then journaled).
+    ///   (nothing of the batch is then journaled), or when the sync fails (the node must stop).
     @discardableResult
     public func append(_ batch: [Incoming]) async throws -> [Entry] {
         await startAppending()
@@ -145,22 +154,25 @@ public actor DeliveredJournal {
                     payload: String(decoding: bytes[payload], as: UTF8.self)))
         }
         guard let last = entries.last else { return [] }
+        // The lines go to the page cache at once (no disk wait, so no hop off this thread) and
+        // followers see them now, as the application sees a delivered message; the fdatasync
+        // runs on the journal's thread, and the caller moves its last-known revision past these
+        // entries only after it (when this returns).
         do {
-            try await BlockingWork.run(on: writer) { [bytes] in
-                do {
-                    try handle.write(bytes, at: start)
-                    try handle.sync()
-                } catch {
-                    // Leave no partial line for the next append to land after.
-                    try? handle.truncate(to: start)
-                    throw error
-                }
-            }
+            try handle.write(bytes, at: start)
         } catch {
+            // Leave no partial line for the next append to land after.
+            try? handle.truncate(to: start)
             throw NodeServiceError(.journal, "cannot append to \(file.path); check free space", cause: error)
         }
         index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
+        latest = (start, ByteBuffer(bytes: bytes))
         for follower in followers.values { follower.yield() }
+        do {
+            try await BlockingWork.run(on: writer) { try handle.sync() }
+        } catch {
+            throw NodeServiceError(.journal, "cannot sync \(file.path) to disk; check the disk", cause: error)
+        }
         return entries
     }
 
@@ -203,6 +215,11 @@ public actor DeliveredJournal {
         }
         guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
         let range = self.index.bytes(of: entries)
+        if let latest, range.lowerBound >= latest.start, range.upperBound <= latest.start + UInt64(latest.bytes.readableBytes),
+            let bytes = latest.bytes.getSlice(at: Int(range.lowerBound - latest.start), length: Int(range.count))
+        {
+            return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1))
+        }
         let bytes: ByteBuffer
         do {
             bytes = try await BlockingWork.run(on: Self.readers) { try handle.read(at: range.lowerBound, count: Int(range.count)) }

@@ -109,6 +109,12 @@ import Testing
         try await store.save(99)
         #expect(try store.load() == 99)
         #expect(try RevisionStore(directory: dir).load() == 99)
+        // In-place saves are readable at once, by this store and another one, also while the
+        // delayed fdatasync is pending.
+        for revision in Int64(100)...300 {
+            try await store.save(revision)
+            #expect(try RevisionStore(directory: dir).load() == revision)
+        }
         try "garbage".write(to: store.file, atomically: true, encoding: .utf8)
         do {
             _ = try store.load()

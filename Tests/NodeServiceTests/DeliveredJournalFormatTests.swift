@@ -117,11 +117,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let journal = try DeliveredJournal(directory: dir)
         try await journal.append([message(alice, 1, 0, [1]), message(alice, 1, 1, [1])])
+        // (Only the latest append's lines are also kept in memory, for followers.)
+        try await journal.append([message(alice, 2, 0, [3])])
         // Same length, another payload: what the journal serves is what the file holds.
         let text = try String(contentsOf: journal.file, encoding: .utf8)
         let edited = text.replacingOccurrences(of: #""payload":"AQ==""#, with: #""payload":"Ag==""#)
         #expect(edited.utf8.count == text.utf8.count)
         try edited.write(to: journal.file, atomically: false, encoding: .utf8)
-        #expect(try await journal.entries(after: 0).map(\.payloadBytes) == [[2], [2]])
+        #expect(try await journal.entries(after: 0).map(\.payloadBytes) == [[2], [2], [3]])
     }
 }

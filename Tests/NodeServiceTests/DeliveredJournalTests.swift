@@ -179,6 +179,30 @@ import Testing
         #expect(try await journal.entries(after: 100).isEmpty)
     }
 
+    @Test func linesAreTheFilesBytesWhetherFromTheLatestAppendOrFromTheFile() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try DeliveredJournal(directory: dir)
+        for revision in Int64(1)...4 {
+            try await journal.append((0..<3).map { message(revision.isMultiple(of: 2) ? alice : bob, revision, $0, Array(repeating: UInt8($0), count: 50)) })
+        }
+        let file = try Data(contentsOf: journal.file)
+        let lineStarts = [0] + file.indices.filter { file[$0] == 0x0a }.map { $0 + 1 }
+        let copy = dir.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: journal.file, to: copy.appendingPathComponent(journal.file.lastPathComponent))
+        let fromFileOnly = try DeliveredJournal(directory: copy)
+        for after in 0...12 {
+            let expected = file[lineStarts[after]..<lineStarts[12]]
+            // 10...12 lie in the latest append (memory); the others span older appends (file).
+            for reader in [journal, fromFileOnly] {
+                let lines = try await reader.lines(after: after)
+                #expect(Data(lines.bytes.readableBytesView) == expected, "after \(after)")
+                #expect(lines.indices == (after + 1)..<13)
+            }
+        }
+    }
+
     @Test func appendsMadeAtOnceRunOneAfterAnother() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(at: dir) }
