@@ -52,13 +52,13 @@ public final class HeadNode: Sendable {
                     let appended = try await journal.append(batch.map(DeliveredJournal.Incoming.init))
                     metrics.recordDeliveries(appended: appended.count, dropped: batch.count - appended.count)
                     // One write for the response's lines: a line per message, thousands a second.
-                    let now = Date()
+                    let time = TraceLine.timestamp(Date())
                     var lines: [String] = []
                     lines.reserveCapacity(appended.count)
                     for entry in appended {
                         if entry.batchIndex == 0 && entry.sender == ownSender { metrics.recordOwnDelivery(revision: entry.revision) }
                         lines.append(TraceLine.stamped(
-                            TraceLine.delivered(index: entry.index, revision: entry.revision, sender: entry.sender, bytes: entry.payloadByteCount), at: now))
+                            TraceLine.delivered(index: entry.index, revision: entry.revision, sender: entry.sender, bytes: entry.payloadByteCount), time: time))
                     }
                     if !lines.isEmpty { traceLines(lines.joined(separator: "\n")) }
                 } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,10 +13,21 @@ import Glibc
 public enum TraceLine {
     /// `json` (one JSON object) with `"time":"<ISO 8601 UTC, ms>"` added first.
     public static func stamped(_ json: String, at date: Date = Date()) -> String {
+        stamped(json, time: timestamp(date))
+    }
+
+    /// `json` with `"time":"<time>"` added first, `time` being a ``timestamp(_:)``: the lines of
+    /// one batch share one.
+    public static func stamped(_ json: String, time: String) -> String {
         guard json.hasPrefix("{") else { return json }
-        let rest = json.dropFirst()
-        let time = "\"time\":\"\(timestamp(date))\""
-        return "{" + time + (rest.hasPrefix("}") ? "" : ",") + rest
+        let rest = json.utf8.dropFirst()
+        var line = ""
+        line.reserveCapacity(json.utf8.count + time.utf8.count + 12)
+        line += #"{"time":""#
+        line += time
+        line += rest.first == UInt8(ascii: "}") ? "\"" : "\","
+        line += Substring(rest)
+        return line
     }
 
     /// A payload was queued for broadcast through the API.
@@ -28,9 +40,20 @@ public enum TraceLine {
         #"{"bytes":\#(bytes),"index":\#(index),"revision":\#(revision),"sender":"\#(String(decoding: JournalLine.escaped(sender), as: UTF8.self))","tag":"Delivered"}"#
     }
 
+    /// The last time stamp made, by its millisecond: lines come thousands a second, so most
+    /// reuse it.
+    private static let latest = Mutex<(milliseconds: Int64, text: String)>((-1, ""))
+
     /// `2026-11-25T21:04:33.123Z` for `date`.
     static func timestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        if let text = latest.withLock({ $0.milliseconds == milliseconds ? $0.text : nil }) { return text }
+        let text = format(milliseconds: milliseconds)
+        latest.withLock { $0 = (milliseconds, text) }
+        return text
+    }
+
+    private static func format(milliseconds: Int64) -> String {
         var seconds = time_t(milliseconds.quotientAndRemainder(dividingBy: 1000).quotient)
         let fraction = Int(milliseconds - Int64(seconds) * 1000)
         var parts = tm()

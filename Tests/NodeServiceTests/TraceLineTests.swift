@@ -10,6 +10,12 @@ import Testing
         #expect(stamped == #"{"time":"1970-01-01T00:00:00.000Z","tag":"Reconnecting"}"#)
         #expect(TraceLine.stamped("{}", at: Date(timeIntervalSince1970: 0)) == #"{"time":"1970-01-01T00:00:00.000Z"}"#)
         #expect(TraceLine.stamped("not json") == "not json")
+        // A batch's lines share one time stamp; the stamp of a millisecond is made once.
+        #expect(TraceLine.stamped(#"{"tag":"Delivered"}"#, time: "T") == #"{"time":"T","tag":"Delivered"}"#)
+        #expect(TraceLine.stamped("{}", time: "T") == #"{"time":"T"}"#)
+        #expect(TraceLine.timestamp(Date(timeIntervalSince1970: 60.0001)) == "1970-01-01T00:01:00.000Z")
+        #expect(TraceLine.timestamp(Date(timeIntervalSince1970: 60.0009)) == "1970-01-01T00:01:00.000Z")
+        #expect(TraceLine.timestamp(Date(timeIntervalSince1970: 60.0011)) == "1970-01-01T00:01:00.001Z")
     }
 
     @Test func deliveredAndQueuedCarryWhatLogsTraceShows() throws {
