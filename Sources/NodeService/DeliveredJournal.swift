@@ -79,8 +79,10 @@ public actor DeliveredJournal {
     private var followersStopped = false
     private var appending = false
     /// The bytes of the latest append and where they start in the file: followers, who read
-    /// right after an append, get them from here instead of from the file.
+    /// right after an append, get them from here instead of from the file. Only an append of
+    /// at most 256 KiB is kept, so a large catch-up batch does not stay in memory.
     private var latest: (start: UInt64, bytes: ByteBuffer)?
+    private static let latestLimit = 256 << 10
     private var waitingToAppend: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (or creates) the journal in `directory` and indexes it: a torn last line is cut.
@@ -166,7 +168,7 @@ public actor DeliveredJournal {
             throw NodeServiceError(.journal, "cannot append to \(file.path); check free space", cause: error)
         }
         index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
-        latest = (start, ByteBuffer(bytes: bytes))
+        latest = bytes.count <= Self.latestLimit ? (start, ByteBuffer(bytes: bytes)) : nil
         for follower in followers.values { follower.yield() }
         do {
             try await BlockingWork.run(on: writer) { try handle.sync() }

@@ -203,6 +203,25 @@ import Testing
         }
     }
 
+    @Test func aLargeAppendIsReadBackFromTheFile() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try DeliveredJournal(directory: dir)
+        try await journal.append([message(alice, 1, 0, [1])])
+        // ~550 KB in one append: more than is kept in memory.
+        try await journal.append((0..<200).map { message(bob, 2, $0, Array(repeating: UInt8($0 % 250), count: 2048)) })
+        let file = try Data(contentsOf: journal.file)
+        var position = 0
+        var offset = 0
+        while position < 201 {
+            let lines = try await journal.lines(after: position)
+            #expect(Data(lines.bytes.readableBytesView) == file[offset..<(offset + lines.bytes.readableBytes)])
+            position = lines.indices.upperBound - 1
+            offset += lines.bytes.readableBytes
+        }
+        #expect(offset == file.count)
+    }
+
     @Test func appendsMadeAtOnceRunOneAfterAnother() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(at: dir) }
