@@ -14,7 +14,7 @@ import Glibc
 /// own, one for all saves meanwhile. A save is in the page cache at once, so `kill -9` of the
 /// node loses none; after a power loss the file can be up to ``syncDelay`` behind, and the
 /// messages after it are delivered again (at-least-once, as after any crash before a save).
-/// Every save costs a node one fdatasync and two thread hops less per watch response.
+/// Next to an fdatasync per save, that is one sync and two thread hops less per watch response.
 public final class RevisionStore: Sendable {
     /// The file holding the revision.
     public let file: URL

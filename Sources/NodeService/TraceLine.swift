@@ -44,8 +44,8 @@ public enum TraceLine {
     /// reuse it.
     private static let latest = Mutex<(milliseconds: Int64, text: String)>((-1, ""))
 
-    /// `2026-11-25T21:04:33.123Z` for `date`.
-    static func timestamp(_ date: Date) -> String {
+    /// `2026-11-25T21:04:33.123Z` for `date`: the time stamp of a trace line.
+    public static func timestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         if let text = latest.withLock({ $0.milliseconds == milliseconds ? $0.text : nil }) { return text }
         let text = format(milliseconds: milliseconds)
