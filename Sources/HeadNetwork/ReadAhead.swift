@@ -1,19 +1,9 @@
 import EtcdClient
 
-/// Reads an async sequence ahead in a task of its own and hands what arrived meanwhile to a
-/// consumer in one go: a consumer that is slower than the sequence (a journal fsync per call)
-/// then handles many elements per call instead of falling behind one at a time.
+/// Reads a producer ahead in a task of its own and hands what arrived meanwhile to a consumer
+/// in one go: a consumer that is slower than the producer (a journal fsync per call) then
+/// handles many elements per call instead of falling behind one at a time.
 enum ReadAhead {
-    /// Iterates `sequence` in a child task and calls `body` with every element that arrived
-    /// since the previous call (at most `maxCount`, at least one), in order. Returns when the
-    /// sequence ends; an error of the sequence is thrown after the elements before it were
-    /// handed over. Cancelling the caller stops the reader.
-    static func consume<Element: Sendable>(
-        _ sequence: AsyncThrowingStream<Element, any Error>, maxCount: Int, _ body: ([Element]) async throws -> Void
-    ) async throws {
-        try await consume(producing: { yield in for try await element in sequence { yield(element) } }, maxCount: maxCount, body)
-    }
-
     /// Runs `produce` in a child task and calls `body` with every element it handed to its
     /// `yield` since the previous call (at most `maxCount`, at least one), in order. Returns
     /// when `produce` returns; its error is thrown after the elements before it were handed

@@ -1,5 +1,6 @@
 import EtcdClient
 import Foundation
+import Processes
 
 #if canImport(Glibc)
 import Glibc
@@ -69,8 +70,7 @@ public final class RevisionStore: Sendable {
     /// a few revisions only repeats messages.
     private func scheduleSync(_ fd: Int32) {
         guard syncPending.withLock({ pending in defer { pending = true }; return !pending }) else { return }
-        let delay = Int(Self.syncDelay.components.attoseconds / 1_000_000_000_000) + Int(Self.syncDelay.components.seconds) * 1000
-        syncQueue.asyncAfter(deadline: .now() + .milliseconds(delay)) {
+        syncQueue.asyncAfter(deadline: .now() + Self.syncDelay.inSeconds) {
             self.syncPending.withLock { $0 = false }
             _ = fdatasync(fd)
         }

@@ -202,8 +202,9 @@ public actor DeliveredJournal {
         }
     }
 
-    /// The lines of the entries after `index`, read from the file: as many as fit in
-    /// `maxBytes` (at least one), so a reader can stream a long journal in bounded memory.
+    /// The lines of the entries after `index`, read from the file (from memory when they all
+    /// belong to the latest append): as many as fit in `maxBytes` (at least one), so a reader
+    /// can stream a long journal in bounded memory.
     ///
     /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or cannot be read.
     public func lines(after index: Int, maxBytes: Int = 256 << 10) async throws -> Lines {

@@ -31,13 +31,13 @@ import Testing
     }
 
     @Test func everyElementArrivesOnceInOrderThenTheError() async throws {
-        let (stream, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
-        for i in 0..<1000 { continuation.yield(i) }
-        continuation.finish(throwing: Failure())
         var seen: [Int] = []
         var calls = 0
         await #expect(throws: Failure.self) {
-            try await ReadAhead.consume(stream, maxCount: 64) { elements in
+            try await ReadAhead.consume(producing: { yield in
+                for i in 0..<1000 { yield(i) }
+                throw Failure()
+            }, maxCount: 64) { elements in
                 #expect(!elements.isEmpty && elements.count <= 64)
                 seen += elements
                 calls += 1
