@@ -36,7 +36,7 @@ bench: deps
 ## Micro-benchmarks of the hot path (Benchmarks/Hotpath: CBOR batches, the broadcast queue, the
 ## delivered journal) with ordo-one/benchmark, a release build. Only HEADNET_BENCHMARKS=1 adds
 ## the dependency and target, so `make build` and `make test` never fetch or build them.
-## BENCHMARK_FLAGS passes options, e.g. `make benchmarks BENCHMARK_FLAGS="--filter Journal"`.
+## BENCHMARK_FLAGS passes options, e.g. `make benchmarks BENCHMARK_FLAGS="--filter '.*Journal.*'"`.
 benchmarks:
 	HEADNET_BENCHMARKS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCHMARK_FLAGS)
 

@@ -90,7 +90,7 @@ extension EtcdNetwork {
     /// One watch from the stored revision; returns after reporting a compaction, throws when
     /// the watch fails or ends.
     private func watchMessages(_ client: EtcdClient) async throws {
-        let start = try revisions.load() + 1
+        let start = try (checkpoint?.current() ?? revisions.load()) + 1
         tracer(.watchMessagesStartRevision(startRevision: start))
         do {
             // Responses that arrive while one is being delivered are delivered together.
@@ -103,7 +103,7 @@ extension EtcdNetwork {
             let compact = error.compactRevision ?? start
             tracer(.watchMessagesFallbackTo(compactRevision: compact))
             await emit(.messagesMissed(from: start, to: compact - 1))
-            try await revisions.save(max(compact - 1, 0))
+            try await saveRevision(max(compact - 1, 0))
             state.withLock { $0.lastKnownRevision = max(compact - 1, 0) }
         }
     }
@@ -145,10 +145,20 @@ extension EtcdNetwork {
         // revision can be ahead of events still to come); for a progress notification, the header.
         guard let response = responses.last else { return }
         let revision = response.events.last?.kv.modRevision ?? response.header.revision
-        try await revisions.save(revision)
+        try await saveRevision(revision)
         state.withLock {
             $0.lastKnownRevision = revision
             $0.delivered += delivered
+        }
+    }
+
+    /// Persists `revision` as delivered: behind the application's sync when it gave one
+    /// (``RevisionCheckpoint``), else in the file at once.
+    private func saveRevision(_ revision: Int64) async throws {
+        if let checkpoint {
+            try checkpoint.note(revision)
+        } else {
+            try await revisions.save(revision)
         }
     }
 }

@@ -23,9 +23,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// Called for each delivered message, in order.
     public typealias MessageHandler = @Sendable (Delivered<Codec.Message>) async -> Void
     /// Called with the messages of one watch response, in order (the last known revision is
-    /// persisted after it returns): an application can make them durable with one write. When
-    /// it throws, the node stops without recording them as delivered (a restart delivers them
-    /// again).
+    /// persisted after it returns, or after the application's `syncDelivered`): an application
+    /// can make them durable with one write. When it throws, the node stops without recording
+    /// them as delivered (a restart delivers them again).
     public typealias MessagesHandler = @Sendable ([Delivered<Codec.Message>]) async throws -> Void
     /// Called for each network event.
     public typealias EventHandler = @Sendable (NetworkEvent) async -> Void
@@ -40,6 +40,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     let onEvent: EventHandler
     let queue: PersistentQueue
     let revisions: RevisionStore
+    /// Writes the revision behind the application's sync, when it gave one.
+    let checkpoint: RevisionCheckpoint?
     let logger: Logger
     let state = LockedValue(NetworkStatus())
 
@@ -58,10 +60,19 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// Opens the node's persistence (queue, revision file) and validates the configuration;
     /// nothing runs until ``run()``. `onMessages` is called once per watch response with its
     /// messages (never with none).
+    ///
+    /// - Parameter syncDelivered: makes everything `onMessages` took so far durable (an
+    ///   fdatasync). When given, `onMessages` may return as soon as the messages are written
+    ///   (the page cache), and the last known revision is written only after this returned,
+    ///   at most every ``RevisionStore/syncDelay`` and when the component stops (see
+    ///   ``RevisionCheckpoint``); a restart after a crash delivers the messages of that last
+    ///   stretch again. Without it, `onMessages` must make them durable before it returns and
+    ///   the revision is written after each response.
     public init(
         configuration: EtcdNetworkConfiguration, codec: Codec, tracer: @escaping EtcdTracer = { _ in },
         logger: Logger = Logger(label: "headnet.network"),
-        onMessages: @escaping MessagesHandler, onEvent: @escaping EventHandler = { _ in }
+        onMessages: @escaping MessagesHandler, syncDelivered: (@Sendable () async throws -> Void)? = nil,
+        onEvent: @escaping EventHandler = { _ in }
     ) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -71,7 +82,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         self.logger = logger
         self.onMessages = onMessages
         self.onEvent = onEvent
-        self.revisions = RevisionStore(directory: configuration.persistenceDirectory)
+        let revisions = RevisionStore(directory: configuration.persistenceDirectory)
+        self.revisions = revisions
+        self.checkpoint = syncDelivered.map { RevisionCheckpoint(store: revisions, barrier: $0) }
         self.queue = try PersistentQueue(
             directory: configuration.persistenceDirectory.appendingPathComponent("pending-broadcast"),
             capacity: configuration.queueCapacity,
@@ -141,6 +154,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                     group.addTask { try await self.pollConnectivity(client) }
                     group.addTask { try await self.pollEtcdFigures(client) }
                     group.addTask { try await self.waitMessages(client) }
+                    if let checkpoint = self.checkpoint { group.addTask { try await checkpoint.run() } }
                     group.addTask { try await self.broadcastMessages(client) }
                     // The first task to fail (or cancellation) ends the component: its calls
                     // are cancelled, the connections close once those calls have ended, and
@@ -157,11 +171,22 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                 }
             }
         } catch {
+            await flushRevision()
             await stop(child)
             if error is CancellationError || Task.isCancelled { return }
             throw error
         }
+        await flushRevision()
         await stop(child)
+    }
+
+    /// Writes the last delivered revision behind the application's sync, once the tasks ended.
+    private func flushRevision() async {
+        do {
+            try await checkpoint?.flush()
+        } catch {
+            logger.error("the last known revision was not written on stop (the messages after the one on disk are delivered again): \(error)")
+        }
     }
 
     private func stop(_ child: ChildProcess) async {

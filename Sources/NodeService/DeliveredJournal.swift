@@ -10,8 +10,10 @@ import NIOCore
 /// The entries live on disk: the journal keeps the byte offset of each line (8 bytes an entry)
 /// and the last entry, and reads older entries back from the file (the latest append's lines
 /// from memory). Each ``append(_:)`` writes one watch response's messages with one write, which
-/// readers see at once, and returns after one `fdatasync` on the journal's own serial queue
-/// (never on Swift's cooperative pool); appends made at once run one after another.
+/// readers see at once; ``sync()`` makes everything written so far durable with one
+/// `fdatasync` on the journal's own serial queue (never on Swift's cooperative pool). The node
+/// syncs before its last known revision is written (``HeadNetwork/RevisionCheckpoint``), so
+/// that revision is never ahead of the journal on disk.
 public actor DeliveredJournal {
     /// One journaled message.
     public struct Entry: Codable, Sendable, Hashable {
@@ -77,13 +79,13 @@ public actor DeliveredJournal {
     private static let readers = DispatchQueue(label: "headnet.journal.readers", attributes: .concurrent)
     private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
     private var followersStopped = false
-    private var appending = false
+    /// The file's end at the start of the latest sync that succeeded.
+    private var syncedEnd: UInt64 = 0
     /// The bytes of the latest append and where they start in the file: followers, who read
     /// right after an append, get them from here instead of from the file. Only an append of
     /// at most 64 KiB (about 45 messages of 1 KiB) is kept: the bytes written, no copy.
     private var latest: (start: UInt64, bytes: [UInt8])?
     private static let latestLimit = 64 << 10
-    private var waitingToAppend: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (or creates) the journal in `directory` and indexes it: a torn last line is cut.
     ///
@@ -114,22 +116,19 @@ public actor DeliveredJournal {
     /// The last entry, if any.
     public var last: Entry? { index.last }
 
-    /// Appends the messages of one watch response with one write and one `fdatasync`, dropping
-    /// each message already journaled (same or earlier revision and batch position than the
-    /// entry before it). Readers and followers (``changes()``, one tick) see the entries once
-    /// they are written, as the application sees a delivered message; this returns once they
-    /// are on disk (`fdatasync`), so a caller that records its progress afterwards (the
-    /// network's last-known revision) never gets ahead of the journal on disk. A crash of the
-    /// process loses nothing written; a power loss before the sync loses entries a reader may
-    /// have seen, and the messages are delivered and journaled again after the restart.
+    /// Appends the messages of one watch response with one write, dropping each message already
+    /// journaled (same or earlier revision and batch position than the entry before it).
+    /// Readers and followers (``changes()``, one tick) see the entries at once, as the
+    /// application sees a delivered message. They are in the page cache: a crash of the process
+    /// loses nothing; they are on disk after the next ``sync()``, and a power loss before it
+    /// loses entries a reader may have seen (the node delivers and journals them again after
+    /// the restart, as its last known revision is written only after a sync).
     ///
     /// - Returns: the entries appended, in order.
     /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or the write fails
-    ///   (nothing of the batch is then journaled), or when the sync fails (the node must stop).
+    ///   (nothing of the batch is then journaled).
     @discardableResult
-    public func append(_ batch: [Incoming]) async throws -> [Entry] {
-        await startAppending()
-        defer { finishAppending() }
+    public func append(_ batch: [Incoming]) throws -> [Entry] {
         guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
         var bound = index.last.map { (revision: $0.revision, batchIndex: $0.batchIndex) }
         let start = index.end
@@ -156,10 +155,7 @@ public actor DeliveredJournal {
                     payload: String(decoding: bytes[payload], as: UTF8.self)))
         }
         guard let last = entries.last else { return [] }
-        // The lines go to the page cache at once (no disk wait, so no hop off this thread) and
-        // followers see them now, as the application sees a delivered message; the fdatasync
-        // runs on the journal's thread, and the caller moves its last-known revision past these
-        // entries only after it (when this returns).
+        // The lines go to the page cache at once (no disk wait, so no hop off this thread).
         do {
             try handle.write(bytes, at: start)
         } catch {
@@ -170,36 +166,31 @@ public actor DeliveredJournal {
         index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
         latest = bytes.count <= Self.latestLimit ? (start, bytes) : nil
         for follower in followers.values { follower.yield() }
+        return entries
+    }
+
+    /// Makes every entry appended so far durable: one `fdatasync` on the journal's thread
+    /// (none when nothing was appended since the last).
+    ///
+    /// - Throws: ``NodeServiceError`` `journal` when the journal is closed or the sync fails
+    ///   (the node must stop).
+    public func sync() async throws {
+        guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
+        let end = index.end
+        guard end != syncedEnd else { return }
         do {
             try await BlockingWork.run(on: writer) { try handle.sync() }
         } catch {
             throw NodeServiceError(.journal, "cannot sync \(file.path) to disk; check the disk", cause: error)
         }
-        return entries
+        syncedEnd = max(syncedEnd, end)
     }
 
     /// Appends one delivered message unless it is a repeat (see ``append(_:)``); returns whether
     /// it was appended.
     @discardableResult
-    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) async throws -> Bool {
-        try await !append([Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)]).isEmpty
-    }
-
-    private func startAppending() async {
-        guard appending else {
-            appending = true
-            return
-        }
-        // The one finishing hands over directly: `appending` stays true.
-        await withCheckedContinuation { waitingToAppend.append($0) }
-    }
-
-    private func finishAppending() {
-        if waitingToAppend.isEmpty {
-            appending = false
-        } else {
-            waitingToAppend.removeFirst().resume()
-        }
+    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) throws -> Bool {
+        try !append([Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)]).isEmpty
     }
 
     /// The lines of the entries after `index`, read from the file (from memory when they all

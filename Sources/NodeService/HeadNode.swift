@@ -66,6 +66,8 @@ public final class HeadNode: Sendable {
                     throw error
                 }
             },
+            // The journal is synced behind the deliveries, before the last known revision moves.
+            syncDelivered: { try await journal.sync() },
             onEvent: { event in
                 metrics.recordEvent()
                 logger.info("network event \(event.name)", metadata: ["event": "\(event)"])

@@ -83,7 +83,6 @@ extension LocalClusterRunner: MembershipRunner {
             return depth
         }
         let queue = layout.nodeDirectory(node).appendingPathComponent("pending-broadcast")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: queue.path)) ?? []
         return (try? PersistentQueue.storedCount(in: queue)) ?? 0
     }
 

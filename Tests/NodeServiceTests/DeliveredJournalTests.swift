@@ -222,6 +222,25 @@ import Testing
         #expect(offset == file.count)
     }
 
+    @Test func syncRunsWhileAppendsGoOnAndFailsOnceClosed() async throws {
+        let dir = directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try DeliveredJournal(directory: dir)
+        try await journal.sync()  // nothing appended yet
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for revision in Int64(1)...6 {
+                group.addTask { try await journal.append([message(alice, revision, 0, [UInt8(revision)])]) }
+                group.addTask { try await journal.sync() }
+            }
+            try await group.waitForAll()
+        }
+        try await journal.sync()
+        #expect(try await journal.entries(after: 0).count == 6)
+        await journal.close()
+        await #expect(throws: NodeServiceError.self) { try await journal.sync() }
+        #expect(try await DeliveredJournal(directory: dir).count == 6)
+    }
+
     @Test func appendsMadeAtOnceRunOneAfterAnother() async throws {
         let dir = directory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -168,11 +168,19 @@ import Glibc
         let indexes = try await journal(nodes[2]).compactMap { $0["index"] as? Int }
         #expect(indexes == Array(1...7))
 
+        let lastRevision = try await journal(nodes[0]).last?["revision"] as? Int
+
         // SIGTERM stops every node and its etcd.
         await withTaskGroup(of: Void.self) { group in
             for node in nodes { group.addTask { await node.signal(SIGTERM) } }
         }
         #expect(nodes.allSatisfy { !$0.isRunning })
+        // A node stopping writes its last known revision, behind its journal's sync: the
+        // revision of its last journaled message (the "last" broadcast's).
+        for node in nodes {
+            let stored = try String(contentsOf: root.appendingPathComponent(node.name).appendingPathComponent("last-known-revision"), encoding: .utf8)
+            #expect(Int(stored.trimmingCharacters(in: .whitespaces)) == lastRevision, "\(node.name)'s last known revision on disk")
+        }
         let leftover = try await Command.run("pgrep", ["-f", root.path])
         #expect(leftover.status == .exited(1), "an etcd of the test is still running: \(leftover.output)")
     }
