@@ -12,6 +12,9 @@ public struct BenchConfiguration: Sendable, Hashable {
     public var rawLatencySamples: Int
     /// Broadcasts of the low-load latency phase (one at a time, rotating the sending node).
     public var lowLoadSamples: Int
+    /// Rounds in which raw etcd's put→watch on every member and headnet's low-load broadcasts
+    /// take turns, so a change in the machine's load between them weighs on both.
+    public var latencyRounds: Int
     /// Delivered messages per throughput slice (and the RSS sample after the first slice);
     /// nil derives it: 10,000 when there are at least 20,000 messages, else a tenth of them.
     public var sliceSize: Int?
@@ -25,7 +28,7 @@ public struct BenchConfiguration: Sendable, Hashable {
     /// Creates a configuration; the defaults are those of `headnet bench`.
     public init(
         messages: Int = 100_000, size: Int = 1024, senders: Int = 64, rawPuts: Int = 2000, rawLatencySamples: Int = 1000,
-        lowLoadSamples: Int = 600, sliceSize: Int? = nil, stallTimeout: Duration = .seconds(30)
+        lowLoadSamples: Int = 600, latencyRounds: Int = 5, sliceSize: Int? = nil, stallTimeout: Duration = .seconds(30)
     ) {
         self.messages = messages
         self.size = size
@@ -33,6 +36,7 @@ public struct BenchConfiguration: Sendable, Hashable {
         self.rawPuts = rawPuts
         self.rawLatencySamples = rawLatencySamples
         self.lowLoadSamples = lowLoadSamples
+        self.latencyRounds = latencyRounds
         self.sliceSize = sliceSize
         self.stallTimeout = stallTimeout
     }
@@ -54,6 +58,7 @@ public struct BenchConfiguration: Sendable, Hashable {
         if rawPuts < 1 { problems.append("--puts must be at least 1") }
         if rawLatencySamples < 1 { problems.append("--latency-samples must be at least 1") }
         if lowLoadSamples < 1 { problems.append("--low-load-samples must be at least 1") }
+        if latencyRounds < 1 { problems.append("--latency-rounds must be at least 1") }
         if let sliceSize, sliceSize < 1 { problems.append("--slice must be at least 1") }
         return problems
     }

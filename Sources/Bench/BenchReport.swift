@@ -39,6 +39,8 @@ public struct BenchReport: Codable, Sendable, Hashable {
         public var rawLatencySamples: Int
         /// Low-load broadcasts.
         public var lowLoadSamples: Int
+        /// Rounds in which raw put→watch on every member and low-load broadcasts took turns.
+        public var latencyRounds: Int
         /// Messages per throughput slice.
         public var sliceSize: Int
     }

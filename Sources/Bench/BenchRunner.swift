@@ -5,8 +5,10 @@ import NIOPosix
 import Processes
 import Synchronization
 
-/// One `headnet bench` run against a running cluster: raw etcd first, then headnet with one
-/// follow stream per node open throughout, then the report.
+/// One `headnet bench` run against a running cluster: raw etcd's throughputs first, then, with
+/// one follow stream per node open throughout, the latencies in rounds (raw put→watch on every
+/// member, then headnet's low-load broadcasts, in turn) and headnet's saturation; then the
+/// report.
 public struct BenchRunner: Sendable {
     /// The cluster.
     public var target: BenchTarget
@@ -47,11 +49,13 @@ public struct BenchRunner: Sendable {
         let endpoints = target.nodes.map(\.etcdEndpoint)
         let etcdVersion = try await members { $0.first?.version ?? "?" }
 
-        let raw = try await RawEtcdBench(endpoints: endpoints, tls: target.tls, configuration: configuration, run: run, progress: progress).measure()
+        let rawBench = RawEtcdBench(endpoints: endpoints, tls: target.tls, configuration: configuration, run: run, progress: progress)
+        var raw = try await rawBench.measure()
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            let (headnet, memory, database) = try await measureHeadnet(run: run, loop: group.next())
+            let (headnet, memory, database, every) = try await measureHeadnet(run: run, loop: group.next(), rawBench: rawBench)
+            raw.putToWatchEveryMember = every
             try await group.shutdownGracefully()
             let elapsed = clock.now - started
             return BenchReport(
@@ -60,7 +64,7 @@ public struct BenchRunner: Sendable {
                     nodes: target.nodes.count, ownDevnet: target.ownDevnet, spec: target.spec, messages: configuration.messages,
                     size: configuration.size, senders: configuration.senders, rawPuts: configuration.rawPuts,
                     rawLatencySamples: configuration.rawLatencySamples, lowLoadSamples: configuration.lowLoadSamples,
-                    sliceSize: configuration.effectiveSliceSize),
+                    latencyRounds: configuration.latencyRounds, sliceSize: configuration.effectiveSliceSize),
                 raw: raw, headnet: headnet, ratios: BenchRatios(raw: raw, headnet: headnet), nodeRSS: memory, etcdDbSize: database,
                 seconds: (elapsed.inSeconds * 10).rounded() / 10)
         } catch {
@@ -69,8 +73,14 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    private func measureHeadnet(run: String, loop: any EventLoop) async throws
-        -> (BenchReport.Headnet, [BenchReport.NodeMemory], BenchReport.DatabaseSize)
+    /// Quiet time before each round of raw samples, longer than the nodes' checkpoint delay, so
+    /// that the background work a low-load round leaves (the journal's and the revision's
+    /// fdatasync) does not fall on raw etcd's samples.
+    static let roundPause: Duration = .seconds(1)
+
+    /// headnet's phases, and raw put→watch on every member in rounds with the low-load one.
+    private func measureHeadnet(run: String, loop: any EventLoop, rawBench: RawEtcdBench) async throws
+        -> (BenchReport.Headnet, [BenchReport.NodeMemory], BenchReport.DatabaseSize, LatencySummary)
     {
         let plan = MessagePlan(
             run: run, nodes: target.nodes.count, lowLoadSamples: configuration.lowLoadSamples, messages: configuration.messages,
@@ -89,7 +99,19 @@ public struct BenchRunner: Sendable {
                 streams.append(try await FollowStream.open(host: "127.0.0.1", port: node.apiPort, node: index, after: position, board: board))
             }
             let phases = HeadnetPhases(target: target, configuration: configuration, plan: plan, board: board, progress: progress)
-            let lowLoad = try await phases.lowLoad()
+            // The latencies in rounds: raw etcd's samples, then headnet's, in turn.
+            let rawRounds = MessagePlan.rounds(of: 0..<configuration.rawLatencySamples, count: configuration.latencyRounds)
+            let lowLoadRounds = MessagePlan.rounds(of: plan.lowLoad, count: configuration.latencyRounds)
+            let (_, every) = try await rawBench.withEveryMemberProbe { rawLatency in
+                for round in 0..<max(rawRounds.count, lowLoadRounds.count) {
+                    if round < rawRounds.count {
+                        if round > 0 { try await Task.sleep(for: Self.roundPause) }
+                        try await rawLatency(rawRounds[round].count)
+                    }
+                    if round < lowLoadRounds.count { try await phases.lowLoad(slots: lowLoadRounds[round]) }
+                }
+            }
+            let lowLoad = try await phases.lowLoadSummary()
             let startRevision = try await members { $0.map(\.header.revision).max() ?? 0 }
             let saturation = try await phases.saturation {
                 memory.withLock { nodes in
@@ -108,7 +130,7 @@ public struct BenchRunner: Sendable {
                 lowLoad: lowLoad, saturation: saturation, revisions: revisions,
                 revisionsPerThousandMessages: (Double(revisions) / Double(saturation.messages) * 1000 * 10).rounded() / 10)
             progress("headnet: \(revisions) etcd revisions for \(saturation.messages) messages; etcd db \(before.0) → \(after.0) bytes")
-            return (headnet, memory.withLock { $0 }, BenchReport.DatabaseSize(beforeBytes: before.0, afterBytes: after.0))
+            return (headnet, memory.withLock { $0 }, BenchReport.DatabaseSize(beforeBytes: before.0, afterBytes: after.0), every)
         } catch {
             await board.close()
             for stream in streams { try? await stream.close() }

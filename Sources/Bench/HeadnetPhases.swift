@@ -17,16 +17,16 @@ struct HeadnetPhases: Sendable {
 
     private var stall: TimeAmount { .nanoseconds(Int64(configuration.stallTimeout.components.seconds) * 1_000_000_000) }
 
-    /// One broadcast at a time over one connection per node; returns POST → delivered on every node.
-    func lowLoad() async throws -> LatencySummary {
-        try await withConnections(to: target.nodes.map(\.apiPort)) { connections in try await lowLoad(over: connections) }
+    /// The low-load broadcasts of `slots` (a part of the plan's), one at a time over one
+    /// connection per node, each until every node delivered it.
+    func lowLoad(slots: Range<Int>) async throws {
+        try await withConnections(to: target.nodes.map(\.apiPort)) { connections in try await lowLoad(slots, over: connections) }
     }
 
-    private func lowLoad(over connections: [HTTPConnection]) async throws -> LatencySummary {
+    private func lowLoad(_ slots: Range<Int>, over connections: [HTTPConnection]) async throws {
         let board = self.board
-        for sample in plan.lowLoad {
-            let (sender, seq) = plan.lowLoadMessage(sample)
-            let slot = sender.slot(seq: seq)
+        for slot in slots {
+            let (sender, seq) = plan.lowLoadMessage(slot)
             let body = ByteBuffer(bytes: BenchPayload(sender: sender.name, seq: seq).encoded(size: configuration.size))
             let connection = connections[sender.node]
             let response = try await board.loop.flatSubmit {
@@ -40,6 +40,10 @@ struct HeadnetPhases: Sendable {
                 throw try await undelivered(slot..<(slot + 1), within: "\(configuration.stallTimeout)")
             }
         }
+    }
+
+    /// POST → delivered on every node of the low-load broadcasts so far.
+    func lowLoadSummary() async throws -> LatencySummary {
         let lowLoad = plan.lowLoad
         let summary = try await board.read { tracker in
             var recorder = LatencyRecorder()

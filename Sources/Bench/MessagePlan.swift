@@ -59,6 +59,18 @@ public struct MessagePlan: Sendable, Hashable {
         return (sender, sample / lowLoadSenders.count + 1)
     }
 
+    /// `range` cut into `count` consecutive parts whose sizes differ by at most one (empty
+    /// parts left out): the rounds in which latency samples are taken.
+    public static func rounds(of range: Range<Int>, count: Int) -> [Range<Int>] {
+        let count = max(1, min(count, range.count))
+        var start = range.lowerBound
+        return (0..<count).compactMap { part in
+            let size = range.count / count + (part < range.count % count ? 1 : 0)
+            defer { start += size }
+            return size > 0 ? start..<(start + size) : nil
+        }
+    }
+
     /// The slot of a delivered payload; nil when it is not one of this run's messages.
     public func slot(of payload: BenchPayload) -> Int? {
         guard let sender = senderIndex[payload.sender], (1...max(sender.count, 1)).contains(payload.seq), sender.count > 0 else { return nil }

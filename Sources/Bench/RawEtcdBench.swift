@@ -6,7 +6,8 @@ import Synchronization
 /// etcd's Go client reference (`scripts/clientv3-bench/main.go`): sequential puts, puts with K
 /// in flight, and put→watch latency with one put at a time, timed until the watch reports it;
 /// plus the same latency until a watch on *every* member reports it, the fair baseline for
-/// headnet's "delivered on every node".
+/// headnet's "delivered on every node", which ``withEveryMemberProbe(_:)`` measures in rounds
+/// between headnet's own.
 ///
 /// Keys live under `bench/<run>/` (never in `msg`..`msh`, which the nodes watch) and are
 /// deleted afterwards, also when a measurement fails.
@@ -24,96 +25,93 @@ struct RawEtcdBench: Sendable {
 
     var prefix: String { "bench/\(run)/" }
 
+    private var value: [UInt8] { [UInt8](repeating: UInt8(ascii: "x"), count: configuration.size) }
+
+    /// The throughputs and the same-member latency; ``BenchReport/Raw/putToWatchEveryMember`` is
+    /// left empty for ``withEveryMemberProbe(_:)``.
     func measure() async throws -> BenchReport.Raw {
-        let value = [UInt8](repeating: UInt8(ascii: "x"), count: configuration.size)
+        try await withClient(what: "the raw etcd measurements") { etcd, watchdog in
+            try await measure(etcd, value: value, watchdog: watchdog)
+        }
+    }
+
+    /// Runs `body` with a probe of put→watch on every member (one client per member, watches
+    /// open throughout); the probe's calls fail when they make no progress for the stall time.
+    func withEveryMemberProbe<T: Sendable>(_ body: @escaping @Sendable (_ measure: @escaping @Sendable (Int) async throws -> Void) async throws -> T)
+        async throws -> (T, LatencySummary)
+    {
+        try await withClient(what: "raw put→watch on every member") { etcd, watchdog in
+            try await withMemberClients { members in
+                let probe = try await PutToWatchProbe(etcd: etcd, watchers: members, prefix: "\(prefix)every/", value: value, watchdog: watchdog)
+                let result = try await body { count in
+                    try await watchdog.run(stall: configuration.stallTimeout, what: "raw put→watch on every member") { try await probe.measure(count) }
+                }
+                let summary = await probe.summary
+                progress("raw etcd: put→watch on every member, p50/p90/p99 \(summary.p50Ms)/\(summary.p90Ms)/\(summary.p99Ms) ms")
+                return (result, summary)
+            }
+        }
+    }
+
+    /// Runs `body` with a client of every endpoint, deleting the run's keys afterwards (also
+    /// when `body` fails).
+    private func withClient<T: Sendable>(what: String, _ body: @escaping @Sendable (EtcdClient, ProgressWatchdog) async throws -> T) async throws -> T {
         do {
             return try await EtcdClient.withClient(.init(endpoints: endpoints, tls: tls)) { etcd in
                 let watchdog = ProgressWatchdog()
-                return try await watchdog.run(stall: configuration.stallTimeout, what: "the raw etcd measurements") {
-                    do {
-                        let raw = try await measure(etcd, value: value, watchdog: watchdog)
-                        let deleted = try await etcd.delete(.prefix(prefix)).deleted
-                        progress("raw etcd: deleted the \(deleted) keys under \(prefix)")
-                        return raw
-                    } catch {
-                        _ = try? await etcd.delete(.prefix(prefix))
-                        throw error
-                    }
+                do {
+                    let result = try await body(etcd, watchdog)
+                    let deleted = try await etcd.delete(.prefix(prefix)).deleted
+                    progress("raw etcd: deleted the \(deleted) keys under \(prefix)")
+                    return result
+                } catch {
+                    _ = try? await etcd.delete(.prefix(prefix))
+                    throw error
                 }
             }
         } catch let error as BenchError {
             throw error
         } catch {
-            throw BenchError(.etcd, "the raw etcd measurements failed; check the members with `headnet status`", cause: error)
+            throw BenchError(.etcd, "\(what) failed; check the members with `headnet status`", cause: error)
         }
     }
 
     private func measure(_ etcd: EtcdClient, value: [UInt8], watchdog: ProgressWatchdog) async throws -> BenchReport.Raw {
-        let clock = ContinuousClock()
-        let puts = configuration.rawPuts
-        var started = clock.now
-        for index in 0..<puts {
-            try await etcd.put(key: Array("\(prefix)seq/\(index)".utf8), value: value)
-            watchdog.tick()
-        }
-        let sequential = Self.rate(puts, clock.now - started)
-        progress("raw etcd: \(puts) sequential puts of \(value.count) bytes: \(Int(sequential)) puts/s")
+        try await watchdog.run(stall: configuration.stallTimeout, what: "the raw etcd measurements") {
+            let clock = ContinuousClock()
+            let puts = configuration.rawPuts
+            var started = clock.now
+            for index in 0..<puts {
+                try await etcd.put(key: Array("\(prefix)seq/\(index)".utf8), value: value)
+                watchdog.tick()
+            }
+            let sequential = Self.rate(puts, clock.now - started)
+            progress("raw etcd: \(puts) sequential puts of \(value.count) bytes: \(Int(sequential)) puts/s")
 
-        let inFlight = min(configuration.senders, puts)
-        started = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<inFlight {
-                group.addTask {
-                    for index in stride(from: worker, to: puts, by: inFlight) {
-                        try await etcd.put(key: Array("\(prefix)par/\(index)".utf8), value: value)
-                        watchdog.tick()
+            let inFlight = min(configuration.senders, puts)
+            started = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<inFlight {
+                    group.addTask {
+                        for index in stride(from: worker, to: puts, by: inFlight) {
+                            try await etcd.put(key: Array("\(prefix)par/\(index)".utf8), value: value)
+                            watchdog.tick()
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
-        }
-        let concurrent = Self.rate(puts, clock.now - started)
-        progress("raw etcd: \(puts) puts, \(inFlight) in flight: \(Int(concurrent)) puts/s")
+            let concurrent = Self.rate(puts, clock.now - started)
+            progress("raw etcd: \(puts) puts, \(inFlight) in flight: \(Int(concurrent)) puts/s")
 
-        let same = try await putToWatch(etcd, watchers: [etcd], key: "same", value: value, watchdog: watchdog)
-        progress("raw etcd: put→watch on the same member, p50/p90/p99 \(same.p50Ms)/\(same.p90Ms)/\(same.p99Ms) ms")
-        let every = try await withMemberClients { members in
-            try await putToWatch(etcd, watchers: members, key: "every", value: value, watchdog: watchdog)
+            let probe = try await PutToWatchProbe(etcd: etcd, watchers: [etcd], prefix: "\(prefix)same/", value: value, watchdog: watchdog)
+            try await probe.measure(configuration.rawLatencySamples)
+            let same = await probe.summary
+            progress("raw etcd: put→watch on the same member, p50/p90/p99 \(same.p50Ms)/\(same.p90Ms)/\(same.p99Ms) ms")
+            return BenchReport.Raw(
+                sequentialPuts: puts, sequentialPutsPerSecond: sequential, inFlight: inFlight, inFlightPuts: puts,
+                inFlightPutsPerSecond: concurrent, putToWatchSameMember: same, putToWatchEveryMember: LatencyRecorder().summary)
         }
-        progress("raw etcd: put→watch on every member, p50/p90/p99 \(every.p50Ms)/\(every.p90Ms)/\(every.p99Ms) ms")
-        return BenchReport.Raw(
-            sequentialPuts: puts, sequentialPutsPerSecond: sequential, inFlight: inFlight, inFlightPuts: puts,
-            inFlightPutsPerSecond: concurrent, putToWatchSameMember: same, putToWatchEveryMember: every)
-    }
-
-    /// One put at a time through `etcd`, each timed until every watch of `watchers` reported it.
-    private func putToWatch(
-        _ etcd: EtcdClient, watchers: [EtcdClient], key: String, value: [UInt8], watchdog: ProgressWatchdog
-    ) async throws -> LatencySummary {
-        let watched = "\(prefix)\(key)/"
-        // Watch from the next revision: a watch made "from now" could start after the first put.
-        let start = try await etcd.status(endpoint: 0).header.revision + 1
-        var iterators = watchers.map { $0.watch(prefix: watched, startRevision: start).makeAsyncIterator() }
-        var recorder = LatencyRecorder()
-        let clock = ContinuousClock()
-        for sample in 0..<configuration.rawLatencySamples {
-            let name = Array("\(watched)\(sample)".utf8)
-            let began = clock.now
-            try await etcd.put(key: name, value: value)
-            for index in iterators.indices {
-                var seen = false
-                while !seen {
-                    guard let response = try await iterators[index].next() else {
-                        throw BenchError(.etcd, "the watch on \(watchers[index].endpoints[0]) ended; check the member with `headnet status`")
-                    }
-                    seen = response.events.contains { $0.kv.key == name }
-                }
-            }
-            let elapsed = clock.now - began
-            recorder.record(nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
-            watchdog.tick()
-        }
-        return recorder.summary
     }
 
     /// Runs `body` with one client per member, each on that member alone.

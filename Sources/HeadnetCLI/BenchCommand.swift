@@ -58,6 +58,10 @@ public struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("low-load-samples"), help: "Broadcasts of the low-load latency phase (one at a time, the sending node rotating).")
     public var lowLoadSamples: Int = 600
 
+    /// Latency rounds.
+    @Option(name: .customLong("latency-rounds"), help: "Rounds in which raw put→watch on every member and the low-load broadcasts take turns.")
+    public var latencyRounds: Int = 5
+
     /// Slice size.
     @Option(help: "Delivered messages per throughput slice (default: 10000, or a tenth of --messages below 20000).")
     public var slice: Int?
@@ -77,7 +81,7 @@ public struct BenchCommand: AsyncParsableCommand {
     public var benchConfiguration: BenchConfiguration {
         BenchConfiguration(
             messages: messages, size: size, senders: senders, rawPuts: puts, rawLatencySamples: latencySamples,
-            lowLoadSamples: lowLoadSamples, sliceSize: slice, stallTimeout: .seconds(timeout))
+            lowLoadSamples: lowLoadSamples, latencyRounds: latencyRounds, sliceSize: slice, stallTimeout: .seconds(timeout))
     }
 
     /// Checks the flags.

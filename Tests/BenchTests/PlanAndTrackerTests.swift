@@ -30,6 +30,14 @@ import Testing
         #expect(small.lowLoadSenders.count == 2 && small.lowLoadMessage(1).sender.node == 1)
     }
 
+    @Test func roundsCutARangeIntoNearlyEqualConsecutiveParts() {
+        #expect(MessagePlan.rounds(of: 0..<600, count: 5) == [0..<120, 120..<240, 240..<360, 360..<480, 480..<600])
+        #expect(MessagePlan.rounds(of: 0..<7, count: 3) == [0..<3, 3..<5, 5..<7])
+        #expect(MessagePlan.rounds(of: 10..<12, count: 5) == [10..<11, 11..<12])
+        #expect(MessagePlan.rounds(of: 0..<4, count: 1) == [0..<4])
+        #expect(MessagePlan.rounds(of: 0..<0, count: 3).isEmpty)
+    }
+
     @Test func namesFitSmallStringsAndUnknownMessagesHaveNoSlot() {
         let plan = MessagePlan(run: "bffff", nodes: 64, lowLoadSamples: 100, messages: 100_000, senders: 99_999)
         #expect((plan.lowLoadSenders + plan.saturationSenders).allSatisfy { $0.name.utf8.count <= 15 })

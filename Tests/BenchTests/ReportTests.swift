@@ -24,7 +24,7 @@ import Testing
         BenchReport(
             machine: .init(cores: 2, etcdVersion: "3.4.23", build: "release"),
             setup: .init(nodes: 3, ownDevnet: true, spec: "/tmp/x/clusters/bench.yaml", messages: 20_000, size: 1024, senders: 64,
-                         rawPuts: 2000, rawLatencySamples: 1000, lowLoadSamples: 600, sliceSize: 10_000),
+                         rawPuts: 2000, rawLatencySamples: 1000, lowLoadSamples: 600, latencyRounds: 5, sliceSize: 10_000),
             raw: raw, headnet: headnet, ratios: BenchRatios(raw: raw, headnet: headnet),
             nodeRSS: [.init(node: "alice", pid: 42, beforeBytes: 10 << 20, afterFirstSliceBytes: 20 << 20, endBytes: 21 << 20),
                       .init(node: "bob", pid: nil)],

@@ -11,19 +11,19 @@ import Testing
         let configuration = bench.benchConfiguration
         #expect(configuration.messages == 100_000 && configuration.size == 1024 && configuration.senders == 64)
         #expect(configuration.rawPuts == 2000 && configuration.rawLatencySamples == 1000 && configuration.lowLoadSamples == 600)
-        #expect(configuration.effectiveSliceSize == 10_000 && configuration.stallTimeout == .seconds(30))
+        #expect(configuration.effectiveSliceSize == 10_000 && configuration.stallTimeout == .seconds(30) && configuration.latencyRounds == 5)
     }
 
     @Test func everyFlagReachesTheConfiguration() throws {
         let bench = try BenchCommand.parse([
             "--nodes", "5", "--messages", "300", "--size", "128", "--senders", "4", "--puts", "50", "--latency-samples", "20",
-            "--low-load-samples", "10", "--slice", "100", "--timeout", "9", "--json",
+            "--low-load-samples", "10", "--latency-rounds", "2", "--slice", "100", "--timeout", "9", "--json",
         ])
         #expect(bench.nodes == 5 && bench.json)
         let configuration = bench.benchConfiguration
         #expect(configuration.messages == 300 && configuration.size == 128 && configuration.senders == 4 && configuration.rawPuts == 50)
         #expect(configuration.rawLatencySamples == 20 && configuration.lowLoadSamples == 10 && configuration.effectiveSliceSize == 100)
-        #expect(configuration.stallTimeout == .seconds(9))
+        #expect(configuration.stallTimeout == .seconds(9) && configuration.latencyRounds == 2)
         let existing = try BenchCommand.parse(["-f", "clusters/devnet.yaml", "--state-dir", "/s"])
         #expect(existing.spec == "clusters/devnet.yaml" && existing.state.stateDir == "/s")
     }

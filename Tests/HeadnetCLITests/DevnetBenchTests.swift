@@ -13,7 +13,7 @@ import Testing
     static let fields: [String: Set<String>] = [
         "": ["machine", "setup", "raw", "headnet", "ratios", "nodeRSS", "etcdDbSize", "seconds"],
         "machine": ["cores", "etcdVersion", "build"],
-        "setup": ["nodes", "ownDevnet", "spec", "messages", "size", "senders", "rawPuts", "rawLatencySamples", "lowLoadSamples", "sliceSize"],
+        "setup": ["nodes", "ownDevnet", "spec", "messages", "size", "senders", "rawPuts", "rawLatencySamples", "lowLoadSamples", "latencyRounds", "sliceSize"],
         "raw": ["sequentialPuts", "sequentialPutsPerSecond", "inFlight", "inFlightPuts", "inFlightPutsPerSecond", "putToWatchSameMember", "putToWatchEveryMember"],
         "headnet": ["lowLoad", "saturation", "revisions", "revisionsPerThousandMessages"],
         "saturation": ["messages", "seconds", "deliveredPerSecond", "latency", "slices"],
