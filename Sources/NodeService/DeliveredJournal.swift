@@ -69,6 +69,9 @@ public actor DeliveredJournal {
         public var bytes: ByteBuffer
         /// The indices of their entries (empty when there were none).
         public var indices: Range<Int>
+        /// Whether these lines reach the journal's end (as it was when they were read): a
+        /// follower then waits for the next append instead of asking again.
+        public var reachEnd: Bool
     }
 
     /// The journal file.
@@ -205,14 +208,14 @@ public actor DeliveredJournal {
     private func lines(after index: Int, through limit: Int, maxBytes: Int) async throws -> Lines {
         guard let entries = self.index.entries(after: index, through: limit, maxBytes: maxBytes) else {
             let next = max(index, 0) + 1
-            return Lines(bytes: ByteBuffer(), indices: next..<next)
+            return Lines(bytes: ByteBuffer(), indices: next..<next, reachEnd: true)
         }
         guard let handle else { throw NodeServiceError(.journal, "the journal \(file.path) is closed") }
         let range = self.index.bytes(of: entries)
         if let latest, range.lowerBound >= latest.start, range.upperBound <= latest.start + UInt64(latest.bytes.count) {
             let offset = Int(range.lowerBound - latest.start)
             let bytes = ByteBuffer(bytes: latest.bytes[offset..<(offset + Int(range.count))])
-            return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1))
+            return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1), reachEnd: entries.upperBound >= self.index.count)
         }
         let bytes: ByteBuffer
         do {
@@ -223,7 +226,7 @@ public actor DeliveredJournal {
         guard bytes.readableBytes == range.count else {
             throw NodeServiceError(.journal, "\(file.path) is shorter than its index; was it changed while the node ran?")
         }
-        return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1))
+        return Lines(bytes: bytes, indices: entries.lowerBound..<(entries.upperBound + 1), reachEnd: entries.upperBound >= self.index.count)
     }
 
     /// Entries with an index above `index`, read from the file (those present when called).

@@ -61,8 +61,10 @@ enum NodeAPI {
                         if !lines.indices.isEmpty {
                             try await writer.write(lines.bytes)
                             position = lines.indices.upperBound - 1
-                            continue
+                            if !lines.reachEnd { continue }
                         }
+                        // At the end: wait for the next append (an append made meanwhile has
+                        // left a tick, so none is missed).
                         guard await ticks?.next() != nil else { break }
                     }
                     try await writer.finish(nil)

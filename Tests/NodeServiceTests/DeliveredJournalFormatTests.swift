@@ -72,10 +72,13 @@ import Testing
             if lines.indices.isEmpty { break }
             #expect(lines.indices.lowerBound == position + 1)
             #expect(lines.indices.count >= 1 && lines.bytes.readableBytes <= 3000)
+            #expect(lines.reachEnd == (lines.indices.upperBound == 21), "only the last chunk reaches the end")
             streamed += Data(lines.bytes.readableBytesView)
             position = lines.indices.upperBound - 1
         }
         #expect(position == 20)
+        #expect(try await journal.lines(after: 20).reachEnd)
+        #expect(try await journal.lines(after: 17, maxBytes: 1 << 20).reachEnd)
         #expect(streamed == (try Data(contentsOf: journal.file)))
         #expect(try await journal.lines(after: 4, maxBytes: 0).indices == 5..<6)
     }
