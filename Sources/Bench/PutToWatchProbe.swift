@@ -1,10 +1,12 @@
 import EtcdClient
 
-/// Raw etcd's put→watch latency, one put at a time through `etcd`, each timed until every watch
-/// of `watchers` reported it. The watches stay open between calls of ``measure(_:)``, so the
-/// samples can be taken in rounds between headnet's (see ``BenchRunner``).
+/// Raw etcd's put→watch latency, one put at a time, each timed until every watch of `watchers`
+/// reported it. The puts go to `putters` in turn, as headnet's low-load broadcasts go through
+/// each node's own member in turn (a member that is not the leader forwards the put to it).
+/// The watches stay open between calls of ``measure(_:)``, so the samples can be taken in
+/// rounds between headnet's (see ``BenchRunner``).
 actor PutToWatchProbe {
-    private let etcd: EtcdClient
+    private let putters: [EtcdClient]
     private let watchers: [EtcdClient]
     private let watched: String
     private let value: [UInt8]
@@ -13,15 +15,16 @@ actor PutToWatchProbe {
     private var recorder = LatencyRecorder()
     private var next = 0
 
-    /// A probe putting `value` under `prefix`/ through `etcd`, watched by `watchers` from the
-    /// next revision on (a watch made "from now" could start after the first put).
-    init(etcd: EtcdClient, watchers: [EtcdClient], prefix: String, value: [UInt8], watchdog: ProgressWatchdog) async throws {
-        self.etcd = etcd
+    /// A probe putting `value` under `prefix` through `putters` in turn, watched by `watchers`
+    /// from the next revision on (a watch made "from now" could start after the first put).
+    init(putters: [EtcdClient], watchers: [EtcdClient], prefix: String, value: [UInt8], watchdog: ProgressWatchdog) async throws {
+        precondition(!putters.isEmpty, "a probe puts through at least one client")
+        self.putters = putters
         self.watchers = watchers
         self.watched = prefix
         self.value = value
         self.watchdog = watchdog
-        let start = try await etcd.status(endpoint: 0).header.revision + 1
+        let start = try await putters[0].status(endpoint: 0).header.revision + 1
         iterators = watchers.map { $0.watch(prefix: prefix, startRevision: start).makeAsyncIterator() }
     }
 
@@ -32,9 +35,10 @@ actor PutToWatchProbe {
         let clock = ContinuousClock()
         for _ in 0..<count {
             let name = Array("\(watched)\(next)".utf8)
+            let putter = putters[next % putters.count]
             next += 1
             let began = clock.now
-            try await etcd.put(key: name, value: value)
+            try await putter.put(key: name, value: value)
             for index in iterators.indices {
                 var iterator = iterators[index]
                 var seen = false

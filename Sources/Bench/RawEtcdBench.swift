@@ -42,7 +42,7 @@ struct RawEtcdBench: Sendable {
     {
         try await withClient(what: "raw put→watch on every member") { etcd, watchdog in
             try await withMemberClients { members in
-                let probe = try await PutToWatchProbe(etcd: etcd, watchers: members, prefix: "\(prefix)every/", value: value, watchdog: watchdog)
+                let probe = try await PutToWatchProbe(putters: members, watchers: members, prefix: "\(prefix)every/", value: value, watchdog: watchdog)
                 let result = try await body { count in
                     try await watchdog.run(stall: configuration.stallTimeout, what: "raw put→watch on every member") { try await probe.measure(count) }
                 }
@@ -104,7 +104,7 @@ struct RawEtcdBench: Sendable {
             let concurrent = Self.rate(puts, clock.now - started)
             progress("raw etcd: \(puts) puts, \(inFlight) in flight: \(Int(concurrent)) puts/s")
 
-            let probe = try await PutToWatchProbe(etcd: etcd, watchers: [etcd], prefix: "\(prefix)same/", value: value, watchdog: watchdog)
+            let probe = try await PutToWatchProbe(putters: [etcd], watchers: [etcd], prefix: "\(prefix)same/", value: value, watchdog: watchdog)
             try await probe.measure(configuration.rawLatencySamples)
             let same = await probe.summary
             progress("raw etcd: put→watch on the same member, p50/p90/p99 \(same.p50Ms)/\(same.p90Ms)/\(same.p99Ms) ms")
