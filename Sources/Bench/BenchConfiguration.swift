@@ -27,8 +27,8 @@ public struct BenchConfiguration: Sendable, Hashable {
 
     /// Creates a configuration; the defaults are those of `headnet bench`.
     public init(
-        messages: Int = 100_000, size: Int = 1024, senders: Int = 64, rawPuts: Int = 2000, rawLatencySamples: Int = 1000,
-        lowLoadSamples: Int = 600, latencyRounds: Int = 5, sliceSize: Int? = nil, stallTimeout: Duration = .seconds(30)
+        messages: Int = 100_000, size: Int = 1024, senders: Int = 64, rawPuts: Int = 2000, rawLatencySamples: Int = 2000,
+        lowLoadSamples: Int = 2000, latencyRounds: Int = 5, sliceSize: Int? = nil, stallTimeout: Duration = .seconds(30)
     ) {
         self.messages = messages
         self.size = size

@@ -52,11 +52,11 @@ public struct BenchCommand: AsyncParsableCommand {
 
     /// Raw latency samples.
     @Option(name: .customLong("latency-samples"), help: "Samples of each raw put→watch latency measurement.")
-    public var latencySamples: Int = 1000
+    public var latencySamples: Int = 2000
 
     /// Low-load samples.
     @Option(name: .customLong("low-load-samples"), help: "Broadcasts of the low-load latency phase (one at a time, the sending node rotating).")
-    public var lowLoadSamples: Int = 600
+    public var lowLoadSamples: Int = 2000
 
     /// Latency rounds.
     @Option(name: .customLong("latency-rounds"), help: "Rounds in which raw put→watch on every member and the low-load broadcasts take turns.")

@@ -10,7 +10,7 @@ import Testing
         #expect(bench.spec == nil && bench.nodes == nil && !bench.json)
         let configuration = bench.benchConfiguration
         #expect(configuration.messages == 100_000 && configuration.size == 1024 && configuration.senders == 64)
-        #expect(configuration.rawPuts == 2000 && configuration.rawLatencySamples == 1000 && configuration.lowLoadSamples == 600)
+        #expect(configuration.rawPuts == 2000 && configuration.rawLatencySamples == 2000 && configuration.lowLoadSamples == 2000)
         #expect(configuration.effectiveSliceSize == 10_000 && configuration.stallTimeout == .seconds(30) && configuration.latencyRounds == 5)
     }
 
