@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "NodeService",
             dependencies: [
-                "HeadNetwork",
+                "HeadNetwork", "Processes",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

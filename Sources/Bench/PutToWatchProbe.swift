@@ -1,4 +1,5 @@
 import EtcdClient
+import Processes
 
 /// Raw etcd's put→watch latency, one put at a time, each timed until every watch of `watchers`
 /// reported it. The puts go to `putters` in turn, as headnet's low-load broadcasts go through
@@ -51,7 +52,7 @@ actor PutToWatchProbe {
                 iterators[index] = iterator
             }
             let elapsed = clock.now - began
-            recorder.record(nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+            recorder.record(nanoseconds: UInt64(max(elapsed.inNanoseconds, 0)))
             watchdog.tick()
         }
     }

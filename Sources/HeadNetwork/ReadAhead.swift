@@ -1,8 +1,8 @@
 import EtcdClient
 
 /// Reads a producer ahead in a task of its own and hands what arrived meanwhile to a consumer
-/// in one go: a consumer that is slower than the producer (a journal fsync per call) then
-/// handles many elements per call instead of falling behind one at a time.
+/// in one go: a consumer that is slower than the producer (a journal write and a revision note
+/// per call) then handles many elements per call instead of falling behind one at a time.
 enum ReadAhead {
     /// Runs `produce` in a child task and calls `body` with every element it handed to its
     /// `yield` since the previous call (at most `maxCount`, at least one), in order. Returns

@@ -1,4 +1,5 @@
 import HeadNetwork
+import Processes
 import Prometheus
 import Synchronization
 
@@ -90,8 +91,8 @@ public struct NodeMetrics: Sendable {
         case .broadcastDeduped: broadcastDedupes.increment()
         case .broadcastSent(let messages, let revision, let firstItem):
             let commit = timings.value.withLock { $0.committed(firstItem: firstItem, messages: messages, revision: revision, at: .now) }
-            for wait in commit.queueWaits { queuedToCommitted.recordNanoseconds(wait.nanoseconds) }
-            if let delivered = commit.deliveredBeforeAnswer { committedToDelivered.recordNanoseconds(delivered.nanoseconds) }
+            for wait in commit.queueWaits { queuedToCommitted.recordNanoseconds(wait.inNanoseconds) }
+            if let delivered = commit.deliveredBeforeAnswer { committedToDelivered.recordNanoseconds(delivered.inNanoseconds) }
         case .networkEvent(.messagesMissed(let from, let to)):
             missedEvents.increment()
             missedRevisions.increment(by: Int64(max(0, to - from + 1)))
@@ -111,13 +112,13 @@ public struct NodeMetrics: Sendable {
     /// A message that arrived at `time` was queued as queue item `item`.
     func recordQueued(item: UInt64, arrived time: ContinuousClock.Instant) {
         broadcastsQueued.increment()
-        if let wait = timings.value.withLock({ $0.queued(item: item, at: time) }) { queuedToCommitted.recordNanoseconds(wait.nanoseconds) }
+        if let wait = timings.value.withLock({ $0.queued(item: item, at: time) }) { queuedToCommitted.recordNanoseconds(wait.inNanoseconds) }
     }
 
     /// One of this node's own batches, committed at `revision`, reached the journal.
     func recordOwnDelivery(revision: Int64) {
         if let time = timings.value.withLock({ $0.delivered(revision: revision, at: .now) }) {
-            committedToDelivered.recordNanoseconds(time.nanoseconds)
+            committedToDelivered.recordNanoseconds(time.inNanoseconds)
         }
     }
     func recordEvent() { events.increment() }
@@ -156,9 +157,4 @@ private final class SharedCount: Sendable {
 /// The broadcast timings, shared by the metrics' copies.
 private final class TimingsBox: Sendable {
     let value = Mutex(BroadcastTimings())
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
