@@ -104,11 +104,12 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     ///
     /// - Returns: the message's queue index (``EtcdLog/broadcastSent(messages:revision:firstItem:)``
     ///   names the batch that carried it by these indices).
+    /// - Throws: ``HeadNetworkError`` `persistence` when the queue could not be synced to disk
+    ///   (the component stops then; the message may still be sent).
     @discardableResult
     public func broadcast(_ message: Codec.Message) async throws -> UInt64 {
-        if await queue.count >= queue.capacity { tracer(.persistentQueueFull) }
-        let item = try await queue.write(codec.encode(message))
-        let depth = await queue.count
+        let tracer = self.tracer
+        let (item, depth) = try await queue.enqueue(codec.encode(message), whenFull: { tracer(.persistentQueueFull) })
         state.withLock { $0.queueDepth = depth }
         return item.index
     }

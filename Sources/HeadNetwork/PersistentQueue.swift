@@ -14,7 +14,9 @@ import Foundation
 ///
 /// Durability: a killed process loses nothing that `write` returned (the records are in the
 /// kernel's page cache). A power loss loses nothing `write` returned either; it can repeat the
-/// batch that was in flight, whose marker and pop are not fdatasynced on their own.
+/// batch that was in flight, whose marker and pop are not fdatasynced on their own. A failed
+/// fdatasync is final: the kernel may have dropped the pages it could not write, so the writers
+/// it covered, every later ``write(_:)`` and ``peek()`` throw it, and the sender stops.
 public actor PersistentQueue {
     /// One queued item.
     public struct Item: Sendable, Hashable {
@@ -40,7 +42,9 @@ public actor PersistentQueue {
     private var synced: UInt64 = 0
     private var syncing = false
     private var writers: [UInt64: Writer] = [:]
+    private var syncFailure: HeadNetworkError?
     private nonisolated let syncQueue = DispatchQueue(label: "headnet.broadcast-queue.sync")
+    private nonisolated let performSync: @Sendable (QueueLog.SyncWork) throws -> Void
 
     private struct Writer {
         var record: UInt64
@@ -54,7 +58,17 @@ public actor PersistentQueue {
     /// - Parameter validate: checks each loaded item (e.g. that it decodes as a message).
     /// - Throws: ``HeadNetworkError`` `corruptFile` naming what fails `validate` or is damaged.
     public init(directory: URL, capacity: Int = 100, legacyMarker: URL? = nil, validate: ([UInt8]) throws -> Void = { _ in }) throws {
+        try self.init(directory: directory, capacity: capacity, legacyMarker: legacyMarker, validate: validate, performSync: { try $0.perform() })
+    }
+
+    /// As the public initializer, with the group commit's fdatasyncs run by `performSync`
+    /// (tests make them fail).
+    init(
+        directory: URL, capacity: Int, legacyMarker: URL?, validate: ([UInt8]) throws -> Void,
+        performSync: @escaping @Sendable (QueueLog.SyncWork) throws -> Void
+    ) throws {
         self.directory = directory
+        self.performSync = performSync
         var (log, records) = try QueueLog.open(directory: directory)
         var state = QueueLogState(records)
         let legacy = try Self.legacyItems(in: directory)
@@ -118,11 +132,23 @@ public actor PersistentQueue {
 
     /// Queues `bytes`, suspending while the queue is full; returns once the item is durable on
     /// disk or was sent, whichever is first.
+    ///
+    /// - Throws: the failed fdatasync that covered the item, or an earlier one (``HeadNetworkError``
+    ///   `persistence`); `CancellationError` while waiting for room.
     @discardableResult
     public func write(_ bytes: [UInt8]) async throws -> Item {
+        try await enqueue(bytes, whenFull: {}).item
+    }
+
+    /// ``write(_:)`` in one call on the queue: `whenFull` runs (on the queue) before it waits
+    /// for room, and the depth right after the item was queued comes back with it.
+    func enqueue(_ bytes: [UInt8], whenFull: @Sendable () -> Void) async throws -> (item: Item, depth: Int) {
+        if let syncFailure { throw syncFailure }
+        if items.count >= capacity { whenFull() }
         while items.count >= capacity {
             try Task.checkCancellation()
             await waitForChange()
+            if let syncFailure { throw syncFailure }
         }
         let item = Item(index: nextIndex, bytes: bytes)
         try log.append(.item(index: item.index, bytes: bytes))
@@ -131,10 +157,11 @@ public actor PersistentQueue {
         items.append(item)
         wakeAll()
         let record = appended
+        let depth = items.count
         requestSync()
-        guard synced < record, item.index > poppedThrough else { return item }
+        guard synced < record, item.index > poppedThrough else { return (item, depth) }
         try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
-        return item
+        return (item, depth)
     }
 
     private func requestSync() {
@@ -143,17 +170,25 @@ public actor PersistentQueue {
         Task { await runSyncs() }
     }
 
-    /// One fdatasync after another while records are appended; each resumes the writers it covers.
+    /// One fdatasync after another while records are appended; each resumes the writers it
+    /// covers. The first that fails ends them (see the type's durability note).
     private func runSyncs() async {
-        while synced < appended {
+        while synced < appended, syncFailure == nil {
             let target = appended
             let work = log.takeSyncWork()
             let result: Result<Void, any Error>
             do {
-                try await BlockingWork.run(on: syncQueue) { try work.perform() }
+                try await BlockingWork.run(on: syncQueue) { [performSync] in try performSync(work) }
                 result = .success(())
             } catch {
-                result = .failure(error)
+                let failure = HeadNetworkError(
+                    .persistence,
+                    "the broadcast queue in \(directory.path) could not be synced to disk; the node stops: check the disk, then start it again "
+                        + "(broadcasts answered with this error may still be sent)",
+                    cause: error)
+                syncFailure = failure
+                result = .failure(failure)
+                wakeAll()
             }
             synced = target
             for (index, writer) in writers where writer.record <= target {
@@ -166,7 +201,8 @@ public actor PersistentQueue {
 
     /// The head item, suspending while the queue is empty.
     public func peek() async throws -> Item {
-        while items.isEmpty {
+        while items.isEmpty || syncFailure != nil {
+            if let syncFailure { throw syncFailure }
             try Task.checkCancellation()
             await waitForChange()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HeadNetwork
 import Hummingbird
 import NIOCore
 
@@ -37,7 +38,12 @@ enum NodeAPI {
                     status: .badRequest,
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "the body is the payload to broadcast and must not be empty\n")))
             }
-            try await node.broadcast(Array(buffer: body))
+            do {
+                try await node.broadcast(Array(buffer: body))
+            } catch let error as HeadNetworkError {
+                // Not queued durably (the disk failed): say so rather than a bare 500.
+                return Response(status: .internalServerError, body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+            }
             return Response(status: .accepted)
         }
         router.get("messages") { request, _ in

@@ -1,5 +1,6 @@
 import CBOR
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HeadNetwork
@@ -121,5 +122,39 @@ import Testing
         #expect(BroadcastBatch.count(sizes: [100_000, 100_000, 100_000]) == 2)
         #expect(BroadcastBatch.count(sizes: [131_072, 131_072]) == 2)
         #expect(BroadcastBatch.count(sizes: [131_072, 131_073]) == 1)
+    }
+
+    @Test func enqueueReportsTheDepthAndAFullQueue() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 2)
+        let full = Mutex(0)
+        #expect(try await queue.enqueue([1], whenFull: { full.withLock { $0 += 1 } }).depth == 1)
+        #expect(try await queue.enqueue([2], whenFull: { full.withLock { $0 += 1 } }).depth == 2)
+        #expect(full.withLock { $0 } == 0)
+        let third = Task { try await queue.enqueue([3], whenFull: { full.withLock { $0 += 1 } }) }
+        // The full queue is reported before the write waits for room.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while full.withLock({ $0 }) == 0, ContinuousClock.now < deadline { await Task.yield() }
+        #expect(full.withLock { $0 } == 1)
+        #expect(try await queue.pop(try await queue.peek()))
+        let written = try await third.value
+        #expect(written.item.bytes == [3])
+        #expect(written.depth == 2)
+    }
+
+    @Test func aFailedSyncFailsItsWritersAndEverythingAfter() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        struct DiskGone: Error {}
+        let queue = try PersistentQueue(
+            directory: dir, capacity: 4, legacyMarker: nil, validate: { _ in }, performSync: { _ in throw DiskGone() })
+        let failure = await #expect(throws: HeadNetworkError.self) { try await queue.write([1]) }
+        #expect(failure?.code == .persistence)
+        #expect(failure?.cause is DiskGone)
+        // No later write is answered, and the sender stops instead of sending.
+        await #expect(throws: HeadNetworkError.self) { try await queue.write([2]) }
+        await #expect(throws: HeadNetworkError.self) { try await queue.peek() }
+        #expect(await queue.count == 1)
     }
 }
