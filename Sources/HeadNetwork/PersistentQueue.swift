@@ -191,7 +191,8 @@ public actor PersistentQueue {
                 wakeAll()
             }
             synced = target
-            for (index, writer) in writers where writer.record <= target {
+            // After a failure no sync follows: the writers of records appended meanwhile fail too.
+            for (index, writer) in writers where writer.record <= target || syncFailure != nil {
                 writers.removeValue(forKey: index)
                 writer.continuation.resume(with: result)
             }

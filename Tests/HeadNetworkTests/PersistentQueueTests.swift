@@ -1,4 +1,7 @@
 import CBOR
+import Dispatch
+import EtcdClient
+import EtcdTesting
 import Foundation
 import Synchronization
 import Testing
@@ -156,5 +159,31 @@ import Testing
         await #expect(throws: HeadNetworkError.self) { try await queue.write([2]) }
         await #expect(throws: HeadNetworkError.self) { try await queue.peek() }
         #expect(await queue.count == 1)
+    }
+
+    @Test func aWriterQueuedWhileTheFailingSyncRanFailsToo() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        struct DiskGone: Error {}
+        let gate = DispatchSemaphore(value: 0)
+        let queue = try PersistentQueue(
+            directory: dir, capacity: 4, legacyMarker: nil, validate: { _ in }, performSync: { _ in gate.wait(); throw DiskGone() })
+        // Whether each writer's write threw a HeadNetworkError, as they end.
+        let outcomes = LockedValue<[UInt8: Bool]>([:])
+        let write: @Sendable (UInt8) -> Void = { byte in
+            Task {
+                let result = await Task { try await queue.write([byte]) }.result
+                let failed = if case .failure(let error) = result { error is HeadNetworkError } else { false }
+                outcomes.withLock { $0[byte] = failed }
+            }
+        }
+        write(1)
+        try await eventually("the first item queued, its fdatasync running") { await queue.count == 1 }
+        // Queued while that fdatasync runs (and fails): no sync follows it.
+        write(2)
+        try await eventually("the second item queued") { await queue.count == 2 }
+        gate.signal()
+        try await eventually("both writers answered", timeout: .seconds(10)) { outcomes.value.count == 2 }
+        #expect(outcomes.value == [1: true, 2: true])
     }
 }
