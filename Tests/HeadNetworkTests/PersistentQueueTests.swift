@@ -137,9 +137,7 @@ import Testing
         #expect(full.withLock { $0 } == 0)
         let third = Task { try await queue.enqueue([3], whenFull: { full.withLock { $0 += 1 } }) }
         // The full queue is reported before the write waits for room.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while full.withLock({ $0 }) == 0, ContinuousClock.now < deadline { await Task.yield() }
-        #expect(full.withLock { $0 } == 1)
+        try await eventually("the full queue reported") { full.withLock { $0 } == 1 }
         #expect(try await queue.pop(try await queue.peek()))
         let written = try await third.value
         #expect(written.item.bytes == [3])
@@ -155,7 +153,7 @@ import Testing
         let failure = await #expect(throws: HeadNetworkError.self) { try await queue.write([1]) }
         #expect(failure?.code == .persistence)
         #expect(failure?.cause is DiskGone)
-        // No later write is answered, and the sender stops instead of sending.
+        // No later write is accepted, and the sender stops instead of sending.
         await #expect(throws: HeadNetworkError.self) { try await queue.write([2]) }
         await #expect(throws: HeadNetworkError.self) { try await queue.peek() }
         #expect(await queue.count == 1)
@@ -166,6 +164,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         struct DiskGone: Error {}
         let gate = DispatchSemaphore(value: 0)
+        defer { gate.signal() }  // never leave the sync thread blocked, also when the test fails
         let queue = try PersistentQueue(
             directory: dir, capacity: 4, legacyMarker: nil, validate: { _ in }, performSync: { _ in gate.wait(); throw DiskGone() })
         // Whether each writer's write threw a HeadNetworkError, as they end.
