@@ -76,6 +76,15 @@ let package = Package(
             ]
         ),
         .target(name: "EtcdTesting", dependencies: ["Processes", "EtcdClient"]),
+        // NodeHTTP: the one HTTP client for a node's API (SwiftNIO, timeouts, no busy waiting).
+        .target(
+            name: "NodeHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
@@ -98,7 +107,11 @@ let package = Package(
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
-            dependencies: ["ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "NodeService",
@@ -117,10 +130,9 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes",
+                "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

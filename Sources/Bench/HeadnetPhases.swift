@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NodeHTTP
 
 /// headnet's measurements on open follow streams: low-load latency (one broadcast at a time,
 /// the sending node rotating) and saturation (every sender posting back to back).
@@ -111,13 +112,22 @@ struct HeadnetPhases: Sendable {
         var connections: [HTTPConnection] = []
         func closeAll() async { for connection in connections { await connection.close() } }
         do {
-            for port in ports { connections.append(try await HTTPConnection.connect(host: "127.0.0.1", port: port, on: board.loop)) }
+            for port in ports { connections.append(try await connect(port)) }
             let result = try await body(connections)
             await closeAll()
             return result
         } catch {
             await closeAll()
             throw error
+        }
+    }
+
+    /// A connection to the node API on `port`, on the run's loop.
+    private func connect(_ port: Int) async throws -> HTTPConnection {
+        do {
+            return try await HTTPConnection.connect(host: "127.0.0.1", port: port, on: board.loop, connectTimeout: .seconds(5))
+        } catch {
+            throw BenchError(.node, "cannot connect to the node API at 127.0.0.1:\(port); is the node running?", cause: error)
         }
     }
 

@@ -1,4 +1,5 @@
 import NIOCore
+import NodeHTTP
 
 /// One concurrent sender of the saturation phase: posts its messages back to back over its own
 /// keep-alive connection, the next as soon as the node answered 202. Everything runs on the
@@ -19,6 +20,10 @@ enum SaturationSender {
                 switch result {
                 case .success(let response) where response.status == 202:
                     post(seq + 1)
+                case .success(let response) where response.status == 503:
+                    // The node's queue is full (more senders than it holds): it kept nothing,
+                    // so the same message goes again a moment later.
+                    loop.scheduleTask(in: .milliseconds(1)) { post(seq) }
                 case .success(let response):
                     let error = BenchError(.node, "\(nodeName) answered \(response.status) to POST /broadcast: \(response.text)")
                     board.fail(error)

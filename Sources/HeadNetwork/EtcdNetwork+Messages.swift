@@ -47,10 +47,8 @@ extension EtcdNetwork {
             try await queue.pop(batch: batch)
             try await queue.clearInFlight()
             sender.popped()
-            let depth = await queue.count
             let sent = sender.lastModRev
             state.withLock {
-                $0.queueDepth = depth
                 $0.lastBroadcastRevision = sent
                 $0.broadcasts += 1
             }
@@ -71,8 +69,6 @@ extension EtcdNetwork {
         tracer(trace)
         try await queue.pop(batch: head)
         try await queue.clearInFlight()
-        let depth = await queue.count
-        state.withLock { $0.queueDepth = depth }
     }
 
     /// Watches `msg`..`msh` from the last known revision + 1, delivers the messages of each

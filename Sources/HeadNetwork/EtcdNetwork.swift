@@ -109,13 +109,34 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     @discardableResult
     public func broadcast(_ message: Codec.Message) async throws -> UInt64 {
         let tracer = self.tracer
-        let (item, depth) = try await queue.enqueue(codec.encode(message), whenFull: { tracer(.persistentQueueFull) })
-        state.withLock { $0.queueDepth = depth }
+        let admission = try await queue.enqueue(codec.encode(message), whenFull: .wait(onFull: { tracer(.persistentQueueFull) }))
+        guard case .queued(let item, _) = admission else { preconditionFailure("a broadcast waits for room; it is never refused") }
         return item.index
     }
 
-    /// The current state.
-    public var status: NetworkStatus { state.withLock { $0 } }
+    /// Queues a message for broadcast unless the queue is full, without waiting: a full queue
+    /// refuses it at once with the cause (nothing is kept, so a sender that retries later never
+    /// duplicates it, and what is queued keeps the order it arrived in). Otherwise as
+    /// ``broadcast(_:)``.
+    ///
+    /// - Throws: as ``broadcast(_:)``.
+    public func offer(_ message: Codec.Message) async throws -> BroadcastOffer {
+        let tracer = self.tracer
+        switch try await queue.enqueue(codec.encode(message), whenFull: .refuse(onFirstRefusal: { tracer(.persistentQueueFull) })) {
+        case .queued(let item, _): return .queued(index: item.index)
+        case .full(let load): return .refused(QueueFull.diagnose(load, status: status))
+        }
+    }
+
+    /// The current state (the queue's figures as of now).
+    public var status: NetworkStatus {
+        var status = state.withLock { $0 }
+        let load = queue.load
+        status.queueDepth = load.depth
+        status.queueCapacity = load.capacity
+        status.queueOldestWaitSeconds = load.oldestWaitSeconds()
+        return status
+    }
 
     /// Runs etcd and the component until cancelled or asked to shut down gracefully; then stops
     /// etcd (SIGINT to its process group, SIGTERM after 5 s, SIGKILL after 5 s more).
@@ -126,8 +147,6 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         let joining = configuration.joinsExistingCluster && !etcd.hasExistingMember
         let child = try await startEtcd()
         try? etcdPIDFile.write(child.pid)
-        let depth = await queue.count
-        state.withLock { $0.queueDepth = depth }
         let client = try EtcdClient(
             EtcdClientConfiguration(
                 endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),

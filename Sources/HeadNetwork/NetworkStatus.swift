@@ -16,6 +16,10 @@ public struct NetworkStatus: Sendable, Hashable, Codable {
     public var lastBroadcastRevision: Int64 = 0
     /// Messages waiting in the broadcast queue.
     public var queueDepth = 0
+    /// Messages the broadcast queue holds before it refuses more.
+    public var queueCapacity = 0
+    /// Seconds the oldest message in the broadcast queue has waited (nil when it is empty).
+    public var queueOldestWaitSeconds: Double?
     /// Messages delivered since start.
     public var delivered = 0
     /// Batches written since start.

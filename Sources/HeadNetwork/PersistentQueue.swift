@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A bounded FIFO of encoded messages that survives crashes, kept in an append-only log
 /// (``QueueLog``) in a directory.
@@ -28,9 +29,14 @@ public actor PersistentQueue {
 
     /// The directory holding the log.
     public nonisolated let directory: URL
-    /// How many items fit before ``write(_:)`` suspends.
+    /// How many items fit before ``write(_:)`` suspends (and ``offer(_:)`` refuses).
     public nonisolated let capacity: Int
     private var items: [Item]
+    /// When each of `items` was queued (items loaded from disk: when the queue opened).
+    private var arrivals: [ContinuousClock.Instant]
+    private nonisolated let loadValue: Mutex<QueueLoad>
+    /// Whether the last offer was refused, so a full queue is reported once per episode.
+    private var refusing = false
     private var nextIndex: UInt64
     private var poppedThrough: UInt64
     private var log: QueueLog
@@ -98,9 +104,12 @@ public actor PersistentQueue {
         }
         self.log = log
         self.items = state.items
+        let opened = ContinuousClock.now
+        self.arrivals = Array(repeating: opened, count: state.items.count)
         self.poppedThrough = state.poppedThrough
         self.inFlight = state.inFlight
         self.capacity = max(capacity, state.items.count)
+        self.loadValue = Mutex(QueueLoad(depth: state.items.count, capacity: max(capacity, state.items.count), oldestQueuedAt: state.items.isEmpty ? nil : opened))
         self.nextIndex = state.highestIndex + 1
     }
 
@@ -130,6 +139,9 @@ public actor PersistentQueue {
     /// Number of queued items.
     public var count: Int { items.count }
 
+    /// Depth, capacity and the oldest item's arrival, readable without waiting for the queue.
+    public nonisolated var load: QueueLoad { loadValue.withLock { $0 } }
+
     /// Queues `bytes`, suspending while the queue is full; returns once the item is durable on
     /// disk or was sent, whichever is first.
     ///
@@ -137,31 +149,68 @@ public actor PersistentQueue {
     ///   `persistence`); `CancellationError` while waiting for room.
     @discardableResult
     public func write(_ bytes: [UInt8]) async throws -> Item {
-        try await enqueue(bytes, whenFull: {}).item
+        let admission = try await enqueue(bytes, whenFull: .wait(onFull: {}))
+        guard case .queued(let item, _) = admission else { preconditionFailure("a write waits for room; it is never refused") }
+        return item
     }
 
-    /// ``write(_:)`` in one call on the queue: `whenFull` runs (on the queue) before it waits
-    /// for room, and the depth right after the item was queued comes back with it.
-    func enqueue(_ bytes: [UInt8], whenFull: @Sendable () -> Void) async throws -> (item: Item, depth: Int) {
+    /// Queues `bytes` unless the queue is full, without waiting for room: a full queue answers
+    /// ``QueueAdmission/full(_:)`` at once and keeps nothing. Returns as ``write(_:)`` does.
+    ///
+    /// - Throws: the failed fdatasync that covered the item, or an earlier one (``HeadNetworkError``
+    ///   `persistence`).
+    public func offer(_ bytes: [UInt8]) async throws -> QueueAdmission {
+        try await enqueue(bytes, whenFull: .refuse(onFirstRefusal: {}))
+    }
+
+    /// What ``enqueue(_:whenFull:)`` does with a full queue.
+    enum FullBehavior {
+        /// Wait for room (calling the closure, on the queue, before the wait).
+        case wait(onFull: @Sendable () -> Void)
+        /// Answer ``QueueAdmission/full(_:)`` (calling the closure when the previous offer was
+        /// accepted: once per episode of refusals).
+        case refuse(onFirstRefusal: @Sendable () -> Void)
+    }
+
+    /// ``write(_:)`` or ``offer(_:)`` in one call on the queue; the depth right after the item
+    /// was queued comes back with it.
+    func enqueue(_ bytes: [UInt8], whenFull behavior: FullBehavior) async throws -> QueueAdmission {
         if let syncFailure { throw syncFailure }
-        if items.count >= capacity { whenFull() }
-        while items.count >= capacity {
-            try Task.checkCancellation()
-            await waitForChange()
-            if let syncFailure { throw syncFailure }
+        if items.count >= capacity {
+            switch behavior {
+            case .refuse(let onFirstRefusal):
+                if !refusing { onFirstRefusal() }
+                refusing = true
+                return .full(load)
+            case .wait(let onFull):
+                onFull()
+                while items.count >= capacity {
+                    try Task.checkCancellation()
+                    await waitForChange()
+                    if let syncFailure { throw syncFailure }
+                }
+            }
         }
+        refusing = false
         let item = Item(index: nextIndex, bytes: bytes)
         try log.append(.item(index: item.index, bytes: bytes))
         nextIndex += 1
         appended += 1
         items.append(item)
+        arrivals.append(.now)
+        publishLoad()
         wakeAll()
         let record = appended
         let depth = items.count
         requestSync()
-        guard synced < record, item.index > poppedThrough else { return (item, depth) }
+        guard synced < record, item.index > poppedThrough else { return .queued(item, depth: depth) }
         try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
-        return (item, depth)
+        return .queued(item, depth: depth)
+    }
+
+    private func publishLoad() {
+        let load = QueueLoad(depth: items.count, capacity: capacity, oldestQueuedAt: arrivals.first)
+        loadValue.withLock { $0 = load }
     }
 
     private func requestSync() {
@@ -252,6 +301,8 @@ public actor PersistentQueue {
         let through = items[count - 1].index
         try log.append(.popped(through: through))
         items.removeFirst(count)
+        arrivals.removeFirst(count)
+        publishLoad()
         poppedThrough = through
         if let batch = inFlight, batch.indices.allSatisfy({ $0 <= through }) { inFlight = nil }
         for (index, writer) in writers where index <= through {

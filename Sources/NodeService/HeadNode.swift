@@ -74,12 +74,19 @@ public final class HeadNode: Sendable {
             })
     }
 
-    /// Queues a payload for broadcast.
-    public func broadcast(_ payload: [UInt8]) async throws {
+    /// Queues a payload for broadcast unless the queue is full (see
+    /// ``HeadNetwork/EtcdNetwork/offer(_:)``): a full queue refuses it at once, with the cause.
+    public func broadcast(_ payload: [UInt8]) async throws -> BroadcastOffer {
         let arrived = ContinuousClock.now
-        let item = try await network.broadcast(payload)
-        metrics.recordQueued(item: item, arrived: arrived)
-        trace(TraceLine.broadcastQueued(bytes: payload.count))
+        let offer = try await network.offer(payload)
+        switch offer {
+        case .queued(let index):
+            metrics.recordQueued(item: index, arrived: arrived)
+            trace(TraceLine.broadcastQueued(bytes: payload.count))
+        case .refused:
+            metrics.recordRefused()
+        }
+        return offer
     }
 
     /// The `/status` document.

@@ -31,27 +31,35 @@ enum NodeAPI {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: node.metrics.render())))
         }
-        router.post("broadcast") { request, context in
-            let body = try await request.body.collect(upTo: maxPayloadBytes)
-            guard body.readableBytes > 0 else {
-                return Response(
-                    status: .badRequest,
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: "the body is the payload to broadcast and must not be empty\n")))
-            }
+        router.post("broadcast") { request, _ in
+            let body: ByteBuffer
             do {
-                try await node.broadcast(Array(buffer: body))
+                body = try await request.body.collect(upTo: maxPayloadBytes)
+            } catch is NIOTooManyBytesError {
+                return text(.contentTooLarge, "the payload is over the limit of \(maxPayloadBytes) bytes (1 MiB) a broadcast may carry\n")
+            }
+            guard body.readableBytes > 0 else { return text(.badRequest, "the body is the payload to broadcast and must not be empty\n") }
+            let offer: BroadcastOffer
+            do {
+                offer = try await node.broadcast(Array(buffer: body))
             } catch let error as HeadNetworkError {
                 // Not queued durably (the disk failed): say so rather than a bare 500.
-                return Response(status: .internalServerError, body: ResponseBody(byteBuffer: ByteBuffer(string: error.description + "\n")))
+                return text(.internalServerError, error.description + "\n")
             }
-            return Response(status: .accepted)
+            switch offer {
+            case .queued: return Response(status: .accepted)
+            case .refused(let full):
+                // At once, keeping nothing: the sender may retry without duplicating anything.
+                var response = try json(full, status: .serviceUnavailable)
+                response.headers[.retryAfter] = String(full.retryAfterSeconds)
+                return response
+            }
         }
         router.get("messages") { request, _ in
             let after: Int
             switch MessagesQuery.after(request.uri.queryParameters.get("after")) {
             case .success(let value): after = value
-            case .failure(let error):
-                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: error.message + "\n")))
+            case .failure(let error): return text(.badRequest, error.message + "\n")
             }
             let follow = request.uri.queryParameters.get("follow") == "true"
             let journal = node.journal
@@ -79,12 +87,17 @@ enum NodeAPI {
         return router
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         var data = try encoder.encode(value)
         data.append(0x0a)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A plain-text response.
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

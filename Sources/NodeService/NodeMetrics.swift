@@ -10,8 +10,11 @@ public struct NodeMetrics: Sendable {
     private let delivered: Counter
     private let duplicatesDropped: Counter
     private let broadcastsQueued: Counter
+    private let broadcastsRefused: Counter
     private let events: Counter
     private let queueDepth: Gauge
+    private let queueCapacity: Gauge
+    private let queueOldestWait: Gauge
     private let connected: Gauge
     private let peers: Gauge
     private let lastKnownRevision: Gauge
@@ -52,8 +55,12 @@ public struct NodeMetrics: Sendable {
         delivered = counter("messages_delivered", "Messages appended to the delivered journal")
         duplicatesDropped = counter("messages_duplicates_dropped", "Redelivered messages the journal dropped")
         broadcastsQueued = counter("broadcasts_queued", "Messages queued for broadcast")
+        broadcastsRefused = counter("broadcasts_refused", "Broadcasts answered 503 because the queue was full (nothing kept)")
         events = counter("network_events", "Network events emitted")
         queueDepth = gauge("broadcast_queue", "depth", "Messages waiting to be broadcast")
+        queueCapacity = gauge("broadcast_queue", "capacity", "Messages the broadcast queue holds before it refuses more")
+        queueOldestWait = gauge(
+            "broadcast_queue_oldest_wait", "seconds", "How long the oldest message in the broadcast queue has waited (0 when it is empty)")
         connected = gauge("network", "connected", "1 when connected to a majority")
         peers = gauge("peers", "alive", "Peers whose alive key is present")
         lastKnownRevision = gauge("last_known", "revision", "Revision of the last delivered message batch")
@@ -123,9 +130,14 @@ public struct NodeMetrics: Sendable {
     }
     func recordEvent() { events.increment() }
 
+    /// A broadcast refused with 503: the queue was full.
+    func recordRefused() { broadcastsRefused.increment() }
+
     /// Refreshes the gauges from the component's state.
     func update(from status: NetworkStatus) {
         queueDepth.set(to: Double(status.queueDepth))
+        queueCapacity.set(to: Double(status.queueCapacity))
+        queueOldestWait.set(to: status.queueOldestWaitSeconds ?? 0)
         connected.set(to: status.connected ? 1 : 0)
         peers.set(to: Double(status.peers.count))
         lastKnownRevision.set(to: Double(status.lastKnownRevision))

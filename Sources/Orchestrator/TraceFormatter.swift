@@ -38,7 +38,7 @@ public struct TraceFormatter: Sendable {
         case "BroadcastDeduped":
             return ("broadcast", "retry found its batch already written (revision \(int("previousModRev")) → \(int("observedModRev")))")
         case "BroadcastFailed": return ("broadcast", "failed, retrying in 1 s: \(string("reason"))")
-        case "PersistentQueueFull": return ("broadcast", "queue full; broadcasts wait")
+        case "PersistentQueueFull": return ("broadcast", "queue full: new broadcasts are refused until it drains")
         case "Delivered":
             return ("delivered", "#\(int("index")) from \(name(string("sender"))) at revision \(int("revision")) (\(int("bytes")) bytes)")
         case "NetworkConnected": return ("connectivity", "connected to a majority")

@@ -18,14 +18,18 @@ public enum ProcessControl {
     /// `Z` while its other threads are still exiting and its descriptors — its listening
     /// sockets — are still open; that process has not exited yet.
     public static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
-            stat.index(close, offsetBy: 2) < stat.endIndex, stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
-        else { return false }
+        guard ProcessStat.read(pid)?.state == .zombie else { return false }
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") }),
             let threads = Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces))
         else { return true }
         return threads <= 1
+    }
+
+    /// Whether `pid` is stopped by a signal (SIGSTOP) or a debugger: alive, but answering
+    /// nothing until SIGCONT.
+    public static func isStopped(_ pid: Int32) -> Bool {
+        ProcessStat.read(pid)?.state.isStopped ?? false
     }
 
     /// The command line of `pid` (from `/proc/<pid>/cmdline`), nil when it does not exist.

@@ -127,21 +127,61 @@ import Testing
         #expect(BroadcastBatch.count(sizes: [131_072, 131_073]) == 1)
     }
 
-    @Test func enqueueReportsTheDepthAndAFullQueue() async throws {
+    @Test func aWaitingEnqueueReportsTheDepthAndAFullQueue() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let queue = try PersistentQueue(directory: dir, capacity: 2)
         let full = Mutex(0)
-        #expect(try await queue.enqueue([1], whenFull: { full.withLock { $0 += 1 } }).depth == 1)
-        #expect(try await queue.enqueue([2], whenFull: { full.withLock { $0 += 1 } }).depth == 2)
+        let waiting = PersistentQueue.FullBehavior.wait(onFull: { full.withLock { $0 += 1 } })
+        #expect(try await Self.depth(queue.enqueue([1], whenFull: waiting)) == 1)
+        #expect(try await Self.depth(queue.enqueue([2], whenFull: waiting)) == 2)
         #expect(full.withLock { $0 } == 0)
-        let third = Task { try await queue.enqueue([3], whenFull: { full.withLock { $0 += 1 } }) }
+        let third = Task { try await queue.enqueue([3], whenFull: waiting) }
         // The full queue is reported before the write waits for room.
         try await eventually("the full queue reported") { full.withLock { $0 } == 1 }
         #expect(try await queue.pop(try await queue.peek()))
-        let written = try await third.value
-        #expect(written.item.bytes == [3])
-        #expect(written.depth == 2)
+        guard case .queued(let item, let depth) = try await third.value else { Issue.record("a waiting enqueue was refused"); return }
+        #expect(item.bytes == [3])
+        #expect(depth == 2)
+    }
+
+    /// Issue 22: a full queue refuses at once and keeps nothing, so what it holds keeps the
+    /// order it arrived in; it reports its load (depth, capacity, the oldest item's wait) and
+    /// says it is full once per episode of refusals.
+    @Test func anOfferToAFullQueueIsRefusedAtOnceAndKeepsNothing() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try PersistentQueue(directory: dir, capacity: 2)
+        let reported = Mutex(0)
+        let refusing = PersistentQueue.FullBehavior.refuse(onFirstRefusal: { reported.withLock { $0 += 1 } })
+        #expect(queue.load == QueueLoad(depth: 0, capacity: 2, oldestQueuedAt: nil))
+        let before = ContinuousClock.now
+        #expect(try await Self.depth(queue.enqueue([1], whenFull: refusing)) == 1)
+        #expect(try await Self.depth(queue.enqueue([2], whenFull: refusing)) == 2)
+        for byte in UInt8(3)...5 {
+            guard case .full(let load) = try await queue.enqueue([byte], whenFull: refusing) else {
+                Issue.record("offer \(byte) to a full queue was queued")
+                return
+            }
+            #expect(load.depth == 2 && load.capacity == 2 && load.isFull)
+            #expect(try #require(load.oldestQueuedAt) >= before)
+        }
+        #expect(reported.withLock { $0 } == 1, "one report per episode of refusals")
+        #expect(await queue.head(10).map(\.bytes) == [[1], [2]])
+        // Room again: the next offer is queued after what was there, and a later full queue is
+        // reported again.
+        #expect(try await queue.pop(try await queue.peek()))
+        #expect(queue.load.depth == 1)
+        #expect(try await Self.depth(queue.offer([6])) == 2)
+        #expect(try await queue.enqueue([7], whenFull: refusing).isFull)
+        #expect(reported.withLock { $0 } == 2)
+        #expect(await queue.head(10).map(\.bytes) == [[2], [6]])
+        let reopened = try PersistentQueue(directory: dir, capacity: 2)
+        #expect(await reopened.head(10).map(\.bytes) == [[2], [6]], "nothing refused was written")
+    }
+
+    static func depth(_ admission: QueueAdmission) -> Int? {
+        if case .queued(_, let depth) = admission { depth } else { nil }
     }
 
     @Test func aFailedSyncFailsItsWritersAndEverythingAfter() async throws {
@@ -185,4 +225,8 @@ import Testing
         try await eventually("both writers answered", timeout: .seconds(10)) { outcomes.value.count == 2 }
         #expect(outcomes.value == [1: true, 2: true])
     }
+}
+
+extension QueueAdmission {
+    var isFull: Bool { if case .full = self { true } else { false } }
 }

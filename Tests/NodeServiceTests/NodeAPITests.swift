@@ -9,11 +9,12 @@ import Testing
 /// The node's routes through Hummingbird's router test framework: no socket, no etcd (the
 /// network component is built but not run).
 @Suite struct NodeAPITests {
-    func withNode(cluster: ClusterLabel? = nil, _ body: (HeadNode) async throws -> Void) async throws {
+    func withNode(cluster: ClusterLabel? = nil, queueCapacity: Int = 100, _ body: (HeadNode) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let network = EtcdNetworkConfiguration(
-            persistenceDirectory: directory, listen: NetworkHost(hostname: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2)
+            persistenceDirectory: directory, listen: NetworkHost(hostname: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2,
+            queueCapacity: queueCapacity)
         var configuration = NodeConfiguration(nodeID: "alice", network: network)
         configuration.cluster = cluster
         let node = try HeadNode(configuration: configuration) { _ in }
@@ -42,6 +43,52 @@ import Testing
                     #expect(String(buffer: response.body).split(separator: "\n").count == 1)
                 }
             }
+        }
+    }
+
+    /// Issue 22: a full queue answers 503 at once, with Retry-After and a JSON body naming the
+    /// depth, the capacity and the cause; nothing of the refused request is kept. Bodies over
+    /// the limit get a 413 that names the limit.
+    @Test func aFullQueueAnswers503AtOnceWithTheCause() async throws {
+        try await withNode(queueCapacity: 2) { node in
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                for payload in ["one", "two"] {
+                    try await client.execute(uri: "/broadcast", method: .post, body: ByteBuffer(string: payload)) { response in
+                        #expect(response.status == .accepted)
+                    }
+                }
+                try await client.execute(uri: "/broadcast", method: .post, body: ByteBuffer(string: "three")) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers[.retryAfter] == "5")
+                    let full = try JSONDecoder().decode(QueueFull.self, from: Data(buffer: response.body))
+                    #expect(full.queueDepth == 2 && full.queueCapacity == 2)
+                    // The component is not running: its etcd does not serve.
+                    #expect(full.cause == .etcdUnreachable)
+                    #expect(full.oldestQueuedSeconds != nil)
+                    #expect(full.summary.hasPrefix("queue full (2 of 2): "))
+                }
+                try await client.execute(uri: "/status", method: .get) { response in
+                    let status = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    let network = try #require(status?["network"] as? [String: Any])
+                    #expect(network["queueDepth"] as? Int == 2)
+                    #expect(network["queueCapacity"] as? Int == 2)
+                    #expect(network["queueOldestWaitSeconds"] is Double)
+                }
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    let text = String(buffer: response.body)
+                    #expect(text.contains("headnet_broadcast_queue_depth 2"))
+                    #expect(text.contains("headnet_broadcast_queue_capacity 2"))
+                    #expect(text.contains("headnet_broadcasts_refused_total 1"))
+                    #expect(text.contains("headnet_broadcast_queue_oldest_wait_seconds"))
+                }
+                let big = ByteBuffer(repeating: 0x61, count: NodeAPI.maxPayloadBytes + 1)
+                try await client.execute(uri: "/broadcast", method: .post, body: big) { response in
+                    #expect(response.status == .contentTooLarge)
+                    #expect(String(buffer: response.body).contains("\(NodeAPI.maxPayloadBytes) bytes"))
+                }
+            }
+            #expect(await node.network.status.queueDepth == 2)
         }
     }
 
