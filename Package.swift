@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -181,7 +182,9 @@ let package = Package(
         .testTarget(
             name: "NodeServiceTests",
             dependencies: [
-                "NodeService", "HeadNetwork", "EtcdTesting", "Processes",
+                "NodeService", "HeadNetwork", "EtcdTesting", "Processes", "NodeHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -191,7 +194,11 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadnetCLITests",
-            dependencies: ["HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", "NodeHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

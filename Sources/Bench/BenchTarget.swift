@@ -40,7 +40,7 @@ public struct BenchTarget: Sendable {
         spec = runner.specArgument
         self.ownDevnet = ownDevnet
         apiClients = runner.spec.nodes.map {
-            NodeAPIClient(node: $0, cluster: runner.spec, specPath: runner.nodes.specPath, startHint: "headnet up -f \(runner.specArgument)")
+            runner.api(for: $0)
         }
     }
 

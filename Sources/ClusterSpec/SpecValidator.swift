@@ -87,7 +87,7 @@ public enum SpecValidator {
         var warnings: [SpecIssue] = []
         let count = spec.nodes.count
         if count > 0, count.isMultiple(of: 2) {
-            let quorum = count / 2 + 1
+            let quorum = ClusterSpec.quorum(of: count)
             let tolerated = count - quorum
             let failures = tolerated == 0 ? "no node" : tolerated == 1 ? "1 node" : "\(tolerated) nodes"
             warnings.append(SpecIssue(

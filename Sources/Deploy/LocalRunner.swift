@@ -27,6 +27,8 @@ public struct LocalRunner: Sendable {
 
     /// `<node>/node.pid`.
     public func pidFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent("node.pid")) }
+    /// `<node>/etcd.pid`: the node's etcd child, written by the node.
+    public func etcdPIDFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent("etcd.pid")) }
     /// `<node>/node.log`: the node's log (standard error).
     public func logFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("node.log") }
     /// `<node>/trace.ndjson`: the network component's trace, etcd's own log lines included.

@@ -113,7 +113,7 @@ public struct HealthCommand: AsyncParsableCommand {
         var results = checks.evaluate(snapshot)
         let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000
         var readings: [NodeHealth.Reading] = []
-        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node, spec: specArgument))) }
+        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node))) }
         let rate = NodeHealth.writeRate(readings)
         for reading in readings {
             results += NodeHealth.check(

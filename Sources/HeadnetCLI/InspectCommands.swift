@@ -129,7 +129,7 @@ public struct BroadcastCommand: AsyncParsableCommand {
     /// Sends the broadcast.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        try await runner.api(for: try runner.spec.node(named: node), spec: spec.path).broadcast(Data(text.utf8))
+        try await runner.broadcast(Data(text.utf8), through: try runner.spec.node(named: node))
         print("✓ queued on \(node)")
     }
 }
@@ -138,12 +138,5 @@ extension ClusterSpec {
     /// Node names by advertised address, to show senders by name.
     var namesByAddress: [String: String] {
         Dictionary(nodes.map { ($0.advertise.description, $0.name) }, uniquingKeysWith: { first, _ in first })
-    }
-}
-
-extension LocalClusterRunner {
-    /// The API client of `node`, checking the cluster, suggesting `up` with `spec` when down.
-    func api(for node: NodeSpec, spec: String) -> NodeAPIClient {
-        NodeAPIClient(node: node, cluster: self.spec, specPath: nodes.specPath, startHint: "headnet up -f \(spec)")
     }
 }

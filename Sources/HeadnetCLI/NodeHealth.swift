@@ -58,7 +58,8 @@ enum NodeHealth {
         switch reading.document {
         case .failure(let error):
             var results = [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: error.message,
-                                       hint: error.code == .wrongCluster ? "another cluster answers on this node's ports" : "start it: `headnet up`")]
+                                       hint: error.code == .wrongCluster ? "another cluster answers on this node's ports"
+                                           : error.code == .stopped ? "it holds its queue and answers nothing until resumed" : "start it: `headnet up`")]
             // Down: how long it can stay down before its watch resumes past what etcd keeps.
             if error.code == .nodeDown, clusterRevision > 0, let known = try? RevisionStore(directory: directory).load() {
                 results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: revisionsPerSecond))
@@ -73,10 +74,14 @@ enum NodeHealth {
             : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: reading.readiness?.text ?? "no answer to /readyz",
                           hint: "`headnet logs \(node.name) --trace` shows what the node sees")]
         let depth = network["queueDepth"] as? Int ?? 0
-        let queue = "\(depth) of \(queueCapacity) queued"
-        results.append(depth >= queueCapacity
-            ? CheckResult(check: "queue depth", subject: node.name, verdict: .fail, evidence: queue, hint: "broadcasts block: the node cannot write to etcd")
-            : depth * 2 >= queueCapacity
+        let capacity = network["queueCapacity"] as? Int ?? queueCapacity
+        let oldest = (network["queueOldestWaitSeconds"] as? Double).map { String(format: ", the oldest waiting %.1f s", $0) } ?? ""
+        let queue = "\(depth) of \(capacity) queued\(oldest)"
+        results.append(depth >= capacity
+            ? CheckResult(
+                check: "queue depth", subject: node.name, verdict: .fail, evidence: queue,
+                hint: "new broadcasts are refused (503): " + (NodeAPIClient.queueFull(network)?.detail ?? "the node cannot write to etcd"))
+            : depth * 2 >= capacity
                 ? CheckResult(check: "queue depth", subject: node.name, verdict: .warn, evidence: queue, hint: "broadcasts are not getting out; check etcd and the leader")
                 : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))
         let missed = document["messagesMissed"] as? Int ?? 0

@@ -51,7 +51,7 @@ public struct TailCommand: AsyncParsableCommand {
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
         let target = try runner.spec.node(named: node)
-        let api = runner.api(for: target, spec: spec.path)
+        let api = runner.api(for: target)
         let printer = JournalPrinter(json: json, names: runner.spec.namesByAddress)
         let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
         var standardError = StandardError()

@@ -1,4 +1,5 @@
 import CBOR
+import ClusterSpec
 import HeadNetwork
 
 /// What a head's etcd keys say, read without a headnet node: the `version` key (which protocol
@@ -48,7 +49,7 @@ public enum KeyLayoutCheck {
         if missing.isEmpty {
             results.append(CheckResult(check: "alive keys", verdict: .ok, evidence: evidence))
         } else {
-            let needed = members.count / 2 + 1
+            let needed = ClusterSpec.quorum(of: members.count)
             results.append(CheckResult(
                 check: "alive keys", verdict: alive.count >= needed ? .warn : .fail, evidence: evidence + "; missing \(missing.joined(separator: ", "))",
                 hint: "a missing peer's node is down or cannot keep its lease: `headnet status`, then `headnet logs NODE --trace`"))

@@ -1,3 +1,5 @@
+import ClusterSpec
+
 /// Reachability, leader and quorum, leader agreement and raft index spread over the members.
 public enum LeaderCheck {
     /// Results for `members` (every member of the cluster, reachable or not).
@@ -9,7 +11,7 @@ public enum LeaderCheck {
                               hint: "start its node (`headnet up`) or check the machine and the network to it")
         }
         let up = members.filter(\.reachable)
-        let needed = members.count / 2 + 1
+        let needed = ClusterSpec.quorum(of: members.count)
         let quorum = "\(up.count)/\(members.count) members answer, quorum \(needed)"
         let leaders = Set(up.map(\.leader).filter { $0 != 0 })
         if up.count < needed {

@@ -18,6 +18,9 @@ public protocol ClusterRunner: Sendable {
     func isRunning(_ node: NodeSpec) async -> Bool
     /// Whether the node says it is ready (its etcd serves, it is connected, the version matches).
     func isReady(_ node: NodeSpec) async -> Bool
+    /// The pid of the node's process when it is stopped by a signal (SIGSTOP): it runs but will
+    /// not answer until SIGCONT, so waiting for it is pointless. Nil otherwise.
+    func stoppedPID(of node: NodeSpec) async -> Int32?
     /// Stops the node's process gracefully; returns whether it is gone.
     func stop(_ node: NodeSpec, pid: Int32) async -> Bool
     /// Stops an etcd whose node is gone (SIGTERM, SIGKILL after 5 s); returns whether it is gone.
@@ -40,6 +43,11 @@ public protocol ClusterRunner: Sendable {
     func installCertificates(of node: NodeSpec?) async throws -> String
     /// Installs the pending revocation list; says what it revokes.
     func revokeCertificates() async throws -> String
+}
+
+extension ClusterRunner {
+    /// No process of this runner is ever stopped by a signal.
+    public func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
 }
 
 /// How far a node has caught up with its cluster.

@@ -37,6 +37,11 @@ public struct ClusterStatus: Sendable, Codable {
         public var delivered: Int?
         /// Why its etcd member did not answer.
         public var error: String?
+        /// Whether its process (or its etcd) is stopped by a signal (SIGSTOP).
+        public var stopped: Bool?
+        /// The broadcasts it refused when its queue was full: queue depth and capacity, with
+        /// the cause (nil unless the queue is full).
+        public var queueFull: String?
         /// Why the node is not healthy (nil when it is).
         public var reason: String?
     }
@@ -80,45 +85,59 @@ public struct ClusterStatus: Sendable, Codable {
             row.pid = seen.runningPID
             row.alive = seen.runningPID != nil
             try checkClientPortHolder(node, ours: ours[node.name, default: []], runner: runner)
-            let api = NodeAPIClient(node: node, cluster: runner.spec, specPath: runner.nodes.specPath)
-            if let document = await api.status() {
-                try api.verify(document)
-                if let network = document["network"] as? [String: Any] {
-                    row.peersSeen = (network["peers"] as? [Any])?.count
-                    row.connected = network["connected"] as? Bool
-                    row.queueDepth = network["queueDepth"] as? Int
+            // A process stopped with SIGSTOP answers nothing: say so instead of waiting for it.
+            let stoppedNode = seen.runningPID.flatMap { ProcessControl.isStopped($0) ? $0 : nil }
+            let stoppedEtcd = runner.nodes.etcdPIDFile(node).pid.flatMap { ProcessControl.isStopped($0) ? $0 : nil }
+            if let pid = stoppedNode {
+                row.stopped = true
+                row.error = OrchestratorError.stopped(node.name, pid: pid).message
+            } else {
+                let api = runner.api(for: node)
+                if let document = await api.status() {
+                    try api.verify(document)
+                    if let network = document["network"] as? [String: Any] {
+                        row.peersSeen = (network["peers"] as? [Any])?.count
+                        row.connected = network["connected"] as? Bool
+                        row.queueDepth = network["queueDepth"] as? Int
+                        row.queueFull = NodeAPIClient.queueFull(network)?.summary
+                    }
+                    row.delivered = document["delivered"] as? Int
                 }
-                row.delivered = document["delivered"] as? Int
             }
-            do {
-                let (status, members) = try await runner.etcd.statusAndMembers(of: node)
-                let names = Set(members.map(\.name))
-                guard names == expectedMembers || !seen.livePIDs.isEmpty else {
-                    throw OrchestratorError(
-                        .wrongCluster,
-                        "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
-                            + "this spec's are \(expectedMembers.sorted().joined(separator: ", ")). Two specs use the same ports: "
-                            + "stop the other cluster or give this one free ports (`headnet init` picks them)")
+            if let pid = stoppedEtcd {
+                row.stopped = true
+                row.error = OrchestratorError.stopped(node.name, pid: pid, what: "etcd").message
+            } else {
+                do {
+                    let (status, members) = try await runner.etcd.statusAndMembers(of: node)
+                    let names = Set(members.map(\.name))
+                    guard names == expectedMembers || !seen.livePIDs.isEmpty else {
+                        throw OrchestratorError(
+                            .wrongCluster,
+                            "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
+                                + "this spec's are \(expectedMembers.sorted().joined(separator: ", ")). Two specs use the same ports: "
+                                + "stop the other cluster or give this one free ports (`headnet init` picks them)")
+                    }
+                    row.etcdHealthy = status.errors.isEmpty && status.leader != 0
+                    row.leader = status.isLeader
+                    row.leaderID = String(status.leader, radix: 16)
+                    row.memberID = String(status.header.memberID, radix: 16)
+                    row.raftTerm = status.raftTerm
+                    row.raftIndex = status.raftIndex
+                    row.revision = status.header.revision
+                    if !status.errors.isEmpty { row.error = status.errors.joined(separator: "; ") }
+                } catch let error as OrchestratorError {
+                    throw error
+                } catch {
+                    row.error = "\(error)"
                 }
-                row.etcdHealthy = status.errors.isEmpty && status.leader != 0
-                row.leader = status.isLeader
-                row.leaderID = String(status.leader, radix: 16)
-                row.memberID = String(status.header.memberID, radix: 16)
-                row.raftTerm = status.raftTerm
-                row.raftIndex = status.raftIndex
-                row.revision = status.header.revision
-                if !status.errors.isEmpty { row.error = status.errors.joined(separator: "; ") }
-            } catch let error as OrchestratorError {
-                throw error
-            } catch {
-                row.error = "\(error)"
             }
             row.reason = reason(row, seen)
             rows.append(row)
         }
         let leaders = Set(rows.compactMap(\.leaderID))
         let up = rows.filter { $0.memberID != nil }.count
-        let needed = runner.spec.nodes.count / 2 + 1
+        let needed = runner.spec.quorum
         let healthy = rows.allSatisfy { $0.reason == nil } && rows.filter(\.leader).count == 1 && leaders.count == 1
         return ClusterStatus(
             cluster: runner.spec.name, healthy: healthy,
@@ -140,6 +159,14 @@ public struct ClusterStatus: Sendable, Codable {
 
     /// Why a node is not healthy, in words; nil when it is.
     static func reason(_ row: Row, _ seen: ClusterObservation.Node) -> String? {
+        let reason = processReason(row, seen)
+        guard let full = row.queueFull else { return reason }
+        return reason.map { "\($0); \(full)" } ?? full
+    }
+
+    /// Why the node's process, its etcd or its connection is not healthy; nil when they are.
+    static func processReason(_ row: Row, _ seen: ClusterObservation.Node) -> String? {
+        if row.stopped == true, let error = row.error { return error }
         if !row.alive {
             if let etcd = seen.leftoverEtcd {
                 return "node process gone, its etcd (pid \(etcd)) still runs; `headnet up` restarts the node"

@@ -77,7 +77,7 @@ extension LocalClusterRunner: MembershipRunner {
     }
 
     public func queuedBroadcasts(of node: NodeSpec) async -> Int {
-        if let document = try? await NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath).statusDocument(),
+        if let document = try? await api(for: node).statusDocument(),
             let depth = (document["network"] as? [String: Any])?["queueDepth"] as? Int
         {
             return depth

@@ -99,7 +99,7 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func isReady(_ node: NodeSpec) async -> Bool {
-        await NodeAPIClient(node: node).isReady()
+        await NodeAPIClient(node: node, pidFile: nodes.pidFile(node)).isReady()
     }
 
     public func stop(_ node: NodeSpec, pid: Int32) async -> Bool {
@@ -110,7 +110,7 @@ public struct LocalClusterRunner: ClusterRunner {
 
     public func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool {
         let gone = await ProcessControl.stop(pid, sequence: .terminate())
-        if gone { try? FileManager.default.removeItem(at: layout.nodeDirectory(node).appendingPathComponent("etcd.pid")) }
+        if gone { nodes.etcdPIDFile(node).remove() }
         return gone
     }
 
@@ -128,8 +128,8 @@ public struct LocalClusterRunner: ClusterRunner {
         let left = nodes.scan()
         // Also any pid file of the cluster naming a live etcd or node, however it was started.
         let recorded = spec.nodes.flatMap { node in
-            ["node.pid", "etcd.pid"].compactMap { name -> Int32? in
-                guard let pid = PIDFile(layout.nodeDirectory(node).appendingPathComponent(name)).pid, ProcessControl.isAlive(pid),
+            [nodes.pidFile(node), nodes.etcdPIDFile(node)].compactMap { file -> Int32? in
+                guard let pid = file.pid, ProcessControl.isAlive(pid),
                     let arguments = ProcessControl.commandLine(pid),
                     arguments.contains("node") || arguments.first.map({ URL(fileURLWithPath: $0).lastPathComponent.hasPrefix("etcd") }) == true
                 else { return nil }
@@ -167,7 +167,7 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func progress(of node: NodeSpec) async throws -> NodeProgress {
-        let api = NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath)
+        let api = api(for: node)
         let document = try await api.statusDocument()
         try api.verify(document)
         let delivered = ((document["network"] as? [String: Any])?["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0

@@ -94,7 +94,7 @@ public struct MemberObservation: Sendable, Hashable {
     }
 
     /// Voting members needed for a majority: more than half.
-    public static func quorum(of voting: Int) -> Int { voting / 2 + 1 }
+    public static func quorum(of voting: Int) -> Int { ClusterSpec.quorum(of: voting) }
 
     /// `node`'s member in `members`, matched by peer URL (a member added but not started yet has
     /// no name).

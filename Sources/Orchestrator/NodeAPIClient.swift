@@ -1,11 +1,14 @@
 import ClusterSpec
 import Foundation
+import HeadNetwork
+import NIOCore
+import NIOHTTP1
+import NodeHTTP
+import Processes
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// A small client for a node's HTTP API (`/readyz`, `/status`, `/broadcast`, `/messages`).
+/// A small client for a node's HTTP API (`/readyz`, `/status`, `/broadcast`, `/messages`), on
+/// ``NodeHTTP/HTTPConnection``: each request connects within 1 s and waits for its answer at
+/// most its timeout, sleeping in epoll meanwhile.
 ///
 /// Given the spec's cluster, the calls that act on a node (``broadcast(_:)``,
 /// ``messages(after:)``) first check from `/status` that the node answering is this cluster's:
@@ -19,33 +22,46 @@ public struct NodeAPIClient: Sendable {
     public let specPath: String?
     /// How to start the node, for the message when it does not answer.
     public let startHint: String
+    /// The node's pid file: when the node does not answer, a process stopped with SIGSTOP is
+    /// named as such instead of being taken for a crash.
+    public let pidFile: PIDFile?
 
     /// A client for `node`'s API on loopback.
-    public init(node: NodeSpec, cluster: ClusterSpec? = nil, specPath: String? = nil, startHint: String = "headnet up") {
+    public init(node: NodeSpec, cluster: ClusterSpec? = nil, specPath: String? = nil, startHint: String = "headnet up", pidFile: PIDFile? = nil) {
         self.node = node
         self.cluster = cluster
         self.specPath = specPath
         self.startHint = startHint
+        self.pidFile = pidFile
     }
 
     /// `http://127.0.0.1:<api port><path>`.
     public func url(_ path: String) -> String { "http://127.0.0.1:\(node.apiPort)\(path)" }
 
-    /// Sends a request; returns status and body. Throws ``OrchestratorError`` `nodeDown` when
-    /// the node does not answer.
-    public func request(_ method: String, _ path: String, body: Data? = nil, timeout: TimeInterval = 5) async throws -> (status: Int, body: Data) {
-        guard let target = URL(string: url(path)) else { throw OrchestratorError(.node, "bad URL \(url(path))") }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        request.httpBody = body
-        request.timeoutInterval = timeout
+    /// Sends a request; returns status and body. Connects within 1 s, then waits at most
+    /// `timeout` seconds for the answer.
+    ///
+    /// - Throws: ``OrchestratorError`` `stopped` when the node's process is stopped (SIGSTOP),
+    ///   else `nodeDown` when the node does not answer.
+    public func request(_ method: String, _ path: String, body: Data? = nil, timeout: Double = 5) async throws -> (status: Int, body: Data) {
+        // A stopped process answers nothing: no use waiting for the timeout.
+        if let pid = stoppedPID { throw OrchestratorError.stopped(node.name, pid: pid) }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
-        } catch {
-            throw OrchestratorError(
-                .nodeDown, "\(node.name) does not answer at \(url("")) (\(Self.reason(error))); is it running? start it with `\(startHint)`")
+            let response = try await HTTPConnection.request(
+                host: "127.0.0.1", port: node.apiPort, HTTPMethod(rawValue: method), path, body: body.map { ByteBuffer(bytes: $0) },
+                timeout: .nanoseconds(Int64(timeout * 1e9)))
+            return (response.status, Data(response.body.readableBytesView))
+        } catch let error as NodeHTTPError {
+            if let pid = stoppedPID { throw OrchestratorError.stopped(node.name, pid: pid) }
+            let hint = error.code == .refused ? "; is it running? start it with `\(startHint)`" : ""
+            throw OrchestratorError(.nodeDown, "\(node.name) does not answer at \(url("")) (\(error.reason))\(hint)")
         }
+    }
+
+    /// The node's pid when its pid file names a process stopped by a signal.
+    var stoppedPID: Int32? {
+        guard let pid = pidFile?.pid, ProcessControl.isStopped(pid) else { return nil }
+        return pid
     }
 
     /// Whether `/readyz` answers 200 (within 2 s).
@@ -105,13 +121,16 @@ public struct NodeAPIClient: Sendable {
         try verify(try await statusDocument())
     }
 
-    /// Queues `payload` for broadcast on the node.
-    public func broadcast(_ payload: Data) async throws {
+    /// Queues `payload` for broadcast on the node; returns nil when it was queued, or the node's
+    /// refusal when its queue is full (nothing was queued then).
+    public func broadcast(_ payload: Data) async throws -> QueueFull? {
         try await verifyCluster()
         let (status, body) = try await request("POST", "/broadcast", body: payload)
+        if status == 503, let full = try? JSONDecoder().decode(QueueFull.self, from: body) { return full }
         guard status == 202 else {
             throw OrchestratorError(.node, "\(node.name) answered \(status): \(String(decoding: body, as: UTF8.self))")
         }
+        return nil
     }
 
     /// The journal entries after `index`, as NDJSON lines.
@@ -123,14 +142,12 @@ public struct NodeAPIClient: Sendable {
         return body
     }
 
-    /// A short reason for a failed request: "connection refused", "timed out", ….
-    static func reason(_ error: any Error) -> String {
-        guard let error = error as? URLError else { return "\(error)" }
-        return switch error.code {
-        case .cannotConnectToHost: "connection refused"
-        case .timedOut: "no answer within the timeout"
-        case .networkConnectionLost: "the connection closed"
-        default: "URL error \(error.code.rawValue)"
-        }
+    /// The refusal a node whose `/status` says `network` would give a broadcast now: nil unless
+    /// its queue is full.
+    public static func queueFull(_ network: [String: Any]) -> QueueFull? {
+        guard let data = try? JSONSerialization.data(withJSONObject: network),
+            let status = try? JSONDecoder().decode(NetworkStatus.self, from: data), status.queueCapacity > 0, status.queueDepth >= status.queueCapacity
+        else { return nil }
+        return QueueFull.diagnose(QueueLoad(depth: status.queueDepth, capacity: status.queueCapacity, oldestQueuedAt: nil), status: status)
     }
 }

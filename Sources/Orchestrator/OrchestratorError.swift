@@ -1,3 +1,5 @@
+import HeadNetwork
+
 /// The one error type of the `Orchestrator` module.
 public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
@@ -6,6 +8,11 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case node
         /// A node's API does not answer.
         case nodeDown
+        /// A node's process (or its etcd) is stopped by a signal (SIGSTOP): alive, answering
+        /// nothing until SIGCONT.
+        case stopped
+        /// A node refused a broadcast because its queue is full; nothing was queued.
+        case queueFull
         /// A node or etcd of another cluster answered on this cluster's ports.
         case wrongCluster
         /// No node of that name in the spec.
@@ -38,6 +45,20 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.cause = cause
+    }
+
+    /// A node (or its etcd, `what`) stopped by a signal: one wording for `status`, `health`,
+    /// `up` and every request to its API.
+    public static func stopped(_ node: String, pid: Int32, what: String = "") -> OrchestratorError {
+        OrchestratorError(.stopped, "\(node)\(what.isEmpty ? "" : "'s \(what)") is stopped (SIGSTOP), not crashed: `kill -CONT \(pid)`")
+    }
+
+    /// A broadcast `node` refused with `full`: `alice refused the broadcast: queue full (100 of
+    /// 100): <cause>; nothing was queued, try again in 5 s`.
+    public static func queueFull(_ node: String, _ full: QueueFull, cluster: String? = nil) -> OrchestratorError {
+        OrchestratorError(
+            .queueFull,
+            "\(node) refused the broadcast: \(full.summary)\(cluster.map { ", \($0)" } ?? ""); nothing was queued, try again in \(full.retryAfterSeconds) s")
     }
 
     /// The message, then the cause once.

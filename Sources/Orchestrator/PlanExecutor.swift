@@ -146,9 +146,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         var last: NodeProgress?
         var lastError: (any Error)?
         while true {
-            guard await runner.isRunning(node) else {
-                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
-            }
+            if let failure = await notRunning(step, node) { return failure }
             do {
                 let progress = try await runner.progress(of: node)
                 let goal = target ?? progress.newestMessage
@@ -177,9 +175,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
     private func waitReady(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
-            guard await runner.isRunning(node) else {
-                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
-            }
+            if let failure = await notRunning(step, node) { return failure }
             if await runner.isReady(node) {
                 return StepReport(step: step, outcome: .ok, message: "\(node.name) ready")
             }
@@ -190,6 +186,16 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             }
             try? await Task.sleep(for: readinessInterval)
         }
+    }
+
+    /// The failed report of a wait for `node` when its process exited or is stopped by a
+    /// signal (waiting longer would change nothing); nil while it runs.
+    private func notRunning(_ step: Step, _ node: NodeSpec) async -> StepReport? {
+        guard await runner.isRunning(node) else {
+            return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
+        }
+        guard let pid = await runner.stoppedPID(of: node) else { return nil }
+        return StepReport(step: step, outcome: .failed, message: OrchestratorError.stopped(node.name, pid: pid).message)
     }
 
     private func unknown(_ step: Step, _ name: String) -> StepReport {

@@ -57,7 +57,8 @@ import Glibc
     /// A 3-node spec on free ports in a fresh directory; always `down --purge` and a final
     /// SIGKILL of anything left afterwards.
     static func withCluster(
-        tls: Bool, etcdBinary: String = "etcd", protocolVersion: UInt64? = nil, nodes count: Int = 3, _ body: (Cluster) async throws -> Void
+        tls: Bool, etcdBinary: String = "etcd", protocolVersion: UInt64? = nil, nodes count: Int = 3, queueCapacity: Int? = nil,
+        _ body: (Cluster) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-devnet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -68,7 +69,7 @@ import Glibc
             apiVersion: headnet/v1
             name: test
             tls: \(tls ? "on" : "off")\(protocolVersion.map { "\nprotocolVersion: \($0)" } ?? "")
-            etcd: {heartbeatMs: 50, electionMs: 500, binary: \(etcdBinary)}
+            etcd: {heartbeatMs: 50, electionMs: 500, binary: \(etcdBinary)}\(queueCapacity.map { "\nnetwork: {queueCapacity: \($0)}" } ?? "")
             nodes:
             \(nodes.joined(separator: "\n"))
             """.write(to: directory.appendingPathComponent(cluster.spec), atomically: true, encoding: .utf8)

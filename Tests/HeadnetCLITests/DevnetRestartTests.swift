@@ -1,12 +1,11 @@
 import EtcdTesting
 import Foundation
+import NIOCore
+import NodeHTTP
 import Processes
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `headnet restart --rolling` under load (issue 12), through the real binary.
 extension DevnetCommandTests {
@@ -22,10 +21,9 @@ extension DevnetCommandTests {
             var index = 0
             while !stopped.withLock({ $0 }) {
                 let payload = "\(sender)-\(index)"
-                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(api)/broadcast")!, timeoutInterval: 5)
-                request.httpMethod = "POST"
-                request.httpBody = Data(payload.utf8)
-                let status = ((try? await URLSession.shared.data(for: request))?.1 as? HTTPURLResponse)?.statusCode
+                let status = try? await HTTPConnection.request(
+                    host: "127.0.0.1", port: api, .POST, "/broadcast", body: ByteBuffer(string: payload), timeout: .seconds(5)
+                ).status
                 if status == 202 {
                     accepted.withLock { $0[sender, default: []].append(payload) }
                 } else {
@@ -41,8 +39,8 @@ extension DevnetCommandTests {
 
     /// A node's journal, as the payloads in order.
     static func journal(api: Int) async throws -> [String] {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(api)/messages?after=0")!)
-        return data.split(separator: 0x0a).compactMap {
+        let data = try await HTTPConnection.request(host: "127.0.0.1", port: api, .GET, "/messages?after=0", timeout: .seconds(10)).body
+        return Data(data.readableBytesView).split(separator: 0x0a).compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])?["payload"] as? String
         }.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
     }

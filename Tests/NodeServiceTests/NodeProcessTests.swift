@@ -1,12 +1,12 @@
 import EtcdTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NodeHTTP
 import Processes
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,12 +49,12 @@ import Glibc
     }
 
     func http(_ method: String, _ url: String, body: Data? = nil) async throws -> (Int, Data) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = body
-        request.timeoutInterval = 5
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let target = try #require(URLComponents(string: url))
+        let response = try await HTTPConnection.request(
+            host: target.host ?? "127.0.0.1", port: target.port ?? 80, HTTPMethod(rawValue: method),
+            target.percentEncodedPath + (target.percentEncodedQuery.map { "?\($0)" } ?? ""), body: body.map { ByteBuffer(bytes: $0) },
+            timeout: .seconds(5))
+        return (response.status, Data(response.body.readableBytesView))
     }
 
     func journalCount(_ node: NodeProcess) async -> Int { (try? await journal(node).count) ?? 0 }
