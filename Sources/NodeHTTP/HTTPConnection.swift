@@ -38,7 +38,7 @@ struct HTTPExchange: Sendable {
 ///
 /// Waiting costs nothing: the connection sits in the event loop's epoll until the node answers
 /// or a timeout fires, so a node stopped with SIGSTOP is waited for without burning a core
-/// (URLSession over libcurl polled thousands of times a second there). It is cheap per request
+/// (Foundation's client over libcurl polled thousands of times a second there). It is cheap per request
 /// too: at saturation the bench posts ten thousand broadcasts a second over these.
 public final class HTTPConnection: Sendable {
     /// The connection.
