@@ -29,6 +29,8 @@ public struct StateLayout: Sendable, Hashable {
 
     /// A node's persistence directory.
     public func nodeDirectory(_ node: NodeSpec) -> URL { clusterDirectory.appendingPathComponent(node.name) }
+    /// `<node>/held`: present while the node is stopped with `headnet stop` (`up` leaves it stopped).
+    public func heldMarker(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent("held") }
     /// The node's etcd config file.
     public func etcdConfigFile(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent("etcd.conf.yml") }
     /// The cluster's certificates.

@@ -15,7 +15,8 @@ public struct Headnet: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, RestartCommand.self, StatusCommand.self, LogsCommand.self,
+            InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, StopCommand.self, StartCommand.self,
+            RestartCommand.self, StatusCommand.self, LogsCommand.self,
             CertsCommand.self, EnvCommand.self, HealthCommand.self, MemberCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self,
             TailCommand.self, NodeCommand.self, BenchCommand.self,
         ]

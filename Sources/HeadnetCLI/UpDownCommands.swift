@@ -43,19 +43,28 @@ public struct UpCommand: AsyncParsableCommand {
         let printer = StepPrinter(json: json)
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
         let json = self.json
-        let outcome = await Orchestrator(runner: runner).up(
-            timeoutSeconds: timeout, retain: retain,
-            rollback: { if !json { print("stopping the nodes this run started (--retain keeps them)") } }
-        ) { printer($0) }
+        let interruption = Interruption()
+        let outcome = await Interruptible.run(flagging: interruption, onSignal: { if !json { print("interrupted: no more waiting") } }) {
+            await Orchestrator(runner: runner).up(
+                timeoutSeconds: timeout, retain: retain, interruption: interruption,
+                rollback: { if !json { print("stopping the nodes this run started (--retain keeps them)") } }
+            ) { printer($0) }
+        }
+        if interruption.isRequested {
+            if !json { Self.printRunning(runner) }
+            throw ExitCode(130)
+        }
         guard outcome.succeeded else {
             throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above")
         }
         guard !json else { return }
+        let held = outcome.plan.steps.compactMap { step in if case .held(let node) = step { node } else { nil } }
+        let except = held.isEmpty ? "" : " but for \(held.joined(separator: ", ")) (stopped with `headnet stop`)"
         if outcome.plan.changesSomething {
             let elapsed = started.duration(to: .now)
-            print("cluster '\(cluster.name)' up in \(String(format: "%.1f", elapsed.inSeconds)) s")
+            print("cluster '\(cluster.name)' up\(except) in \(String(format: "%.1f", elapsed.inSeconds)) s")
         } else {
-            print("cluster '\(cluster.name)' is already up; nothing changed")
+            print("cluster '\(cluster.name)' is already up\(except); nothing changed")
         }
         var rows = [["NODE", "PID", "PEER", "ETCD CLIENT", "API"]]
         for (node, seen) in zip(cluster.nodes, runner.processes()) {
@@ -64,6 +73,12 @@ public struct UpCommand: AsyncParsableCommand {
         }
         print(Table.render(rows))
         print("etcdctl: eval \"$(headnet env \(cluster.nodes[0].name) -f \(spec.path))\" && etcdctl get version")
+    }
+
+    /// What of the cluster runs after an interrupted `up`.
+    static func printRunning(_ runner: LocalClusterRunner) {
+        let running = zip(runner.spec.nodes, runner.processes()).compactMap { node, seen in seen.runningPID.map { "\(node.name) (pid \($0))" } }
+        print(running.isEmpty ? "nothing of cluster '\(runner.spec.name)' runs" : "running: \(running.joined(separator: ", "))")
     }
 }
 

@@ -15,13 +15,16 @@ public struct ClusterObservation: Sendable, Hashable {
         /// An etcd of this node that runs while no node process of it does: left over after the
         /// node was killed with SIGKILL.
         public var leftoverEtcd: Int32?
+        /// Whether the node was stopped with `headnet stop`, so that `up` leaves it stopped.
+        public var held: Bool
 
         /// Creates an observation.
-        public init(name: String, process: PIDFile.State, unrecorded: [Int32] = [], leftoverEtcd: Int32? = nil) {
+        public init(name: String, process: PIDFile.State, unrecorded: [Int32] = [], leftoverEtcd: Int32? = nil, held: Bool = false) {
             self.name = name
             self.process = process
             self.unrecorded = unrecorded
             self.leftoverEtcd = leftoverEtcd
+            self.held = held
         }
 
         /// The pid when the node runs.

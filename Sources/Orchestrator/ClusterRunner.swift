@@ -27,6 +27,9 @@ public protocol ClusterRunner: Sendable {
     func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool
     /// Removes the node's pid file.
     func removePIDFile(_ node: NodeSpec) async
+    /// Records (`held`) or forgets that the node was stopped with `headnet stop`, so that `up`
+    /// leaves it stopped.
+    func setHeld(_ node: NodeSpec, _ held: Bool) async throws
     /// What to show when the node failed: the last lines of its log and what to run next.
     func failureDetails(_ node: NodeSpec) async -> [String]
     /// Deletes the cluster's state; returns what was removed. Refuses while any process of the
@@ -48,6 +51,11 @@ public protocol ClusterRunner: Sendable {
 extension ClusterRunner {
     /// No process of this runner is ever stopped by a signal.
     public func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
+
+    /// This runner cannot keep a node stopped across `up`.
+    public func setHeld(_ node: NodeSpec, _ held: Bool) async throws {
+        throw OrchestratorError(.state, "this runner cannot keep \(node.name) stopped across `up`")
+    }
 }
 
 /// How far a node has caught up with its cluster.

@@ -168,6 +168,7 @@ public struct ClusterStatus: Sendable, Codable {
     static func processReason(_ row: Row, _ seen: ClusterObservation.Node) -> String? {
         if row.stopped == true, let error = row.error { return error }
         if !row.alive {
+            if seen.held { return "stopped with `headnet stop`; `headnet start \(row.name)` starts it" }
             if let etcd = seen.leftoverEtcd {
                 return "node process gone, its etcd (pid \(etcd)) still runs; `headnet up` restarts the node"
             }

@@ -47,7 +47,8 @@ public struct LocalClusterRunner: ClusterRunner {
             let unrecorded = scan.nodes[node.name, default: []].filter { $0 != process.runningPID }
             let ownsEtcd = process.runningPID != nil || !unrecorded.isEmpty
             return ClusterObservation.Node(
-                name: node.name, process: process, unrecorded: unrecorded, leftoverEtcd: ownsEtcd ? nil : scan.etcds[node.name]?.first)
+                name: node.name, process: process, unrecorded: unrecorded, leftoverEtcd: ownsEtcd ? nil : scan.etcds[node.name]?.first,
+                held: FileManager.default.fileExists(atPath: layout.heldMarker(node).path))
         }
     }
 
@@ -116,6 +117,20 @@ public struct LocalClusterRunner: ClusterRunner {
 
     public func removePIDFile(_ node: NodeSpec) async {
         nodes.pidFile(node).remove()
+    }
+
+    public func setHeld(_ node: NodeSpec, _ held: Bool) async throws {
+        let marker = layout.heldMarker(node)
+        do {
+            if held {
+                try FileManager.default.createDirectory(at: marker.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data("stopped with `headnet stop`; `headnet start \(node.name)` starts it\n".utf8).write(to: marker)
+            } else if FileManager.default.fileExists(atPath: marker.path) {
+                try FileManager.default.removeItem(at: marker)
+            }
+        } catch {
+            throw OrchestratorError(.state, "cannot \(held ? "write" : "remove") \(marker.path)", cause: error)
+        }
     }
 
     public func failureDetails(_ node: NodeSpec) async -> [String] {

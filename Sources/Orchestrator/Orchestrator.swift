@@ -23,14 +23,45 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
     }
 
     /// `headnet up`: starts what is not running and waits until every node is ready. When that
-    /// fails, the nodes this run started are stopped again (`rollback`, called first) unless
-    /// `retain` is set.
+    /// fails or is interrupted, the nodes this run started are stopped again (`rollback`,
+    /// called first) unless `retain` is set.
     public func up(
-        timeoutSeconds: Int = 60, retain: Bool = false, rollback: @Sendable () async -> Void = {}, report: @Sendable (StepReport) async -> Void
+        timeoutSeconds: Int = 60, retain: Bool = false, interruption: Interruption? = nil, rollback: @Sendable () async -> Void = {},
+        report: @Sendable (StepReport) async -> Void
     ) async -> Outcome {
-        let plan = UpPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds)
+        await start(UpPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds), retain: retain, interruption: interruption, rollback: rollback, report: report)
+    }
+
+    /// `headnet start NODE`: forgets that the node was stopped with `headnet stop`, starts it
+    /// unless it runs, and waits until it is ready; rolls back as ``up(timeoutSeconds:retain:interruption:rollback:report:)``.
+    public func start(
+        _ name: String, timeoutSeconds: Int = 60, retain: Bool = false, interruption: Interruption? = nil,
+        rollback: @Sendable () async -> Void = {}, report: @Sendable (StepReport) async -> Void
+    ) async -> Result<Outcome, OrchestratorError> {
+        guard runner.spec.nodes.contains(where: { $0.name == name }) else { return .failure(unknownNode(name)) }
+        let plan = UpPlanner.start(await runner.observe(), node: name, timeoutSeconds: timeoutSeconds)
+        return .success(await start(plan, retain: retain, interruption: interruption, rollback: rollback, report: report))
+    }
+
+    /// `headnet stop NODE`: stops the node (the etcd member with it) and records that `up`
+    /// leaves it stopped.
+    public func stop(_ name: String, report: @Sendable (StepReport) async -> Void) async -> Result<Outcome, OrchestratorError> {
+        guard runner.spec.nodes.contains(where: { $0.name == name }) else { return .failure(unknownNode(name)) }
+        let plan = DownPlanner.stop(await runner.observe(), node: name)
+        return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+    }
+
+    private func unknownNode(_ name: String) -> OrchestratorError {
+        OrchestratorError(
+            .unknownNode, "no node named '\(name)' in cluster '\(runner.spec.name)' (nodes: \(runner.spec.nodes.map(\.name).joined(separator: ", ")))")
+    }
+
+    /// Runs an `up`-like plan; when it fails, stops the nodes it started unless `retain`.
+    private func start(
+        _ plan: Plan, retain: Bool, interruption: Interruption?, rollback: @Sendable () async -> Void, report: @Sendable (StepReport) async -> Void
+    ) async -> Outcome {
         let started = StartedNodes()
-        let succeeded = await PlanExecutor(runner: runner).execute(plan) { step in
+        let succeeded = await PlanExecutor(runner: runner, interruption: interruption).execute(plan) { step in
             if step.step == "start", step.outcome == .ok, let node = step.node { await started.add(node) }
             await report(step)
         }

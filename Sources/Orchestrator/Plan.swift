@@ -31,7 +31,7 @@ public struct Plan: Sendable, Hashable {
     public var changesSomething: Bool {
         steps.contains { step in
             switch step {
-            case .keep, .notRunning, .waitReady: false
+            case .keep, .notRunning, .held, .waitReady: false
             default: true
             }
         }

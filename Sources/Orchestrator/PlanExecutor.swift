@@ -9,16 +9,20 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
     public let runner: Runner
     /// How often a readiness wait asks the node.
     public var readinessInterval: Duration = .milliseconds(100)
+    /// Set from outside (Ctrl-C) to end the waits and skip the stages left.
+    public var interruption: Interruption?
 
     /// Creates an executor.
-    public init(runner: Runner) {
+    public init(runner: Runner, interruption: Interruption? = nil) {
         self.runner = runner
+        self.interruption = interruption
     }
 
     /// Executes `plan`, calling `report` for each step as it ends; returns whether every step
     /// succeeded.
     public func execute(_ plan: Plan, report: @Sendable (StepReport) async -> Void) async -> Bool {
         for stage in plan.stages {
+            if interruption?.isRequested == true { return false }
             var failed = false
             if stage.concurrent {
                 await withTaskGroup(of: StepReport.self) { group in
@@ -56,6 +60,17 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             return StepReport(step: step, outcome: .skipped, message: "\(name) is running (pid \(pid))")
         case .notRunning(let name):
             return StepReport(step: step, outcome: .skipped, message: "\(name) was not running")
+        case .held(let name):
+            return StepReport(step: step, outcome: .skipped, message: "\(name) stays stopped (`headnet stop`); `headnet start \(name)` starts it")
+        case .hold(let name), .release(let name):
+            guard let node else { return unknown(step, name) }
+            let hold = if case .hold = step { true } else { false }
+            do {
+                try await runner.setHeld(node, hold)
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "cannot record that \(name) is \(hold ? "" : "no longer ")held stopped: \(error)")
+            }
+            return StepReport(step: step, outcome: .ok, message: hold ? "\(name) stays stopped until `headnet start \(name)`" : "\(name) is no longer held stopped")
         case .removeStalePIDFile(let name, let pid):
             if let node { await runner.removePIDFile(node) }
             return StepReport(step: step, outcome: .ok, message: "\(name): removed stale pid file (pid \(pid) is not running)")
@@ -147,6 +162,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         var lastError: (any Error)?
         while true {
             if let failure = await notRunning(step, node) { return failure }
+            if interruption?.isRequested == true { return interrupted(step, node) }
             do {
                 let progress = try await runner.progress(of: node)
                 let goal = target ?? progress.newestMessage
@@ -176,6 +192,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             if let failure = await notRunning(step, node) { return failure }
+            if interruption?.isRequested == true { return interrupted(step, node) }
             if await runner.isReady(node) {
                 return StepReport(step: step, outcome: .ok, message: "\(node.name) ready")
             }
@@ -196,6 +213,10 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         }
         guard let pid = await runner.stoppedPID(of: node) else { return nil }
         return StepReport(step: step, outcome: .failed, message: OrchestratorError.stopped(node.name, pid: pid).message)
+    }
+
+    private func interrupted(_ step: Step, _ node: NodeSpec) -> StepReport {
+        StepReport(step: step, outcome: .failed, message: "interrupted while waiting for \(node.name)")
     }
 
     private func unknown(_ step: Step, _ name: String) -> StepReport {

@@ -4,6 +4,12 @@ public enum Step: Sendable, Hashable {
     case keep(node: String, pid: Int32)
     /// A node is not running and nothing is to be done for it.
     case notRunning(node: String)
+    /// A node was stopped with `headnet stop`: `up` leaves it stopped.
+    case held(node: String)
+    /// Record that `up` is to leave a node stopped (`headnet stop`).
+    case hold(node: String)
+    /// Forget that record (`headnet start`, `down`).
+    case release(node: String)
     /// A node's pid file names a process that is gone or another program: remove the file.
     case removeStalePIDFile(node: String, pid: Int32)
     /// Check that a node's ports are free before anything starts.
@@ -40,6 +46,7 @@ public enum Step: Sendable, Hashable {
     /// The node the step acts on, if it acts on one.
     public var node: String? {
         switch self {
+        case .held(let node), .hold(let node), .release(let node): node
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
@@ -54,6 +61,9 @@ public enum Step: Sendable, Hashable {
         switch self {
         case .keep: "keep"
         case .notRunning: "not-running"
+        case .held: "held"
+        case .hold: "hold"
+        case .release: "release"
         case .removeStalePIDFile: "remove-stale-pid-file"
         case .checkPorts: "check-ports"
         case .createCertificates: "create-certificates"

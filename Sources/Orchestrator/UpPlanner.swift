@@ -7,11 +7,26 @@ public enum UpPlanner {
     /// is started again. When nodes are to be started, their ports are checked
     /// (all of them, before anything starts), certificates are created when missing, the nodes
     /// are started in spec order, and then every node — running before or just started — must
-    /// become ready within `timeoutSeconds`.
+    /// become ready within `timeoutSeconds`. A node stopped with `headnet stop` stays stopped
+    /// (compose's `stop`): it is neither started nor waited for.
     public static func plan(_ observation: ClusterObservation, timeoutSeconds: Int = 60) -> Plan {
-        var tidy: [Step] = []
+        plan(observation, nodes: observation.nodes.filter { !$0.held || $0.runningPID != nil }, timeoutSeconds: timeoutSeconds,
+             held: observation.nodes.filter { $0.held && $0.runningPID == nil }.map { .held(node: $0.name) })
+    }
+
+    /// `headnet start NODE`: forget that it was stopped with `headnet stop`, then start it as
+    /// `up` would (tidy, ports, certificates, start) and wait until it is ready.
+    public static func start(_ observation: ClusterObservation, node name: String, timeoutSeconds: Int = 60) -> Plan {
+        let node = observation.nodes.filter { $0.name == name }
+        let release: [Step] = node.contains(where: \.held) ? [.release(node: name)] : []
+        return plan(observation, nodes: node, timeoutSeconds: timeoutSeconds, held: release)
+    }
+
+    /// Starts what of `nodes` is not running and waits until each is ready; `first` runs before.
+    private static func plan(_ observation: ClusterObservation, nodes: [ClusterObservation.Node], timeoutSeconds: Int, held first: [Step]) -> Plan {
+        var tidy = first
         var toStart: [String] = []
-        for node in observation.nodes {
+        for node in nodes {
             if let pid = node.runningPID {
                 tidy.append(.keep(node: node.name, pid: pid))
                 continue
@@ -25,7 +40,7 @@ public enum UpPlanner {
             Plan.Stage(toStart.map { .checkPorts(node: $0) }),
             Plan.Stage(toStart.isEmpty || observation.certificatesPresent ? [] : [.createCertificates]),
             Plan.Stage(toStart.map { .start(node: $0) }),
-            Plan.Stage(observation.nodes.map { .waitReady(node: $0.name, timeoutSeconds: timeoutSeconds) }, concurrent: true),
+            Plan.Stage(nodes.map { .waitReady(node: $0.name, timeoutSeconds: timeoutSeconds) }, concurrent: true),
         ])
     }
 }

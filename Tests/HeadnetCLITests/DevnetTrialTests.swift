@@ -92,4 +92,54 @@ extension DevnetCommandTests {
             try await eventually("carol answers again") { try await cluster.headnet("status", "-f", cluster.spec).status.isSuccess }
         }
     }
+
+    @Test func stopKeepsANodeStoppedAcrossUpUntilStartAndDownForgetsIt() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            let stop = try await cluster.headnet("stop", "carol", "-f", cluster.spec)
+            #expect(stop.status.isSuccess, "\(stop.output)")
+            let held = "stopped with `headnet stop`; `headnet start carol` starts it"
+            let status = try await cluster.headnet("status", "-f", cluster.spec)
+            #expect(status.status == .exited(1) && status.output.contains(held), "\(status.output)")
+            let up = try await cluster.headnet("up", "-f", cluster.spec)
+            #expect(up.status.isSuccess && up.output.contains("carol stays stopped") && !up.output.contains("started carol"), "\(up.output)")
+            let start = try await cluster.headnet("start", "carol", "-f", cluster.spec)
+            #expect(start.status.isSuccess && start.output.contains("✓ carol ready"), "\(start.output)")
+            #expect(try await cluster.headnet("status", "-f", cluster.spec).status.isSuccess)
+            // down forgets a stop: the next up starts every node.
+            #expect(try await cluster.headnet("stop", "bob", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("down", "-f", cluster.spec).status.isSuccess)
+            let again = try await cluster.headnet("up", "-f", cluster.spec)
+            #expect(again.status.isSuccess && again.output.contains("started bob"), "\(again.output)")
+            let unknown = try await cluster.headnet("stop", "zoe", "-f", cluster.spec)
+            #expect(unknown.status == .exited(1) && unknown.output.contains("no node named 'zoe'"), "\(unknown.output)")
+        }
+    }
+
+    /// Ctrl-C while `up` waits: it stops waiting, rolls back what it started and says what runs.
+    @Test func anInterruptedUpRollsBackWhatItStarted() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-fake-etcd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An "etcd" that never serves: the nodes start but never become ready.
+        let fake = directory.appendingPathComponent("etcd")
+        try "#!/bin/sh\nexec sleep 600\n".write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        try await Self.withCluster(tls: false, etcdBinary: fake.path) { cluster in
+            let up = try await ChildProcess.start(
+                ProcessSpec(try BuiltExecutable.path("headnet"), ["up", "-f", cluster.spec, "--timeout", "600"], workingDirectory: cluster.directory),
+                output: .lines)
+            var output: [String] = []
+            for await line in up.lines {
+                output.append(line)
+                if line.contains("started carol") { kill(up.pid, SIGINT) }
+            }
+            let status = await up.waitForExit()
+            let text = output.joined(separator: "\n")
+            #expect(status == .exited(130), "\(text)")
+            #expect(text.contains("interrupted: no more waiting") && text.contains("stopping the nodes this run started"), "\(text)")
+            #expect(text.contains("nothing of cluster 'test' runs"), "\(text)")
+            #expect(try await !cluster.processesLeft(), "\(text)")
+        }
+    }
 }

@@ -83,4 +83,42 @@ import Testing
             [.purgeState],
         ])
     }
+
+    @Test func upLeavesANodeStoppedWithStopAloneAndStartBringsItBack() {
+        let observation = ClusterObservation(nodes: [
+            .init(name: "alice", process: .running(1)),
+            .init(name: "bob", process: .none, held: true),
+            .init(name: "carol", process: .none),
+        ])
+        #expect(UpPlanner.plan(observation, timeoutSeconds: 9).stages.map(\.steps) == [
+            [.held(node: "bob"), .keep(node: "alice", pid: 1)],
+            [.checkPorts(node: "carol")],
+            [.start(node: "carol")],
+            [.waitReady(node: "alice", timeoutSeconds: 9), .waitReady(node: "carol", timeoutSeconds: 9)],
+        ])
+        #expect(UpPlanner.start(observation, node: "bob", timeoutSeconds: 9).stages.map(\.steps) == [
+            [.release(node: "bob")],
+            [.checkPorts(node: "bob")],
+            [.start(node: "bob")],
+            [.waitReady(node: "bob", timeoutSeconds: 9)],
+        ])
+        #expect(UpPlanner.start(observation, node: "alice", timeoutSeconds: 9).stages.map(\.steps) == [
+            [.keep(node: "alice", pid: 1)],
+            [.waitReady(node: "alice", timeoutSeconds: 9)],
+        ])
+    }
+
+    @Test func stopHoldsTheNodeFirstAndDownForgetsEveryHold() {
+        let observation = ClusterObservation(
+            nodes: [.init(name: "alice", process: .running(1)), .init(name: "bob", process: .none, held: true)], leader: "alice")
+        #expect(DownPlanner.stop(observation, node: "alice").stages.map(\.steps) == [
+            [.hold(node: "alice")],
+            [.stop(node: "alice", pid: 1, leader: true)],
+        ])
+        #expect(DownPlanner.plan(observation).stages.map(\.steps) == [
+            [.notRunning(node: "bob")],
+            [.stop(node: "alice", pid: 1, leader: true)],
+            [.release(node: "bob")],
+        ])
+    }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Orchestrator
+
+/// `headnet stop NODE`: stops one node and keeps it stopped across `up` (compose's `stop`).
+public struct StopCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Stop one node (SIGINT, SIGTERM after 5 s) and keep it stopped: `up` leaves it alone until `start`.",
+        discussion: "`headnet down` forgets which nodes were stopped this way. Exit status: 0 when the node no longer runs, 1 otherwise.")
+
+    /// The node.
+    @Argument(help: "The node's name.")
+    public var node: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// JSON lines.
+    @Flag(help: "Print each step as a JSON line.")
+    public var json = false
+
+    /// Creates the command.
+    public init() {}
+
+    /// Stops the node.
+    public func run() async throws {
+        let printer = StepPrinter(json: json)
+        let outcome = try await Orchestrator(runner: try spec.runner(state: state, checkBinaries: false)).stop(node) { printer($0) }.get()
+        if !outcome.succeeded { throw CLIError(.cluster, "\(node) was not stopped; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+    }
+}
+
+/// `headnet start NODE`: starts one node (and forgets a `headnet stop`).
+public struct StartCommand: AsyncParsableCommand {
+    /// Command name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start one node that is not running (also one stopped with `headnet stop`) and wait until it is ready.",
+        discussion: "When it does not become ready, it is stopped again unless --retain is given. Exit status: 0 when it is ready, 1 otherwise.")
+
+    /// The node.
+    @Argument(help: "The node's name.")
+    public var node: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// Readiness deadline.
+    @Option(help: "Seconds to wait for the node to be ready.")
+    public var timeout: Int = 60
+
+    /// Keep it running when it fails.
+    @Flag(help: "When the node does not become ready, keep it running (to look into it).")
+    public var retain = false
+
+    /// JSON lines.
+    @Flag(help: "Print each step as a JSON line.")
+    public var json = false
+
+    /// Creates the command.
+    public init() {}
+
+    /// Starts the node.
+    public func run() async throws {
+        let printer = StepPrinter(json: json)
+        let runner = try spec.runner(state: state)
+        let json = self.json
+        let interruption = Interruption()
+        let outcome = try await Interruptible.run(flagging: interruption, onSignal: { if !json { print("interrupted: no more waiting") } }) {
+            await Orchestrator(runner: runner).start(
+                node, timeoutSeconds: timeout, retain: retain, interruption: interruption,
+                rollback: { if !json { print("stopping what this run started (--retain keeps it)") } }
+            ) { printer($0) }
+        }.get()
+        if interruption.isRequested {
+            if !json { UpCommand.printRunning(runner) }
+            throw ExitCode(130)
+        }
+        if !outcome.succeeded { throw CLIError(.cluster, "\(node) is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+    }
+}
