@@ -15,7 +15,7 @@ public enum SpecReader {
     }
 
     /// Reads and validates the spec file at `path`, and lists its warnings (see
-    /// ``SpecValidator/warnings(_:lines:)``); throws ``SpecError`` only for errors.
+    /// ``SpecValidator/warnings(_:lines:nodePaths:)``); throws ``SpecError`` only for errors.
     public static func check(path: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let text: String
         do {
@@ -48,7 +48,7 @@ public enum SpecReader {
             let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
             throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
         }
-        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines))
+        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines, nodePaths: walker.nodePaths))
     }
 }
 
