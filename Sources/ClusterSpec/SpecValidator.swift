@@ -62,11 +62,24 @@ public enum SpecValidator {
         }
         for (path, message) in addressIssues(spec, paths: paths, lines: lines) { report(path, message) }
         if checkBinaries, !spec.hosts.contains(where: { $0.ssh != nil }) || spec.nodes.contains(where: { spec.host(of: $0)?.ssh == nil }) {
-            if findExecutable(spec.etcd.binary) == nil {
-                report("etcd.binary", "etcd binary '\(spec.etcd.binary)' not found on PATH; install it (apt-get install etcd-server) or give its path")
-            }
+            if let problem = binaryProblem(spec.etcd.binary) { report("etcd.binary", problem) }
         }
         return issues
+    }
+
+    /// Why `binary` (`etcd.binary`) cannot be run; nil when it can. A path (with a `/`) must be an
+    /// executable file; a name must be found on PATH.
+    static func binaryProblem(_ binary: String) -> String? {
+        guard findExecutable(binary) == nil else { return nil }
+        guard binary.contains("/") else {
+            return "etcd binary '\(binary)' not found on PATH; install it (apt-get install etcd-server) or give its path"
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: binary, isDirectory: &isDirectory) else {
+            return "etcd binary \(binary) does not exist; install etcd there or correct the path (a name without '/', such as etcd, is looked up on PATH)"
+        }
+        if isDirectory.boolValue { return "etcd binary \(binary) is a directory; give the path of the etcd program in it" }
+        return "etcd binary \(binary) is not executable; make it so (chmod +x \(binary)) or give another path"
     }
 
     /// Each node's addresses against its host's address (``ClusterSpec/host(of:)``): the listen
@@ -147,12 +160,18 @@ public enum SpecValidator {
 
     /// The path of an executable: `name` itself if it contains a slash, else the first match on PATH.
     public static func findExecutable(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        if name.contains("/") { return isExecutableFile(name) ? name : nil }
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if isExecutableFile(candidate) { return candidate }
         }
         return nil
     }
 
+    /// Whether `path` is a file (not a directory) this process may execute.
+    static func isExecutableFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            && FileManager.default.isExecutableFile(atPath: path)
+    }
 }

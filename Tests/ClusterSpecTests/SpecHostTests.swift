@@ -3,7 +3,7 @@ import Testing
 
 @testable import ClusterSpec
 
-/// Nodes against their hosts (`hosts:`, a node's `host:`).
+/// Nodes against their hosts (`hosts:`, a node's `host:`), and the etcd binary's check.
 @Suite struct SpecHostTests {
     /// A spec with hosts `local` (127.0.0.1) and `h2` (10.77.0.2), then `nodes`, one per line.
     static func spec(_ nodes: String...) -> String {
@@ -94,4 +94,29 @@ import Testing
         #expect(!HostSpec(name: "h2", address: "10.77.0.2").isThisMachine)
     }
 
+    @Test func aMissingEtcdPathSaysTheFileDoesNotExist() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spec-binary-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let plain = directory.appendingPathComponent("etcd")
+        try "#!/bin/sh\n".write(to: plain, atomically: true, encoding: .utf8)
+        func message(_ binary: String) -> String? {
+            let yaml = "apiVersion: headnet/v1\nname: x\netcd: {binary: '\(binary)'}\nnodes: [{name: a, listen: 127.0.0.1:5001}]\n"
+            do {
+                _ = try SpecReader.parse(yaml)
+                return nil
+            } catch let error as SpecError {
+                return error.issues.first { $0.path == "etcd.binary" }?.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        let missing = directory.appendingPathComponent("bin/etcd").path
+        #expect(message(missing) == "etcd binary \(missing) does not exist; install etcd there or correct the path (a name without '/', such as etcd, is looked up on PATH)")
+        #expect(message(plain.path) == "etcd binary \(plain.path) is not executable; make it so (chmod +x \(plain.path)) or give another path")
+        #expect(message(directory.path)?.contains("is a directory") == true)
+        #expect(message("etcd-nowhere-\(UUID().uuidString)")?.contains("not found on PATH") == true, "a name is still looked up on PATH")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plain.path)
+        #expect(message(plain.path) == nil)
+    }
 }
