@@ -3,8 +3,8 @@ import Foundation
 import Processes
 import Testing
 
-/// Refusals and warnings of the built `headnet` that start nothing: a spec with a node on a remote
-/// host.
+/// Refusals and warnings of the built `headnet` that start nothing: remote hosts, `-f` in `logs`
+/// and `tail`, a negative `--from`.
 @Suite struct CommandLineRefusalTests {
     /// A spec with carol on host h2 (10.77.0.2); `/bin/sh` stands in for etcd.
     static let remoteSpec = """
@@ -50,5 +50,24 @@ import Testing
         let (result, _) = try await Self.run(["validate", "clusters/t3.yaml"])
         #expect(result.status.isSuccess, "\(result.output)")
         #expect(result.output.contains("! line 10: nodes[2].host: node carol is on host h2 (10.77.0.2): remote hosts are not supported yet"), "\(result.output)")
+    }
+
+    @Test(arguments: ["logs", "tail"])
+    func aSpecRightAfterDashFInLogsAndTailIsWarnedAbout(command: String) async throws {
+        let (result, _) = try await Self.run([command, "bob", "-f", "t3.yaml"])
+        #expect(result.status == .exited(1), "no t3.yaml here: \(result.output)")
+        #expect(result.output.hasPrefix(
+            "warning: -f means --follow in `\(command)`; t3.yaml is read as the spec. Give the spec with --spec t3.yaml to make that explicit\n"),
+            "\(result.output)")
+        let explicit = try await Self.run([command, "bob", "--spec", "t3.yaml"]).result
+        #expect(!explicit.output.contains("warning:"), "\(explicit.output)")
+    }
+
+    @Test func aNegativeFromGetsTheSameMessageInBothForms() async throws {
+        for arguments in [["tail", "carol", "--from", "-5"], ["tail", "carol", "--from=-5"]] {
+            let (result, _) = try await Self.run(arguments)
+            #expect(result.status == .exited(64), "\(arguments): \(result.output)")
+            #expect(result.output.hasPrefix("Error: --from must be 0 or more\n"), "\(arguments): \(result.output)")
+        }
     }
 }
