@@ -3,8 +3,8 @@ import Foundation
 import Processes
 import Testing
 
-/// Refusals and warnings of the built `headnet` that start nothing: remote hosts, `-f` in `logs`
-/// and `tail`, a negative `--from`.
+/// Refusals, warnings and hints of the built `headnet` that start nothing: remote hosts, `-f` in
+/// `logs` and `tail`, a negative `--from`, `health` of a cluster that is down.
 @Suite struct CommandLineRefusalTests {
     /// A spec with carol on host h2 (10.77.0.2); `/bin/sh` stands in for etcd.
     static let remoteSpec = """
@@ -61,6 +61,18 @@ import Testing
             "\(result.output)")
         let explicit = try await Self.run([command, "bob", "--spec", "t3.yaml"]).result
         #expect(!explicit.output.contains("warning:"), "\(explicit.output)")
+    }
+
+    @Test func healthHintsCarryTheSpec() async throws {
+        // Ports nothing listens on: every node is down, and the hints say how to start it.
+        let ports = try Ports.pickFree(3, offsets: [2622, 1000])
+        let nodes = zip(["alice", "bob", "carol"], ports).map { "  - {name: \($0), listen: 127.0.0.1:\($1)}" }
+        let spec = "apiVersion: headnet/v1\nname: down\nnodes:\n" + nodes.joined(separator: "\n") + "\n"
+        let (result, _) = try await Self.run(["health", "-f", "clusters/t3.yaml"], spec: spec)
+        #expect(result.status == .exited(1), "\(result.output)")
+        #expect(result.output.contains("✗ node API (bob): start it: `headnet up -f clusters/t3.yaml`"), "\(result.output)")
+        #expect(result.output.contains("start its node (`headnet up -f clusters/t3.yaml`)"), "\(result.output)")
+        #expect(!result.output.contains("`headnet up`"), "\(result.output)")
     }
 
     @Test func aNegativeFromGetsTheSameMessageInBothForms() async throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import Health
 import Testing
 
 @testable import HeadnetCLI
@@ -88,6 +89,19 @@ import Testing
         #expect(secure.contains("export ETCDCTL_CACERT='/p/.headnet/d/pki/ca.pem'"))
         #expect(secure.contains("export ETCDCTL_KEY='/p/.headnet/d/pki/client-key.pem'"))
         #expect(EnvCommand.quoted("it's") == #"'it'\''s'"#)
+    }
+
+    @Test func healthHintsCarryTheSpecTheUserNamed() {
+        #expect(HealthHints.withSpec("start it: `headnet up`", spec: "t3.yaml") == "start it: `headnet up -f t3.yaml`")
+        #expect(HealthHints.withSpec("`headnet logs bob --trace` shows what the node sees", spec: "t3.yaml")
+            == "`headnet logs bob --trace --spec t3.yaml` shows what the node sees", "-f means follow in logs")
+        #expect(HealthHints.withSpec("`headnet status`, then `headnet logs NODE --trace`", spec: "my specs/t3.yaml")
+            == "`headnet status -f 'my specs/t3.yaml'`, then `headnet logs NODE --trace --spec 'my specs/t3.yaml'`")
+        #expect(HealthHints.withSpec("compact, `etcdctl alarm disarm`; `headnet up -f x.yaml`", spec: "t3.yaml")
+            == "compact, `etcdctl alarm disarm`; `headnet up -f x.yaml`", "other programs and commands with a spec are left alone")
+        let results = [CheckResult(check: "node API", subject: "bob", verdict: .fail, evidence: "down", hint: "start it: `headnet up`")]
+        #expect(HealthHints.withSpec(results, spec: "t3.yaml").first?.hint == "start it: `headnet up -f t3.yaml`")
+        #expect(HealthHints.withSpec(results, spec: "clusters/devnet.yaml") == results, "the default spec needs no -f")
     }
 
     @Test func initPicksPortsNoOtherSpecUses() {
