@@ -78,6 +78,27 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
+    /// Whether `host` is a wildcard address, `0.0.0.0` or `::`: a socket bound to it listens on
+    /// every address of its machine.
+    public static func isWildcard(_ host: String) -> Bool {
+        host == "0.0.0.0" || sameIPv6(host, "::")
+    }
+
+    /// Whether `a` and `b` (unbracketed hosts) name the same machine's address: the same text
+    /// (host names ignoring case), the same IPv6 address however it is written (`fd00::2`,
+    /// `fd00:0::2`), or both loopback (127.0.0.0/8, ::1, localhost: the machine itself).
+    public static func sameHost(_ a: String, _ b: String) -> Bool {
+        a.lowercased() == b.lowercased() || sameIPv6(a, b) || (isLoopback(a) && isLoopback(b))
+    }
+
+    /// Whether `a` and `b` are both IPv6 addresses and the same one.
+    static func sameIPv6(_ a: String, _ b: String) -> Bool {
+        var first = in6_addr()
+        var second = in6_addr()
+        guard a.contains(":"), b.contains(":"), inet_pton(AF_INET6, a, &first) == 1, inet_pton(AF_INET6, b, &second) == 1 else { return false }
+        return withUnsafeBytes(of: &first) { left in withUnsafeBytes(of: &second) { right in left.elementsEqual(right) } }
+    }
+
     /// What is wrong with an unbracketed host (a `hosts[].address`, or the host of `host:port`);
     /// nil when it is valid:
     /// - a host with a colon must be an IPv6 address (`inet_pton(AF_INET6)` accepts it);

@@ -4,7 +4,7 @@ extension ClusterSpec {
     ///
     /// - Throws: ``SpecError`` `.invalid` when the name is taken, when `node` is listed as a
     ///   founding member (its etcd would start as a founder, not join), or when the new spec has
-    ///   problems (ports that collide, …), each named.
+    ///   problems (ports that collide, an address that is not its host's, …), each named.
     public func addingMember(_ node: NodeSpec) throws(SpecError) -> ClusterSpec {
         guard !nodes.contains(where: { $0.name == node.name }) else {
             throw SpecError(.invalid, "a node named '\(node.name)' is already in the spec (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
@@ -18,11 +18,11 @@ extension ClusterSpec {
         var next = self
         next.initialCluster = founders
         next.nodes.append(node)
-        try requireSameTLS(next)
         let issues = SpecValidator.validate(next, checkBinaries: false)
         guard issues.isEmpty else {
             throw SpecError(.invalid, "node '\(node.name)' does not fit in the spec (\(issues.count) problem\(issues.count == 1 ? "" : "s")):", issues: issues)
         }
+        try requireSameTLS(next)
         return next
     }
 

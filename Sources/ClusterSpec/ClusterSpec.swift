@@ -48,6 +48,13 @@ public struct ClusterSpec: Sendable, Hashable {
         hosts.first { $0.name == node.host }
     }
 
+    /// The nodes on a host other than this machine (see ``HostSpec/isThisMachine``), each with
+    /// its host, in spec order: nodes `headnet up` cannot start (remote hosts are not supported
+    /// yet).
+    public var remoteNodes: [(node: NodeSpec, host: HostSpec)] {
+        nodes.compactMap { node in host(of: node).flatMap { $0.isThisMachine ? nil : (node, $0) } }
+    }
+
     /// The founding members: `initialCluster`, or every node when it is absent.
     public var founders: [FoundingMember] {
         initialCluster ?? nodes.map(FoundingMember.init)
@@ -115,6 +122,12 @@ public struct HostSpec: Sendable, Hashable {
     public var address: String
     /// How to reach it over ssh; nil for this machine.
     public var ssh: SSHSpec?
+
+    /// Whether it is this machine, where headnet starts nodes itself: the default host
+    /// `local`, or a host at a loopback address. Any other host is remote.
+    public var isThisMachine: Bool {
+        name == HostSpec.local.name || Address.isLoopback(address)
+    }
 
     /// Creates a host.
     public init(name: String, address: String, ssh: SSHSpec? = nil) {

@@ -15,7 +15,7 @@ public enum SpecReader {
     }
 
     /// Reads and validates the spec file at `path`, and lists its warnings (see
-    /// ``SpecValidator/warnings(_:lines:)``); throws ``SpecError`` only for errors.
+    /// ``SpecValidator/warnings(_:lines:nodePaths:)``); throws ``SpecError`` only for errors.
     public static func check(path: String, checkBinaries: Bool = true) throws -> SpecCheck {
         let text: String
         do {
@@ -27,6 +27,26 @@ public enum SpecReader {
             throw SpecError(.unreadable, "cannot read the spec \(path); check its permissions", cause: error)
         }
         return try check(text, checkBinaries: checkBinaries)
+    }
+
+    /// Every key the reader accepts, by the mapping it belongs to: `""` is the top level,
+    /// `hosts[]` each entry of `hosts:`, `nodes[]` each node, and so on. Any other key is an
+    /// error (with the nearest known key as a suggestion).
+    public static let acceptedKeys: [String: [String]] = [
+        "": ["apiVersion", "name", "protocolVersion", "tls", "etcd", "network", "hosts", "initialCluster", "nodes"],
+        "etcd": ["binary", "autoCompaction", "heartbeatMs", "electionMs", "quotaBackendBytes"],
+        "etcd.autoCompaction": ["mode", "retention"],
+        "network": ["queueCapacity", "leaseTTLSeconds", "batch"],
+        "network.batch": ["maxMessages", "maxBytes"],
+        "hosts[]": ["name", "address", "ssh"],
+        "hosts[].ssh": ["user", "port", "identityFile"],
+        "nodes[]": ["name", "listen", "advertise", "host", "api"],
+    ]
+
+    /// Every accepted key as a path, sorted: `apiVersion`, `etcd.autoCompaction.mode`,
+    /// `hosts[].ssh.user`, `nodes[].host`, … (what the README's table of spec keys lists).
+    public static var keyPaths: [String] {
+        acceptedKeys.flatMap { section, keys in keys.map { section.isEmpty ? $0 : "\(section).\($0)" } }.sorted()
     }
 
     /// Parses and validates spec text, and lists its warnings; throws ``SpecError`` only for errors.
@@ -48,7 +68,7 @@ public enum SpecReader {
             let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
             throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
         }
-        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines))
+        return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines, nodePaths: walker.nodePaths))
     }
 }
 
@@ -64,8 +84,10 @@ struct SpecWalker {
         issues.append(SpecIssue(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))
     }
 
-    /// The mapping's entries by key; unknown keys and non-mappings are reported.
-    mutating func mapping(_ node: Node?, _ path: String, allowed: [String]) -> [String: Node] {
+    /// The mapping's entries by key, the keys of ``SpecReader/acceptedKeys`` `section`
+    /// allowed; unknown keys and non-mappings are reported.
+    mutating func mapping(_ node: Node?, _ path: String, section: String) -> [String: Node] {
+        let allowed = SpecReader.acceptedKeys[section] ?? []
         guard let node else { return [:] }
         guard let mapping = node.mapping else {
             issue(path, node, "expected a mapping (key: value lines)")
@@ -133,7 +155,7 @@ struct SpecWalker {
             issues.append(SpecIssue(path: "", message: "the spec is empty; start from `headnet init`"))
             return nil
         }
-        let top = mapping(root, "", allowed: ["apiVersion", "name", "protocolVersion", "tls", "etcd", "network", "hosts", "initialCluster", "nodes"])
+        let top = mapping(root, "", section: "")
         if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
             issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
         } else if top["apiVersion"] == nil {
@@ -166,9 +188,9 @@ struct SpecWalker {
     }
 
     mutating func readEtcd(_ node: Node?, into etcd: inout EtcdSettings) {
-        let map = mapping(node, "etcd", allowed: ["binary", "autoCompaction", "heartbeatMs", "electionMs", "quotaBackendBytes"])
+        let map = mapping(node, "etcd", section: "etcd")
         if let binary = string(map["binary"], "etcd.binary") { etcd.binary = binary }
-        let compaction = mapping(map["autoCompaction"], "etcd.autoCompaction", allowed: ["mode", "retention"])
+        let compaction = mapping(map["autoCompaction"], "etcd.autoCompaction", section: "etcd.autoCompaction")
         if let mode = string(compaction["mode"], "etcd.autoCompaction.mode") {
             if ["revision", "periodic"].contains(mode) { etcd.compactionMode = mode } else {
                 issue("etcd.autoCompaction.mode", compaction["mode"], "expected revision or periodic")
@@ -184,10 +206,10 @@ struct SpecWalker {
     }
 
     mutating func readNetwork(_ node: Node?, into network: inout NetworkSettings) {
-        let map = mapping(node, "network", allowed: ["queueCapacity", "leaseTTLSeconds", "batch"])
+        let map = mapping(node, "network", section: "network")
         if let value = int(map["queueCapacity"], "network.queueCapacity", range: 1...1_000_000) { network.queueCapacity = value }
         if let value = int(map["leaseTTLSeconds"], "network.leaseTTLSeconds", range: 1...3600) { network.leaseTTLSeconds = value }
-        let batch = mapping(map["batch"], "network.batch", allowed: ["maxMessages", "maxBytes"])
+        let batch = mapping(map["batch"], "network.batch", section: "network.batch")
         if let value = int(batch["maxMessages"], "network.batch.maxMessages", range: 1...10_000) { network.batchMaxMessages = value }
         if let value = int(batch["maxBytes"], "network.batch.maxBytes", range: 1...1_400_000) { network.batchMaxBytes = value }
     }
@@ -196,7 +218,7 @@ struct SpecWalker {
         var hosts: [HostSpec] = []
         for (index, item) in sequence(node, "hosts").enumerated() {
             let path = "hosts[\(index)]"
-            let map = mapping(item, path, allowed: ["name", "address", "ssh"])
+            let map = mapping(item, path, section: "hosts[]")
             guard let name = string(map["name"], "\(path).name") else {
                 if map["name"] == nil { issue("\(path).name", item, "a host needs a name") }
                 continue
@@ -207,7 +229,7 @@ struct SpecWalker {
             if let address, let problem = Address.hostProblem(address) { issue("\(path).address", map["address"], problem) }
             var ssh: SSHSpec?
             if let sshNode = map["ssh"] {
-                let sshMap = mapping(sshNode, "\(path).ssh", allowed: ["user", "port", "identityFile"])
+                let sshMap = mapping(sshNode, "\(path).ssh", section: "hosts[].ssh")
                 var settings = SSHSpec()
                 if let user = string(sshMap["user"], "\(path).ssh.user") { settings.user = user }
                 if let port = int(sshMap["port"], "\(path).ssh.port", range: 1...65535) { settings.port = port }
@@ -247,7 +269,7 @@ struct SpecWalker {
         var nodes: [NodeSpec] = []
         for (index, item) in sequence(node, "nodes").enumerated() {
             let path = "nodes[\(index)]"
-            let map = mapping(item, path, allowed: ["name", "listen", "advertise", "host", "api"])
+            let map = mapping(item, path, section: "nodes[]")
             let name = string(map["name"], "\(path).name")
             if map["name"] == nil { issue("\(path).name", item, "a node needs a name") }
             let listen = address(map["listen"], "\(path).listen")

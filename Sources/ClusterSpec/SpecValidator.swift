@@ -59,13 +59,62 @@ public enum SpecValidator {
             for (index, host) in spec.hosts.enumerated() where host.address.isEmpty {
                 report("hosts[\(index)].address", "TLS is on, so host '\(host.name)' needs an address for its certificates")
             }
-            for (index, node) in spec.nodes.enumerated() where ["0.0.0.0", "::"].contains(node.advertise.host) {
-                report("\(paths[index]).advertise", "TLS is on: node '\(node.name)' must advertise a real address (certificates name it), not \(node.advertise.host)")
-            }
         }
+        for (path, message) in addressIssues(spec, paths: paths, lines: lines) { report(path, message) }
         if checkBinaries, !spec.hosts.contains(where: { $0.ssh != nil }) || spec.nodes.contains(where: { spec.host(of: $0)?.ssh == nil }) {
-            if findExecutable(spec.etcd.binary) == nil {
-                report("etcd.binary", "etcd binary '\(spec.etcd.binary)' not found on PATH; install it (apt-get install etcd-server) or give its path")
+            if let problem = binaryProblem(spec.etcd.binary) { report("etcd.binary", problem) }
+        }
+        return issues
+    }
+
+    /// Why `binary` (`etcd.binary`) cannot be run; nil when it can. A path (with a `/`) must be an
+    /// executable file; a name must be found on PATH.
+    static func binaryProblem(_ binary: String) -> String? {
+        guard findExecutable(binary) == nil else { return nil }
+        guard binary.contains("/") else {
+            return "etcd binary '\(binary)' not found on PATH; install it (apt-get install etcd-server) or give its path"
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: binary, isDirectory: &isDirectory) else {
+            return "etcd binary \(binary) does not exist; install etcd there or correct the path (a name without '/', such as etcd, is looked up on PATH)"
+        }
+        if isDirectory.boolValue { return "etcd binary \(binary) is a directory; give the path of the etcd program in it" }
+        return "etcd binary \(binary) is not executable; make it so (chmod +x \(binary)) or give another path"
+    }
+
+    /// Each node's addresses against its host's address (``ClusterSpec/host(of:)``): the listen
+    /// address is the host's, or a wildcard (`0.0.0.0`, `[::]`: every address); the advertised
+    /// address is the host's. Loopback addresses are all this machine. As (path, message) pairs.
+    static func addressIssues(_ spec: ClusterSpec, paths: [String], lines: [String: Int]) -> [(String, String)] {
+        var issues: [(String, String)] = []
+        for (index, node) in spec.nodes.enumerated() {
+            guard let host = spec.host(of: node), !host.address.isEmpty else { continue }
+            let path = paths[index]
+            let implicit = lines["\(path).host"] == nil && lines[path] != nil
+            let which = implicit
+                ? "it is on host '\(host.name)' (\(host.address)), where nodes without `host:` go"
+                : "its host '\(host.name)' has address \(host.address)"
+            let elsewhere = implicit ? "; a node on another machine needs `host:` naming one of `hosts:`" : ""
+            let listenEverywhere = Address.isWildcard(node.listen.host)
+            let hostListen = Address(host: host.address, port: node.listen.port)
+            if !listenEverywhere, !Address.sameHost(node.listen.host, host.address) {
+                issues.append((
+                    "\(path).listen",
+                    "node '\(node.name)' listens on \(node.listen), but \(which); listen on \(hostListen), or on "
+                        + "\(Address(host: "0.0.0.0", port: node.listen.port)) (every address) with `advertise: \(hostListen)`\(elsewhere)"))
+            }
+            guard node.advertise != node.listen || listenEverywhere, !Address.sameHost(node.advertise.host, host.address) else { continue }
+            let hostAdvertise = Address(host: host.address, port: node.advertise.port)
+            if Address.isWildcard(node.advertise.host) {
+                let certificates = spec.tlsEnabled ? " and TLS certificates cannot name" : ""
+                issues.append((
+                    "\(path).advertise",
+                    "node '\(node.name)' advertises \(node.advertise.host), an address its peers cannot dial\(certificates); "
+                        + "advertise its host's address: `advertise: \(hostAdvertise)`"))
+            } else {
+                issues.append((
+                    "\(path).advertise",
+                    "node '\(node.name)' advertises \(node.advertise), but \(which); advertise \(hostAdvertise)\(elsewhere)"))
             }
         }
         return issues
@@ -79,11 +128,13 @@ public enum SpecValidator {
             message: "initialCluster is empty; list the founding members (name=host:port) or leave the key out (then every node is one)")]
     }
 
-    /// What is valid but unwise in `spec`; `lines` maps YAML paths to lines for the report.
+    /// What is valid but unwise in `spec`; `lines` maps YAML paths to lines for the report,
+    /// `nodePaths` gives each node's YAML path (default `nodes[i]`).
     ///
     /// An even number of nodes (etcd members) gets a warning: it tolerates no more failures than
-    /// one node fewer (4 members: quorum 3, one may fail, as with 3 members).
-    public static func warnings(_ spec: ClusterSpec, lines: [String: Int] = [:]) -> [SpecIssue] {
+    /// one node fewer (4 members: quorum 3, one may fail, as with 3 members). So does each node on
+    /// a remote host (``ClusterSpec/remoteNodes``): `headnet up` cannot start it yet.
+    public static func warnings(_ spec: ClusterSpec, lines: [String: Int] = [:], nodePaths: [String]? = nil) -> [SpecIssue] {
         var warnings: [SpecIssue] = []
         let count = spec.nodes.count
         if count > 0, count.isMultiple(of: 2) {
@@ -95,16 +146,32 @@ public enum SpecValidator {
                 message: "\(count) nodes (an even number) tolerate no more failures than \(count - 1): quorum is \(quorum), "
                     + "so \(failures) may fail; use \(count - 1) or \(count + 1) nodes"))
         }
+        let paths = nodePaths ?? spec.nodes.indices.map { "nodes[\($0)]" }
+        for (index, node) in spec.nodes.enumerated() {
+            guard let host = spec.host(of: node), !host.isThisMachine else { continue }
+            let path = "\(paths[index]).host"
+            warnings.append(SpecIssue(
+                path: path, line: lines[path] ?? lines[paths[index]],
+                message: "node \(node.name) is on host \(host.name) (\(host.address)): remote hosts are not supported yet, "
+                    + "so `headnet up` will refuse this spec; `headnet generate` writes what runs it there"))
+        }
         return warnings
     }
 
     /// The path of an executable: `name` itself if it contains a slash, else the first match on PATH.
     public static func findExecutable(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        if name.contains("/") { return isExecutableFile(name) ? name : nil }
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if isExecutableFile(candidate) { return candidate }
         }
         return nil
+    }
+
+    /// Whether `path` is a file (not a directory) this process may execute.
+    static func isExecutableFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            && FileManager.default.isExecutableFile(atPath: path)
     }
 }

@@ -44,6 +44,7 @@ public struct CertsRotateCommand: AsyncParsableCommand {
     public func run() async throws {
         let started = ContinuousClock.now
         let runner = try spec.runner(state: state)
+        try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
         guard cluster.tlsEnabled else {
             throw CLIError(.spec, "cluster '\(cluster.name)' has TLS off (\(spec.path)): there are no certificates to rotate; set `tls: on` to use them")

@@ -18,13 +18,38 @@ struct SpecOption: ParsableArguments, SpecLocating {
 
 /// ``SpecOption`` for commands where `-f` means follow (`logs`, `tail`): `--spec` has no short form.
 struct LongSpecOption: ParsableArguments, SpecLocating {
-    @Option(name: .customLong("spec"), help: ArgumentHelp(SpecHelp.flag, valueName: "spec"))
+    @Option(name: .customLong("spec"), help: ArgumentHelp(SpecHelp.flag + " No short form here: -f means --follow.", valueName: "spec"))
     var flag: String?
 
     @Argument(help: ArgumentHelp(SpecHelp.positional, valueName: "spec"))
     var positional: String?
 
     func validate() throws { try checkNotTwice() }
+
+    /// A warning when the spec, given as the last argument, comes right after `-f` in
+    /// `arguments` (the command line): `headnet logs bob -f t3.yaml` follows the log and reads
+    /// t3.yaml as the spec, though the user may have meant `-f` as `--spec`, as in every other
+    /// command. Nil otherwise.
+    func followWarning(command: String, arguments: [String]) -> String? {
+        guard flag == nil, let positional,
+            zip(arguments, arguments.dropFirst()).contains(where: { $0 == "-f" && $1 == positional })
+        else { return nil }
+        return "warning: -f means --follow in `\(command)`; \(positional) is read as the spec. "
+            + "Give the spec with --spec \(positional) to make that explicit"
+    }
+
+    /// Prints ``followWarning(command:arguments:)`` for this process's command line to
+    /// standard error.
+    func warnAboutFollow(command: String) {
+        guard let warning = followWarning(command: command, arguments: CommandLine.arguments) else { return }
+        var standardError = StandardError()
+        print(warning, to: &standardError)
+    }
+}
+
+/// What `logs` and `tail` say about `-f` in their help.
+enum FollowHelp {
+    static let discussion = "-f means --follow here (as in `tail -f`), not --spec: give the spec with --spec FILE, HEADNET_SPEC or as the last argument."
 }
 
 /// `--state-dir`, when the state is not where the spec says (see ``StateLayout/defaultRoot(forSpecAt:)``).

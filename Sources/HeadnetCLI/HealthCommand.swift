@@ -98,7 +98,8 @@ public struct HealthCommand: AsyncParsableCommand {
 
     /// The spec's cluster: etcd through its client ports, then each node's API.
     private func clusterReport() async throws -> HealthReport {
-        await Self.clusterReport(try spec.runner(state: state, checkBinaries: false), specArgument: spec.path)
+        let report = await Self.clusterReport(try spec.runner(state: state, checkBinaries: false), specArgument: spec.path)
+        return HealthReport(results: HealthHints.withSpec(report.results, spec: spec.path))
     }
 
     /// The report for the cluster `runner` runs (also the gate of `headnet restart`);
@@ -139,6 +140,7 @@ public struct HealthCommand: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(1))
             health = await clusterReport(runner, specArgument: specArgument)
         }
+        health.results = HealthHints.withSpec(health.results, spec: specArgument)
         let failing = health.results.filter { $0.verdict == .fail }
         guard failing.isEmpty else {
             if !json { print(text(health)) }

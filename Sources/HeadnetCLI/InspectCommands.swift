@@ -53,7 +53,8 @@ public struct StatusCommand: AsyncParsableCommand {
 public struct LogsCommand: AsyncParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
-        commandName: "logs", abstract: "Print a node's log; --etcd: its etcd's log; --trace: its network events (broadcast, delivered, connectivity).")
+        commandName: "logs", abstract: "Print a node's log; --etcd: its etcd's log; --trace: its network events (broadcast, delivered, connectivity).",
+        discussion: FollowHelp.discussion)
 
     /// The node.
     @Argument(help: "The node's name.")
@@ -63,7 +64,7 @@ public struct LogsCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOption
 
     /// Follow.
-    @Flag(name: .shortAndLong, help: "Keep printing new lines (each written as it comes, also into a pipe).")
+    @Flag(name: .shortAndLong, help: "Keep printing new lines (each written as it comes, also into a pipe). -f is --follow here, not --spec.")
     public var follow = false
 
     /// etcd lines.
@@ -84,6 +85,7 @@ public struct LogsCommand: AsyncParsableCommand {
 
     /// Prints the log.
     public func run() async throws {
+        spec.warnAboutFollow(command: "logs")
         let runner = try spec.runner(state: state, checkBinaries: false)
         let target = try runner.spec.node(named: node)
         let reader: NodeLogReader

@@ -87,6 +87,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
         }
         let edit = SpecEditor.edit(original, to: target)
         let runner = spec.runner(for: target, state: state)
+        try runner.requireNodesOnThisMachine()
         try runner.checkClientPortsAreOurs()
         let printer = StepPrinter(json: json)
         if !json {

@@ -56,6 +56,7 @@ public struct RestartCommand: AsyncParsableCommand {
     public func run() async throws {
         let started = ContinuousClock.now
         let runner = try spec.runner(state: state)
+        try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
         let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
         let printer = StepPrinter(json: json)

@@ -22,6 +22,13 @@ public struct InitCommand: ParsableCommand {
     @Option(help: "Cluster name (names the state directory .headnet/<name> in the spec's project).")
     public var name: String = "devnet"
 
+    /// First listen port.
+    @Option(help: ArgumentHelp(
+        "The first node's listen port; the next nodes take the ports after it (etcd client port 2379 + port − 5001, "
+            + "API port 4001 + port − 5001). Default: the first block of free ports from 5001, 5011, 5021, …",
+        valueName: "port"))
+    public var port: Int?
+
     /// Output path.
     @Option(help: "Where to write the spec.")
     public var out: String = "clusters/devnet.yaml"
@@ -33,9 +40,20 @@ public struct InitCommand: ParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// Checks the flags.
+    /// Checks the flags; `--port` by the spec's own rules (the listen port of every node it
+    /// gives must be one the spec accepts).
     public func validate() throws {
         guard (1...99).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 99") }
+        if let port {
+            let text = SpecWriter.devnet(name: "init", nodes: nodes, firstListenPort: port)
+            do {
+                _ = try SpecReader.check(text, checkBinaries: false)
+            } catch let error as SpecError {
+                if let problem = error.issues.first(where: { $0.path.hasPrefix("nodes[") }) {
+                    throw ValidationError("--port \(port): \(problem.message)")
+                }
+            }
+        }
     }
 
     /// Writes the spec, then validates what it wrote.
@@ -44,7 +62,9 @@ public struct InitCommand: ParsableCommand {
             throw CLIError(.spec, "\(out) already exists; pass --force to overwrite it or --out to write elsewhere")
         }
         let taken = Self.portsOfSpecs(besides: out)
-        guard let first = SpecWriter.firstFreeListenPort(nodes: nodes, taken: taken, isFree: { Ports.isFree(host: "127.0.0.1", port: $0) }) else {
+        let first = try port.map { try Self.checkPorts(from: $0, nodes: nodes, taken: taken) }
+            ?? SpecWriter.firstFreeListenPort(nodes: nodes, taken: Set(taken.keys), isFree: { Ports.isFree(host: "127.0.0.1", port: $0) })
+        guard let first else {
             throw CLIError(.spec, "no block of \(nodes) free ports between 5001 and 5999 (with their etcd client and API ports); stop a cluster or use fewer nodes")
         }
         let text = SpecWriter.devnet(name: name, nodes: nodes, tls: tls, firstListenPort: first)
@@ -56,15 +76,41 @@ public struct InitCommand: ParsableCommand {
         for warning in check.warnings { print("! \(warning.message)") }
     }
 
-    /// Every port used by the other specs in `out`'s directory (unreadable ones are skipped).
-    static func portsOfSpecs(besides out: String) -> Set<Int> {
+    /// `first` when every port of the nodes from listen port `first` is free and used by no other
+    /// spec in `taken`; else an error naming each port in the way and what holds it.
+    static func checkPorts(from first: Int, nodes count: Int, taken: [Int: String]) throws -> Int {
+        var problems: [String] = []
+        for node in SpecWriter.devnetNodes(count, firstListenPort: first) {
+            for (what, port) in SpecWriter.ports(of: node) {
+                if let other = taken[port] {
+                    problems.append("\(node.name)'s \(what) port \(port) is used by \(other)")
+                } else if !Ports.isFree(host: "127.0.0.1", port: port) {
+                    let holders = Ports.holders(ofPort: port).map(\.description)
+                    problems.append("\(node.name)'s \(what) port \(port) is " + (holders.isEmpty ? "in use" : "held by \(holders.joined(separator: ", "))"))
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw CLIError(.spec, "--port \(first): \(problems.joined(separator: "; ")); choose another --port, or leave it out and init picks free ports")
+        }
+        return first
+    }
+
+    /// Every port used by the other specs in `out`'s directory, with the spec that uses it
+    /// (unreadable specs are skipped).
+    static func portsOfSpecs(besides out: String) -> [Int: String] {
         let file = URL(fileURLWithPath: out).standardizedFileURL
         let directory = file.deletingLastPathComponent()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var ports = Set<Int>()
-        for name in names where (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != file.lastPathComponent {
-            guard let spec = try? SpecReader.load(path: directory.appendingPathComponent(name).path, checkBinaries: false) else { continue }
-            for node in spec.nodes { ports.formUnion([node.listen.port, node.advertise.port, node.clientPort, node.apiPort]) }
+        var ports: [Int: String] = [:]
+        for name in names.sorted() where (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != file.lastPathComponent {
+            let path = directory.appendingPathComponent(name).path
+            guard let spec = try? SpecReader.load(path: path, checkBinaries: false) else { continue }
+            for node in spec.nodes {
+                for port in [node.listen.port, node.advertise.port, node.clientPort, node.apiPort] where ports[port] == nil {
+                    ports[port] = "the spec \(((out as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name))"
+                }
+            }
         }
         return ports
     }

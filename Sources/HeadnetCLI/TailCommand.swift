@@ -13,6 +13,8 @@ public struct TailCommand: AsyncParsableCommand {
         discussion: """
             Reads the node's API (after checking it is this cluster's node). When the node is not \
             running, reads its journal from disk and says so on standard error.
+
+            \(FollowHelp.discussion)
             """)
 
     /// The node.
@@ -22,16 +24,18 @@ public struct TailCommand: AsyncParsableCommand {
     @OptionGroup var spec: LongSpecOption
     @OptionGroup var state: StateOption
 
+    // `.unconditional` (also for -n): `--from -5` takes -5 as the value, and validate() says
+    // what is wrong, instead of taking -5 for an option and reporting a missing value.
     /// Start after.
-    @Option(help: "Print entries after this journal index.")
+    @Option(parsing: .unconditional, help: "Print entries after this journal index.")
     public var from: Int = 0
 
     /// Only the last entries.
-    @Option(name: .customShort("n"), help: "Print only the last N entries (then follow, with -f).")
+    @Option(name: .customShort("n"), parsing: .unconditional, help: "Print only the last N entries (then follow, with -f).")
     public var lines: Int?
 
     /// Follow.
-    @Flag(name: .shortAndLong, help: "Keep printing entries as they are delivered.")
+    @Flag(name: .shortAndLong, help: "Keep printing entries as they are delivered. -f is --follow here, not --spec.")
     public var follow = false
 
     /// NDJSON output.
@@ -49,6 +53,7 @@ public struct TailCommand: AsyncParsableCommand {
 
     /// Prints the entries; follows with `-f`.
     public func run() async throws {
+        spec.warnAboutFollow(command: "tail")
         let runner = try spec.runner(state: state, checkBinaries: false)
         let target = try runner.spec.node(named: node)
         let api = runner.api(for: target)

@@ -39,6 +39,7 @@ public struct UpCommand: AsyncParsableCommand {
     public func run() async throws {
         let started = ContinuousClock.now
         let runner = try spec.runner(state: state)
+        try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
         let printer = StepPrinter(json: json)
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }

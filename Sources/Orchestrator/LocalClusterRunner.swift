@@ -88,7 +88,8 @@ public struct LocalClusterRunner: ClusterRunner {
     }
 
     public func start(_ node: NodeSpec) async throws -> Int32 {
-        try nodes.start(node)
+        if let host = spec.host(of: node), !host.isThisMachine { throw Self.remoteHostsRefusal([(node, host)]) }
+        return try nodes.start(node)
     }
 
     public func isRunning(_ node: NodeSpec) async -> Bool {
@@ -188,6 +189,27 @@ public struct LocalClusterRunner: ClusterRunner {
         let delivered = ((document["network"] as? [String: Any])?["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
         let keys = try await etcd.aliveAndNewestMessage(node)
         return NodeProgress(aliveKey: keys.alive, delivered: delivered, newestMessage: keys.newestMessage)
+    }
+
+    /// Refuses when a node of the spec is on a host other than this machine
+    /// (``ClusterSpec/ClusterSpec/remoteNodes``): this runner starts nodes here only. Commands
+    /// that start nodes (`up`, `restart`, `member add`, `certs rotate`) call it before they do
+    /// anything.
+    ///
+    /// - Throws: ``OrchestratorError`` `unsupported`, naming each such node and its host.
+    public func requireNodesOnThisMachine() throws(OrchestratorError) {
+        let remote = spec.remoteNodes
+        guard remote.isEmpty else { throw Self.remoteHostsRefusal(remote) }
+    }
+
+    /// `node carol is on host h2 (10.77.0.2): remote hosts are not supported yet; …`.
+    static func remoteHostsRefusal(_ remote: [(node: NodeSpec, host: HostSpec)]) -> OrchestratorError {
+        let placed = remote.map { "node \($0.node.name) is on host \($0.host.name) (\($0.host.address))" }.joined(separator: ", ")
+        let them = remote.count == 1 ? remote[0].node.name : "them"
+        return OrchestratorError(
+            .unsupported,
+            "\(placed): remote hosts are not supported yet; headnet starts nodes on this machine only. "
+                + "Put \(them) on this machine (host `local`), or run \(them) there yourself: `headnet generate` writes the etcd configs, certificates and systemd unit")
     }
 
     /// Refuses when another cluster's etcd holds a node's etcd client port (a second checkout of

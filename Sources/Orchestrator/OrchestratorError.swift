@@ -31,6 +31,8 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case snapshot
         /// A program the operation runs (`etcdctl`) cannot be started.
         case tool
+        /// The spec asks for what headnet cannot do yet (nodes on remote hosts); nothing was done.
+        case unsupported
     }
 
     /// What kind of failure this is.

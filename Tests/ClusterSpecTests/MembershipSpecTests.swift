@@ -73,9 +73,12 @@ import Testing
         var spec = ClusterSpec(name: "wide", nodes: [
             NodeSpec(name: "alice", listen: Address(host: "0.0.0.0", port: 5001), advertise: Address(host: "10.0.0.1", port: 5001), host: "h1"),
             NodeSpec(name: "bob", listen: Address(host: "::1", port: 5002), host: "h2", apiPort: 9000),
-            NodeSpec(name: "it's", listen: Address(host: "10.0.0.3", port: 5003), host: "h2"),
+            NodeSpec(name: "it's", listen: Address(host: "10.0.0.3", port: 5003), host: "h3"),
         ])
-        spec.hosts = [HostSpec(name: "h1", address: "10.0.0.1", ssh: SSHSpec(user: "ops", port: 2222, identityFile: "keys/id ed")), HostSpec(name: "h2", address: "::1")]
+        spec.hosts = [
+            HostSpec(name: "h1", address: "10.0.0.1", ssh: SSHSpec(user: "ops", port: 2222, identityFile: "keys/id ed")), HostSpec(name: "h2", address: "::1"),
+            HostSpec(name: "h3", address: "10.0.0.3"),
+        ]
         spec.tls = .on
         spec.protocolVersion = 1
         spec.etcd.compactionMode = "periodic"
@@ -136,20 +139,24 @@ import Testing
         #expect(try SpecReader.parse(edit.text, checkBinaries: false) == grown)
     }
 
-    @Test func aMemberChangeMayNotSwitchAutomaticTLS() throws {
-        // `tls: auto` follows the addresses: a node on another host would turn TLS on under
-        // members that run without it.
+    @Test func aMemberAtAnotherMachinesAddressIsRefusedForItsHost() throws {
+        // `member add` puts the node on the default host, this machine: an address of another
+        // machine is not its host's (before, `tls: auto` refused it for switching TLS on, and with
+        // `tls: off` it was added, to be started here).
         let spec = try SpecReader.parse(devnet, checkBinaries: false)
         #expect(!spec.tlsEnabled)
         let remote = NodeSpec(name: "dave", listen: Address(host: "10.0.0.4", port: 5004))
-        do {
-            _ = try spec.addingMember(remote)
-            Issue.record("a change that switches TLS must be refused")
-        } catch {
-            #expect(error.message.contains("set `tls: off` in the spec first"), "\(error.message)")
+        for tls in [TLSMode.auto, .off] {
+            var current = spec
+            current.tls = tls
+            do {
+                _ = try current.addingMember(remote)
+                Issue.record("an address that is not the host's must be refused (tls: \(tls))")
+            } catch {
+                #expect(error.issues.map(\.path) == ["nodes[3].listen"], "\(error)")
+                #expect(error.issues.first?.message.contains("host 'local' has address 127.0.0.1") == true, "\(error)")
+            }
         }
-        var fixed = spec
-        fixed.tls = .off
-        #expect(try fixed.addingMember(remote).nodes.count == 4)
+        #expect(try spec.addingMember(NodeSpec(name: "dave", listen: Address(host: "::1", port: 5004))).nodes.count == 4, "loopback is this machine")
     }
 }

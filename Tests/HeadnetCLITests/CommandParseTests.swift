@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import Health
 import Testing
 
 @testable import HeadnetCLI
@@ -32,6 +33,36 @@ import Testing
         #expect(throws: (any Error).self) { try TailCommand.parse(["carol", "-n", "-1"]) }
     }
 
+    @Test func aSpecRightAfterDashFIsWarnedAboutWhereDashFIsFollow() throws {
+        let arguments = ["headnet", "logs", "bob", "-f", "t3.yaml"]
+        let logs = try LogsCommand.parse(Array(arguments.dropFirst(2)))
+        #expect(logs.follow && logs.spec.path == "t3.yaml", "-f stays follow")
+        #expect(logs.spec.followWarning(command: "logs", arguments: arguments)
+            == "warning: -f means --follow in `logs`; t3.yaml is read as the spec. Give the spec with --spec t3.yaml to make that explicit")
+        let apart = ["headnet", "tail", "bob", "-f", "-n", "5", "t3.yaml"]
+        #expect(try TailCommand.parse(Array(apart.dropFirst(2))).spec.followWarning(command: "tail", arguments: apart) == nil)
+        let explicit = ["headnet", "tail", "bob", "-f", "--spec", "t3.yaml"]
+        #expect(try TailCommand.parse(Array(explicit.dropFirst(2))).spec.followWarning(command: "tail", arguments: explicit) == nil)
+        for help in [LogsCommand.helpMessage(columns: 400), TailCommand.helpMessage(columns: 400)] {
+            #expect(help.contains("-f means --follow here (as in `tail -f`), not --spec: give the spec with --spec FILE"), "\(help)")
+            #expect(help.contains("No short form here: -f means --follow."), "\(help)")
+        }
+    }
+
+    @Test func aNegativeFromIsRefusedForWhatItIsInBothForms() throws {
+        for arguments in [["carol", "--from", "-5"], ["carol", "--from=-5"]] {
+            do {
+                _ = try TailCommand.parse(arguments)
+                Issue.record("\(arguments) must be refused")
+            } catch {
+                #expect(TailCommand.message(for: error) == "--from must be 0 or more", "\(arguments)")
+            }
+        }
+        let tail = try TailCommand.parse(["carol", "--from", "3", "-f", "a.yaml"])
+        #expect(tail.from == 3 && tail.follow && tail.spec.path == "a.yaml")
+        #expect(try TailCommand.parse(["carol", "-n", "2", "--from", "0"]).lines == 2)
+    }
+
     @Test func upAndDownTakeTheirFlags() throws {
         let up = try UpCommand.parse(["--retain", "-f", "a.yaml", "--state-dir", "/s"])
         #expect(up.retain && up.spec.path == "a.yaml" && up.state.stateDir == "/s")
@@ -58,6 +89,19 @@ import Testing
         #expect(secure.contains("export ETCDCTL_CACERT='/p/.headnet/d/pki/ca.pem'"))
         #expect(secure.contains("export ETCDCTL_KEY='/p/.headnet/d/pki/client-key.pem'"))
         #expect(EnvCommand.quoted("it's") == #"'it'\''s'"#)
+    }
+
+    @Test func healthHintsCarryTheSpecTheUserNamed() {
+        #expect(HealthHints.withSpec("start it: `headnet up`", spec: "t3.yaml") == "start it: `headnet up -f t3.yaml`")
+        #expect(HealthHints.withSpec("`headnet logs bob --trace` shows what the node sees", spec: "t3.yaml")
+            == "`headnet logs bob --trace --spec t3.yaml` shows what the node sees", "-f means follow in logs")
+        #expect(HealthHints.withSpec("`headnet status`, then `headnet logs NODE --trace`", spec: "my specs/t3.yaml")
+            == "`headnet status -f 'my specs/t3.yaml'`, then `headnet logs NODE --trace --spec 'my specs/t3.yaml'`")
+        #expect(HealthHints.withSpec("compact, `etcdctl alarm disarm`; `headnet up -f x.yaml`", spec: "t3.yaml")
+            == "compact, `etcdctl alarm disarm`; `headnet up -f x.yaml`", "other programs and commands with a spec are left alone")
+        let results = [CheckResult(check: "node API", subject: "bob", verdict: .fail, evidence: "down", hint: "start it: `headnet up`")]
+        #expect(HealthHints.withSpec(results, spec: "t3.yaml").first?.hint == "start it: `headnet up -f t3.yaml`")
+        #expect(HealthHints.withSpec(results, spec: "clusters/devnet.yaml") == results, "the default spec needs no -f")
     }
 
     @Test func initPicksPortsNoOtherSpecUses() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
+import Processes
 import Testing
 
 @testable import HeadnetCLI
@@ -31,6 +32,41 @@ import Testing
         command = try InitCommand.parse(["--out", out.path])
         #expect(throws: CLIError.self) { try command.run() }
         #expect(throws: (any Error).self) { try InitCommand.parse(["--nodes", "0"]) }
+    }
+
+    @Test func initPortIsTheFirstListenPortCheckedByTheSpecsRulesAndForFreePorts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-init-port-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A port whose etcd client (− 2622) and API (− 1000) ports are free too.
+        let port = try #require(try Ports.pickFree(1, offsets: [2622, 1000]).first)
+        let first = directory.appendingPathComponent("first.yaml")
+        try InitCommand.parse(["--port", "\(port)", "--nodes", "1", "--out", first.path]).run()
+        let spec = try SpecReader.load(path: first.path, checkBinaries: false)
+        #expect(spec.nodes.map(\.listen.port) == [port])
+        #expect(spec.nodes.map(\.clientPort) == [port - 2622] && spec.nodes.map(\.apiPort) == [port - 1000])
+        // The same ports for another spec beside it: refused, naming the spec that uses them.
+        let second = directory.appendingPathComponent("second.yaml")
+        do {
+            try InitCommand.parse(["--port", "\(port)", "--nodes", "1", "--out", second.path]).run()
+            Issue.record("ports another spec uses must be refused")
+        } catch let error as CLIError {
+            #expect(error.message.hasPrefix("--port \(port): alice's listen port \(port) is used by the spec \(first.path); alice's etcd client port \(port - 2622) is used by"), "\(error)")
+            #expect(error.message.hasSuffix("choose another --port, or leave it out and init picks free ports"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: second.path))
+        // The spec's own rules, as a wrong command line.
+        for (arguments, message) in [
+            (["--port", "2000"], "--port 2000: listen port 2000 is below 2622: the etcd client port 2379 + port − 5001 would be invalid"),
+            (["--port", "65534"], "--port 65534: '127.0.0.1:65536' has port 65536, out of range 1…65535"),
+        ] {
+            do {
+                _ = try InitCommand.parse(arguments)
+                Issue.record("\(arguments) must be refused")
+            } catch {
+                #expect(InitCommand.message(for: error) == message)
+                #expect(InitCommand.exitCode(for: error) == .validationFailure)
+            }
+        }
     }
 
     @Test func validateParsesItsArguments() throws {

@@ -39,6 +39,7 @@ import Testing
 
         let json = try await Self.validate(Self.spec(nodes: 4), "--json")
         #expect(json.status.isSuccess, "\(json.output)")
+        #expect(json.output.hasSuffix("}\n") && json.output.filter { $0 == "\n" }.count == 1, "one line, ended: \(json.output.debugDescription)")
         let report = try Self.object(json.output)
         #expect(report["valid"] as? Bool == true && report["nodes"] as? Int == 4 && report["tls"] as? Bool == false)
         #expect(report["spec"] as? String == "clusters/devnet.yaml", "slashes are not escaped")
@@ -56,6 +57,7 @@ import Testing
     @Test func problemsHaveNumericLinesAndColumns() async throws {
         let result = try await Self.validate(Self.spec(nodes: 3) { $0 == 1 ? "127.0.0.256:5002" : "127.0.0.1:\(5001 + $0)" }, "--json")
         #expect(result.status == .exited(1), "\(result.output)")
+        #expect(result.output.hasSuffix("}\n") && result.output.filter { $0 == "\n" }.count == 1, "one line, ended: \(result.output.debugDescription)")
         let report = try Self.object(result.output)
         #expect(report["valid"] as? Bool == false && report["error"] is String)
         #expect((report["warnings"] as? [Any])?.isEmpty == true)
