@@ -104,6 +104,7 @@ public struct NodeCommand: AsyncParsableCommand {
                 peers: peers, protocolVersion: protocolVersion, etcdBinary: etcdBinary, extraEtcdArguments: etcdArguments)
             try network.validate()
             var node = NodeConfiguration(nodeID: nodeID, network: network)
+            node.version = Headnet.version
             try applyAPI(to: &node)
             return node
         } catch let error as HeadNetworkError {
@@ -125,6 +126,7 @@ public struct NodeCommand: AsyncParsableCommand {
         var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
         configuration.cluster = ClusterLabel(
             name: cluster.name, identity: cluster.identity, spec: CanonicalPath.of(specPath))
+        configuration.version = Headnet.version
         try applyAPI(to: &configuration)
         return configuration
     }

@@ -14,6 +14,8 @@ public struct NodeConfiguration: Sendable {
     /// The cluster the node belongs to, when it runs from a spec; `/status` reports it so that
     /// commands can tell this cluster from another that reuses its ports.
     public var cluster: ClusterLabel?
+    /// The headnet release the node runs, for `headnet_build_info` (`headnet node` sets it).
+    public var version = "unknown"
 
     /// Creates a configuration; the API defaults to loopback on 4001 + listen port − 5001.
     public init(nodeID: String, network: EtcdNetworkConfiguration, apiHost: String = "127.0.0.1", apiPort: Int? = nil) {
@@ -40,3 +42,4 @@ public struct ClusterLabel: Sendable, Codable, Hashable {
         self.spec = spec
     }
 }
+
