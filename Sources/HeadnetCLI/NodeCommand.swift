@@ -127,6 +127,10 @@ public struct NodeCommand: AsyncParsableCommand {
         configuration.cluster = ClusterLabel(
             name: cluster.name, identity: cluster.identity, spec: CanonicalPath.of(specPath))
         configuration.version = Headnet.version
+        if cluster.tlsEnabled {
+            let files = ClusterPKI(directory: layout.pkiDirectory).certificateFiles(of: node)
+            configuration.certificates = files.map { CertificateFile(name: $0.name, path: $0.path) }
+        }
         try applyAPI(to: &configuration)
         return configuration
     }

@@ -16,6 +16,9 @@ public struct NodeConfiguration: Sendable {
     public var cluster: ClusterLabel?
     /// The headnet release the node runs, for `headnet_build_info` (`headnet node` sets it).
     public var version = "unknown"
+    /// The certificates the node uses (TLS on), whose expiry `/metrics` reports: read when it
+    /// is rendered, so a rotated certificate shows without a restart.
+    public var certificates: [CertificateFile] = []
 
     /// Creates a configuration; the API defaults to loopback on 4001 + listen port − 5001.
     public init(nodeID: String, network: EtcdNetworkConfiguration, apiHost: String = "127.0.0.1", apiPort: Int? = nil) {
@@ -43,3 +46,16 @@ public struct ClusterLabel: Sendable, Codable, Hashable {
     }
 }
 
+/// A certificate the node uses, by name (`ca`, `alice-server`, `alice-peer`, `client`).
+public struct CertificateFile: Sendable, Hashable {
+    /// The name `/metrics` labels it with.
+    public var name: String
+    /// The PEM file.
+    public var path: String
+
+    /// Creates an entry.
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+}

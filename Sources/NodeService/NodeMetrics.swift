@@ -37,6 +37,7 @@ public struct NodeMetrics: Sendable {
     private let etcdDBSize: Gauge
     private let etcdDBSizeInUse: Gauge
     private let process: ProcessMetrics
+    private let certificates: CertificateMetrics
 
     /// The histograms' buckets: 0.5 ms to 10 s.
     static let buckets: [Duration] = [
@@ -44,16 +45,16 @@ public struct NodeMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
     ]
 
-    /// Creates the metrics of a node without identity (tests).
+    /// Creates the metrics of a node without identity or certificates (tests).
     public init() {
-        self.init(registry: PrometheusCollectorRegistry())
+        self.init(registry: PrometheusCollectorRegistry(), certificates: [], logger: Logger(label: "headnet.metrics"))
     }
 
     /// Creates the metrics of the node `configuration` describes: `headnet_target_info` and
-    /// `headnet_build_info` name it.
+    /// `headnet_build_info` name it, `headnet_certificate_expiry_seconds` covers its certificates.
     public init(configuration: NodeConfiguration, logger: Logger) {
         let registry = PrometheusCollectorRegistry()
-        self.init(registry: registry)
+        self.init(registry: registry, certificates: configuration.certificates, logger: logger)
         registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "headnet", metricName: "target", unitName: "info",
@@ -71,9 +72,10 @@ public struct NodeMetrics: Sendable {
         ).set(to: 1)
     }
 
-    private init(registry: PrometheusCollectorRegistry) {
+    private init(registry: PrometheusCollectorRegistry, certificates: [CertificateFile], logger: Logger) {
         self.registry = registry
         process = ProcessMetrics(registry: registry)
+        self.certificates = CertificateMetrics(registry: registry, files: certificates, logger: logger)
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "headnet", metricName: name, unitName: "total", helpText: help))
         }
@@ -185,9 +187,11 @@ public struct NodeMetrics: Sendable {
         etcdDBSizeInUse.set(to: Double(etcd.dbSizeInUseBytes))
     }
 
-    /// The Prometheus text exposition, after reading the process's figures afresh.
+    /// The Prometheus text exposition, after reading the process's figures and the certificates'
+    /// expiry afresh.
     public func render() -> String {
         process.refresh()
+        certificates.refresh()
         return registry.emitToString()
     }
 }

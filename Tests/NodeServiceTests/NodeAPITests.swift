@@ -105,6 +105,7 @@ import Testing
                     #expect(text.contains(#"headnet_build_info{version="unknown",protocol_version="2"} 1.0"#), "\(text)")
                     let resident = text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
                     #expect(resident.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 > 0 } == true, "\(text)")
+                    #expect(!text.contains("headnet_certificate_expiry_seconds"), "no certificates configured: \(text)")
                 }
             }
         }

@@ -1,3 +1,4 @@
+import EtcdTesting
 import Foundation
 import HeadNetwork
 import Logging
@@ -108,5 +109,34 @@ import Testing
         // Read again at the next render: the counter never goes back.
         let later = try #require(Self.value("process_cpu_seconds_total", in: metrics.render()))
         #expect(later >= cpu && later > 0, "\(cpu) then \(later)")
+    }
+
+    /// Issue 22: each certificate's notAfter as Unix seconds; an unreadable one is left out
+    /// without failing the render, and goes away when its file does.
+    @Test func certificateExpiryPerCertificate() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-metrics-pki-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pki = try await TestPKI.generate(in: directory)
+        var configuration = Self.configuration()
+        configuration.certificates = [
+            CertificateFile(name: "ca", path: pki.caFile), CertificateFile(name: "bob-server", path: pki.serverCertFile),
+            CertificateFile(name: "client", path: pki.clientCertFile),
+            CertificateFile(name: "bob-peer", path: directory.appendingPathComponent("missing.pem").path),
+            CertificateFile(name: "not-pem", path: pki.clientKeyFile),
+        ]
+        let metrics = NodeMetrics(configuration: configuration, logger: Logger(label: "test"))
+        let text = metrics.render()
+        #expect(text.contains("# HELP headnet_certificate_expiry_seconds When the certificate expires: its notAfter as Unix time in seconds"), "\(text)")
+        let now = Date().timeIntervalSince1970
+        for name in ["ca", "bob-server", "client"] {
+            // TestPKI's certificates are valid for one day.
+            let notAfter = try #require(Self.value(#"headnet_certificate_expiry_seconds{certificate="\#(name)"}"#, in: text), "\(name) in \(text)")
+            #expect(notAfter > now + 86400 - 600 && notAfter < now + 86400 + 600, "\(name): \(notAfter), now \(now)")
+        }
+        #expect(!text.contains(#"certificate="bob-peer""#) && !text.contains(#"certificate="not-pem""#), "\(text)")
+        try FileManager.default.removeItem(atPath: pki.clientCertFile)
+        let after = metrics.render()
+        #expect(!after.contains(#"certificate="client""#), "\(after)")
+        #expect(after.contains(#"headnet_certificate_expiry_seconds{certificate="ca"}"#))
     }
 }
