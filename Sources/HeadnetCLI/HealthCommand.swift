@@ -96,9 +96,14 @@ public struct HealthCommand: AsyncParsableCommand {
         return nil
     }
 
-    /// The spec's cluster: etcd through its client ports, then each node's API.
+    /// The spec's cluster: etcd through its client ports, then each node's API, then the
+    /// certificates' expiry (not part of the gates below: an expired certificate must not keep
+    /// `headnet certs rotate` from replacing it).
     private func clusterReport() async throws -> HealthReport {
-        await Self.clusterReport(try spec.runner(state: state, checkBinaries: false), specArgument: spec.path)
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        var report = await Self.clusterReport(runner, specArgument: spec.path)
+        report.results += CertificateHealth.results(runner)
+        return report
     }
 
     /// The report for the cluster `runner` runs (also the gate of `headnet restart`);
