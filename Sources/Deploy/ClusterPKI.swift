@@ -85,6 +85,52 @@ public struct ClusterPKI: Sendable, Hashable {
         return leaves
     }
 
+    /// The certificates of `spec` by name, for `headnet health` and each node's `/metrics`: the
+    /// CA (`ca`), each node's server and peer certificates (`alice-server`, `alice-peer`) and the
+    /// client's (`client`): the file names without `.pem`.
+    public func certificateFiles(for spec: ClusterSpec) -> [(name: String, path: String)] {
+        [caFile].map { (Self.certificateName($0), $0) } + leaves(for: spec).map { (Self.certificateName($0.certFile), $0.certFile) }
+    }
+
+    /// The certificates `node` uses, named as in ``certificateFiles(for:)``: the CA, its server and
+    /// peer certificates, and the client certificate its component presents.
+    public func certificateFiles(of node: NodeSpec) -> [(name: String, path: String)] {
+        let files = files(for: node)
+        return [caFile, files.serverCertFile, files.peerCertFile, clientCertFile].map { (Self.certificateName($0), $0) }
+    }
+
+    /// The expiry of every certificate of `spec` (see ``certificateFiles(for:)``), read from its
+    /// file: its notAfter, or the error when the file cannot be read.
+    public func expiries(for spec: ClusterSpec) -> [CertificateExpiry] {
+        certificateFiles(for: spec).map { name, path in
+            let notAfter: Result<Date, DeployError>
+            do {
+                notAfter = .success(try Self.certificate(in: path).notValidAfter)
+            } catch let error as DeployError {
+                notAfter = .failure(error)
+            } catch {
+                notAfter = .failure(DeployError(.pki, "cannot read the certificate \(path)", cause: error))
+            }
+            return CertificateExpiry(name: name, path: path, notAfter: notAfter)
+        }
+    }
+
+    /// One certificate's expiry, as ``expiries(for:)`` reads it.
+    public struct CertificateExpiry: Sendable {
+        /// Its name (`ca`, `alice-server`, `client`).
+        public var name: String
+        /// Its file.
+        public var path: String
+        /// Its notAfter, or why the file could not be read.
+        public var notAfter: Result<Date, DeployError>
+        /// Whether it is the CA's certificate.
+        public var isAuthority: Bool { name == "ca" }
+    }
+
+    static func certificateName(_ path: String) -> String {
+        String(URL(fileURLWithPath: path).lastPathComponent.dropLast(".pem".count))
+    }
+
     /// Makes a new CA and every certificate for `spec` in `directory` (replacing what is there),
     /// and an empty revocation list. The CA key is written (`ca-key.pem`, 0600) only with
     /// `keepingCAKey`: without it no certificate can be rotated later.

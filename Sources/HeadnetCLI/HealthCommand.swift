@@ -96,10 +96,13 @@ public struct HealthCommand: AsyncParsableCommand {
         return nil
     }
 
-    /// The spec's cluster: etcd through its client ports, then each node's API.
+    /// The spec's cluster: etcd through its client ports, then each node's API, then the
+    /// certificates' expiry (not part of the gates below: an expired certificate must not keep
+    /// `headnet certs rotate` from replacing it).
     private func clusterReport() async throws -> HealthReport {
-        let report = await Self.clusterReport(try spec.runner(state: state, checkBinaries: false), specArgument: spec.path)
-        return HealthReport(results: HealthHints.withSpec(report.results, spec: spec.path))
+        let runner = try spec.runner(state: state, checkBinaries: false)
+        let report = await Self.clusterReport(runner, specArgument: spec.path)
+        return HealthReport(results: HealthHints.withSpec(report.results + CertificateHealth.results(runner), spec: spec.path))
     }
 
     /// The report for the cluster `runner` runs (also the gate of `headnet restart`);

@@ -104,6 +104,7 @@ public struct NodeCommand: AsyncParsableCommand {
                 peers: peers, protocolVersion: protocolVersion, etcdBinary: etcdBinary, extraEtcdArguments: etcdArguments)
             try network.validate()
             var node = NodeConfiguration(nodeID: nodeID, network: network)
+            node.version = Headnet.version
             try applyAPI(to: &node)
             return node
         } catch let error as HeadNetworkError {
@@ -125,6 +126,11 @@ public struct NodeCommand: AsyncParsableCommand {
         var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
         configuration.cluster = ClusterLabel(
             name: cluster.name, identity: cluster.identity, spec: CanonicalPath.of(specPath))
+        configuration.version = Headnet.version
+        if cluster.tlsEnabled {
+            let files = ClusterPKI(directory: layout.pkiDirectory).certificateFiles(of: node)
+            configuration.certificates = files.map { CertificateFile(name: $0.name, path: $0.path) }
+        }
         try applyAPI(to: &configuration)
         return configuration
     }

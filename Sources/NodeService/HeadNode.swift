@@ -36,7 +36,7 @@ public final class HeadNode: Sendable {
         self.configuration = configuration
         self.logger = logger
         let journal = try DeliveredJournal(directory: configuration.network.persistenceDirectory)
-        let metrics = NodeMetrics()
+        let metrics = NodeMetrics(configuration: configuration, logger: logger)
         let ownSender = configuration.network.advertise.description
         self.journal = journal
         self.metrics = metrics

@@ -14,6 +14,11 @@ public struct NodeConfiguration: Sendable {
     /// The cluster the node belongs to, when it runs from a spec; `/status` reports it so that
     /// commands can tell this cluster from another that reuses its ports.
     public var cluster: ClusterLabel?
+    /// The headnet release the node runs, for `headnet_build_info` (`headnet node` sets it).
+    public var version = "unknown"
+    /// The certificates the node uses (TLS on), whose expiry `/metrics` reports: read when it
+    /// is rendered, so a rotated certificate shows without a restart.
+    public var certificates: [CertificateFile] = []
 
     /// Creates a configuration; the API defaults to loopback on 4001 + listen port − 5001.
     public init(nodeID: String, network: EtcdNetworkConfiguration, apiHost: String = "127.0.0.1", apiPort: Int? = nil) {
@@ -38,5 +43,19 @@ public struct ClusterLabel: Sendable, Codable, Hashable {
         self.name = name
         self.identity = identity
         self.spec = spec
+    }
+}
+
+/// A certificate the node uses, by name (`ca`, `alice-server`, `alice-peer`, `client`).
+public struct CertificateFile: Sendable, Hashable {
+    /// The name `/metrics` labels it with.
+    public var name: String
+    /// The PEM file.
+    public var path: String
+
+    /// Creates an entry.
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
     }
 }

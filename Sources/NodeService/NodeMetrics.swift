@@ -1,4 +1,5 @@
 import HeadNetwork
+import Logging
 import Processes
 import Prometheus
 import Synchronization
@@ -35,6 +36,8 @@ public struct NodeMetrics: Sendable {
     private let etcdRevision: Gauge
     private let etcdDBSize: Gauge
     private let etcdDBSizeInUse: Gauge
+    private let process: ProcessMetrics
+    private let certificates: CertificateMetrics
 
     /// The histograms' buckets: 0.5 ms to 10 s.
     static let buckets: [Duration] = [
@@ -42,10 +45,37 @@ public struct NodeMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
     ]
 
-    /// Creates the metrics.
+    /// Creates the metrics of a node without identity or certificates (tests).
     public init() {
+        self.init(registry: PrometheusCollectorRegistry(), certificates: [], logger: Logger(label: "headnet.metrics"))
+    }
+
+    /// Creates the metrics of the node `configuration` describes: `headnet_target_info` and
+    /// `headnet_build_info` name it, `headnet_certificate_expiry_seconds` covers its certificates.
+    public init(configuration: NodeConfiguration, logger: Logger) {
         let registry = PrometheusCollectorRegistry()
+        self.init(registry: registry, certificates: configuration.certificates, logger: logger)
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "headnet", metricName: "target", unitName: "info",
+                helpText: "The node: its cluster (empty when it runs without a spec), name and advertised address; always 1"),
+            labels: [
+                ("cluster", configuration.cluster?.name ?? ""), ("node", configuration.nodeID),
+                ("advertise", configuration.network.advertise.description),
+            ]
+        ).set(to: 1)
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "headnet", metricName: "build", unitName: "info",
+                helpText: "The headnet release the node runs and the protocol version it writes; always 1"),
+            labels: [("version", configuration.version), ("protocol_version", String(configuration.network.protocolVersion))]
+        ).set(to: 1)
+    }
+
+    private init(registry: PrometheusCollectorRegistry, certificates: [CertificateFile], logger: Logger) {
         self.registry = registry
+        process = ProcessMetrics(registry: registry)
+        self.certificates = CertificateMetrics(registry: registry, files: certificates, logger: logger)
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "headnet", metricName: name, unitName: "total", helpText: help))
         }
@@ -157,8 +187,13 @@ public struct NodeMetrics: Sendable {
         etcdDBSizeInUse.set(to: Double(etcd.dbSizeInUseBytes))
     }
 
-    /// The Prometheus text exposition.
-    public func render() -> String { registry.emitToString() }
+    /// The Prometheus text exposition, after reading the process's figures and the certificates'
+    /// expiry afresh.
+    public func render() -> String {
+        process.refresh()
+        certificates.refresh()
+        return registry.emitToString()
+    }
 }
 
 /// A count the metrics read back (a Prometheus counter cannot be read).

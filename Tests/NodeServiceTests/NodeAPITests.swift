@@ -92,6 +92,25 @@ import Testing
         }
     }
 
+    /// Issue 22: `/metrics` names the node and reads the process's figures at each scrape.
+    @Test func metricsNameTheNodeAndItsProcess() async throws {
+        let cluster = ClusterLabel(name: "devnet", identity: "abc", spec: "/x/clusters/devnet.yaml")
+        try await withNode(cluster: cluster) { node in
+            let app = Application(router: NodeAPI.router(for: node))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let text = String(buffer: response.body)
+                    #expect(text.contains(#"headnet_target_info{cluster="devnet",node="alice",advertise="127.0.0.1:5001"} 1.0"#), "\(text)")
+                    #expect(text.contains(#"headnet_build_info{version="unknown",protocol_version="2"} 1.0"#), "\(text)")
+                    let resident = text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
+                    #expect(resident.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 > 0 } == true, "\(text)")
+                    #expect(!text.contains("headnet_certificate_expiry_seconds"), "no certificates configured: \(text)")
+                }
+            }
+        }
+    }
+
     @Test func messagesServesTheJournalLinesAsTheyAreOnDisk() async throws {
         try await withNode { node in
             let alice = node.configuration.network.advertise
