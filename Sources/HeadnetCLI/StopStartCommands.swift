@@ -44,37 +44,21 @@ public struct StartCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
-    /// Readiness deadline.
-    @Option(help: "Seconds to wait for the node to be ready.")
-    public var timeout: Int = 60
-
-    /// Keep it running when it fails.
-    @Flag(help: "When the node does not become ready, keep it running (to look into it).")
-    public var retain = false
-
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    @OptionGroup var options: StartOptions
 
     /// Creates the command.
     public init() {}
 
     /// Starts the node.
     public func run() async throws {
-        let printer = StepPrinter(json: json)
         let runner = try spec.runner(state: state)
-        let json = self.json
-        let interruption = Interruption()
-        let outcome = try await Interruptible.run(flagging: interruption, onSignal: { if !json { print("interrupted: no more waiting") } }) {
-            await Orchestrator(runner: runner).start(
-                node, timeoutSeconds: timeout, retain: retain, interruption: interruption,
-                rollback: { if !json { print("stopping what this run started (--retain keeps it)") } }
-            ) { printer($0) }
-        }.get()
-        if interruption.isRequested {
-            if !json { UpCommand.printRunning(runner) }
-            throw ExitCode(130)
+        try runner.requireNodesOnThisMachine()
+        let outcome = try await options.run(runner) { interruption, rollback, printer in
+            try await Orchestrator(runner: runner).start(
+                node, timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
         }
-        if !outcome.succeeded { throw CLIError(.cluster, "\(node) is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+        if !outcome.succeeded {
+            throw CLIError(.cluster, "\(node) is not up; see the failed step\(options.json ? " (outcome \"failed\")" : " (✗)") above")
+        }
     }
 }

@@ -20,17 +20,7 @@ public struct UpCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
-    /// Readiness deadline.
-    @Option(help: "Seconds to wait for every node to be ready.")
-    public var timeout: Int = 60
-
-    /// Keep what started when up fails.
-    @Flag(help: "When up fails, keep the nodes it started running (to look into them).")
-    public var retain = false
-
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    @OptionGroup var options: StartOptions
 
     /// Creates the command.
     public init() {}
@@ -41,19 +31,11 @@ public struct UpCommand: AsyncParsableCommand {
         let runner = try spec.runner(state: state)
         try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
-        let printer = StepPrinter(json: json)
+        let json = options.json
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
-        let json = self.json
-        let interruption = Interruption()
-        let outcome = await Interruptible.run(flagging: interruption, onSignal: { if !json { print("interrupted: no more waiting") } }) {
+        let outcome = try await options.run(runner) { interruption, rollback, printer in
             await Orchestrator(runner: runner).up(
-                timeoutSeconds: timeout, retain: retain, interruption: interruption,
-                rollback: { if !json { print("stopping the nodes this run started (--retain keeps them)") } }
-            ) { printer($0) }
-        }
-        if interruption.isRequested {
-            if !json { Self.printRunning(runner) }
-            throw ExitCode(130)
+                timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
         }
         guard outcome.succeeded else {
             throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above")
@@ -76,11 +58,6 @@ public struct UpCommand: AsyncParsableCommand {
         print("etcdctl: eval \"$(headnet env \(cluster.nodes[0].name) -f \(spec.path))\" && etcdctl get version")
     }
 
-    /// What of the cluster runs after an interrupted `up`.
-    static func printRunning(_ runner: LocalClusterRunner) {
-        let running = zip(runner.spec.nodes, runner.processes()).compactMap { node, seen in seen.runningPID.map { "\(node.name) (pid \($0))" } }
-        print(running.isEmpty ? "nothing of cluster '\(runner.spec.name)' runs" : "running: \(running.joined(separator: ", "))")
-    }
 }
 
 /// `headnet down`: stops every node (and its etcd) gracefully.
