@@ -22,8 +22,8 @@ public struct NodeAPIClient: Sendable {
     public let specPath: String?
     /// How to start the node, for the message when it does not answer.
     public let startHint: String
-    /// The node's pid file: when the node does not answer, a process stopped with SIGSTOP is
-    /// named as such instead of being taken for a crash.
+    /// The node's pid file: a process it names that is stopped with SIGSTOP is named as such,
+    /// without waiting for an answer, instead of being taken for a crash.
     public let pidFile: PIDFile?
 
     /// A client for `node`'s API on loopback.
