@@ -75,6 +75,9 @@ let package = Package(
             ]
         ),
         .target(name: "EtcdTesting", dependencies: ["Processes", "EtcdClient"]),
+        // NodeAPIModel: the node's HTTP contract, shared by the server and every client: the
+        // /status document, the journal entry and its one NDJSON codec.
+        .target(name: "NodeAPIModel", dependencies: ["HeadNetwork"]),
         // NodeHTTP: the one HTTP client for a node's API (SwiftNIO, timeouts, no busy waiting).
         .target(
             name: "NodeHTTP",
@@ -107,7 +110,7 @@ let package = Package(
         .target(
             name: "Orchestrator",
             dependencies: [
-                "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeHTTP",
+                "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,7 +119,7 @@ let package = Package(
         .target(
             name: "NodeService",
             dependencies: [
-                "HeadNetwork", "Processes",
+                "HeadNetwork", "NodeAPIModel", "Processes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -130,7 +133,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes", "NodeHTTP",
+                "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -141,6 +144,7 @@ let package = Package(
             dependencies: [
                 "EtcdClient",
                 "HeadNetwork",
+                "NodeAPIModel",
                 "NodeService",
                 "ClusterSpec",
                 "Deploy",
@@ -171,6 +175,7 @@ let package = Package(
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [
@@ -181,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "NodeServiceTests",
             dependencies: [
-                "NodeService", "HeadNetwork", "EtcdTesting", "Processes", "NodeHTTP",
+                "NodeService", "NodeAPIModel", "HeadNetwork", "EtcdTesting", "Processes", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -194,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "HeadnetCLITests",
             dependencies: [
-                "HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", "NodeHTTP",
+                "HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

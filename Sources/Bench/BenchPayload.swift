@@ -1,3 +1,5 @@
+import NodeAPIModel
+
 /// The payload of a bench broadcast: `{"sender":"…","seq":N,"pad":"xxx…"}`, padded to the
 /// configured size, so that each delivery can be matched to its send (DESIGN section 5: devnet
 /// payloads carry `{sender, seq}`).
@@ -82,5 +84,14 @@ struct ByteScanner {
             position += 1
         }
         return digits > 0 ? value : nil
+    }
+}
+
+extension BenchPayload {
+    /// The bench payload of the journal entry `line` (a line of `GET /messages`); nil when it
+    /// carries another client's message. Decodes only the payload's first bytes
+    /// (``NodeAPIModel/JournalLine/payloadPrefix(in:count:)``).
+    public static func inJournalLine(_ line: some Collection<UInt8>) -> BenchPayload? {
+        JournalLine.payloadPrefix(in: line, count: prefixBytes).flatMap { decode(prefix: $0) }
     }
 }

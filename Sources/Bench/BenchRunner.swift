@@ -140,16 +140,11 @@ public struct BenchRunner: Sendable {
 
     /// How many entries node number `index`'s journal holds (`delivered` of `GET /status`).
     private func journalLength(of index: Int) async throws -> Int {
-        let document: [String: Any]
         do {
-            document = try await target.apiClients[index].statusDocument()
+            return try await target.apiClients[index].statusDocument().delivered
         } catch {
             throw BenchError(.node, "cannot read the status of \(target.nodes[index].name)", cause: error)
         }
-        guard let delivered = document["delivered"] as? Int else {
-            throw BenchError(.node, "\(target.nodes[index].name)'s GET /status has no `delivered` count; is it a headnet node of this version?")
-        }
-        return delivered
     }
 
     /// Maintenance Status of every member, through `EtcdClient`.

@@ -1,5 +1,6 @@
 import NIOCore
 import NodeHTTP
+import Orchestrator
 
 /// One node's `GET /messages?after=N&follow=true`, open for the whole run: each journal line
 /// that carries a bench payload is recorded on the ``DeliveryBoard`` as delivered by that node.
@@ -7,9 +8,8 @@ enum FollowStream {
     /// Opens the stream of node number `node` on `host:port`, from journal index `after`.
     static func open(host: String, port: Int, node: Int, after: Int, board: DeliveryBoard) async throws -> any Channel {
         do {
-            return try await HTTPLineStream.open(
-                host: host, port: port, uri: "/messages?after=\(after)&follow=true", on: board.loop, connectTimeout: .seconds(5),
-                sink: { FollowStreamSink(node: node, board: board) })
+            return try await JournalFollower(host: host, port: port).open(
+                after: after, on: board.loop, connectTimeout: .seconds(5), sink: { FollowStreamSink(node: node, board: board) })
         } catch {
             throw BenchError(.node, "cannot follow the journal of the node API at \(host):\(port); is the node running?", cause: error)
         }
@@ -34,7 +34,7 @@ final class FollowStreamSink: HTTPLineSink {
         // Every line of this read arrived now.
         let now = DeliveryBoard.now()
         for line in lines {
-            if let payload = line.withUnsafeReadableBytes({ JournalLine.payload(in: $0) }) { board.delivered(payload, node: node, at: now) }
+            if let payload = line.withUnsafeReadableBytes({ BenchPayload.inJournalLine($0) }) { board.delivered(payload, node: node, at: now) }
         }
     }
 

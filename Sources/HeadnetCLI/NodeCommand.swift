@@ -4,6 +4,7 @@ import Deploy
 import Foundation
 import HeadNetwork
 import Logging
+import NodeAPIModel
 import NodeService
 import Processes
 

@@ -2,6 +2,7 @@ import ClusterSpec
 import Foundation
 import Health
 import HeadNetwork
+import NodeAPIModel
 import Orchestrator
 
 /// The node-level checks of `headnet health SPEC`: each node's API readiness, its queue depth,
@@ -14,14 +15,14 @@ enum NodeHealth {
         /// The node.
         var node: NodeSpec
         /// Its `/status` document, or why there is none.
-        var document: Result<[String: Any], OrchestratorError>
+        var document: Result<NodeStatus, OrchestratorError>
         /// Its `/readyz` answer (status, text); nil without one.
         var readiness: (status: Int, text: String)?
 
         /// The revisions per second its etcd member measured over the last minute.
         var revisionsPerSecond: Double? {
             guard case .success(let document) = document else { return nil }
-            return ((document["network"] as? [String: Any])?["etcd"] as? [String: Any])?["revisionsPerSecond"] as? Double
+            return document.network.etcd?.revisionsPerSecond
         }
     }
 
@@ -54,7 +55,7 @@ enum NodeHealth {
         horizon: CompactionHorizon, queueCapacity: Int
     ) -> [CheckResult] {
         let node = reading.node
-        let document: [String: Any]
+        let document: NodeStatus
         switch reading.document {
         case .failure(let error):
             var results = [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: error.message,
@@ -67,15 +68,15 @@ enum NodeHealth {
             return results
         case .success(let value): document = value
         }
-        let network = document["network"] as? [String: Any] ?? [:]
+        let network = document.network
         // The node's own /readyz says whether it is ready and, if not, what it misses.
         var results = [reading.readiness?.status == 200
             ? CheckResult(check: "node ready", subject: node.name, verdict: .ok, evidence: "etcd serving, connected, version matches")
             : CheckResult(check: "node ready", subject: node.name, verdict: .fail, evidence: reading.readiness?.text ?? "no answer to /readyz",
                           hint: "`headnet logs \(node.name) --trace` shows what the node sees")]
-        let depth = network["queueDepth"] as? Int ?? 0
-        let capacity = network["queueCapacity"] as? Int ?? queueCapacity
-        let oldest = (network["queueOldestWaitSeconds"] as? Double).map { String(format: ", the oldest waiting %.1f s", $0) } ?? ""
+        let depth = network.queueDepth
+        let capacity = network.queueCapacity > 0 ? network.queueCapacity : queueCapacity
+        let oldest = network.queueOldestWaitSeconds.map { String(format: ", the oldest waiting %.1f s", $0) } ?? ""
         let queue = "\(depth) of \(capacity) queued\(oldest)"
         results.append(depth >= capacity
             ? CheckResult(
@@ -84,7 +85,7 @@ enum NodeHealth {
             : depth * 2 >= capacity
                 ? CheckResult(check: "queue depth", subject: node.name, verdict: .warn, evidence: queue, hint: "broadcasts are not getting out; check etcd and the leader")
                 : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))
-        let missed = document["messagesMissed"] as? Int ?? 0
+        let missed = document.messagesMissed
         results.append(missed == 0
             ? CheckResult(check: "messages missed", subject: node.name, verdict: .ok, evidence: "none since the node started")
             : CheckResult(check: "messages missed", subject: node.name, verdict: .fail, evidence: "\(missed) MessagesMissed event\(missed == 1 ? "" : "s")",
@@ -92,7 +93,7 @@ enum NodeHealth {
                               + "`headnet logs \(node.name) --trace` shows which revisions, another node's journal (`headnet tail`) has them"))
         // A running node has delivered everything once its last known revision reaches the newest
         // message; until then it lags like a stopped node would.
-        let known = (network["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
+        let known = network.lastKnownRevision
         if known >= lastMessageRevision {
             results.append(CheckResult(
                 check: "compaction horizon", subject: node.name, verdict: .ok,

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
-import NodeService
+import NodeAPIModel
 import Orchestrator
 
 /// `headnet tail NODE`: prints the node's delivered messages.
@@ -60,50 +60,35 @@ public struct TailCommand: AsyncParsableCommand {
         let printer = JournalPrinter(json: json, names: runner.spec.namesByAddress)
         let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
         var standardError = StandardError()
-        var last = from
+        // What the journal holds now: from the node's API, or from its file when it is down.
+        var entries: [JournalEntry]
         do {
             try await api.verifyCluster()
-            var body = try await api.messages(after: from)
-            var first = true
-            while true {
-                let entries = printer.entries(body)
-                for entry in first ? lines.map({ Array(entries.suffix($0)) }) ?? entries : entries { printer.print(entry) }
-                first = false
-                last = entries.last?.index ?? last
-                guard follow else { return }
-                try await Task.sleep(for: .milliseconds(250))
-                body = try await api.messages(after: last)
-            }
+            entries = JournalLine.decodeAll(try await api.messages(after: from))
         } catch let error as OrchestratorError where error.code == .nodeDown {
-            guard FileManager.default.fileExists(atPath: journal.path) else {
+            guard let data = FileManager.default.contents(atPath: journal.path) else {
                 throw CLIError(.node, "\(node) does not answer and has no journal at \(journal.path) yet; start it with `headnet up -f \(spec.path)`")
             }
-            if last == from {
-                Swift.print("# \(node) does not answer (not running?); reading its journal on disk, \(journal.path)", to: &standardError)
-            } else {
-                Swift.print("# \(node) stopped answering; following its journal on disk, \(journal.path)", to: &standardError)
-            }
+            Swift.print("# \(node) does not answer (not running?); reading its journal on disk, \(journal.path)", to: &standardError)
+            entries = JournalLine.decodeAll(data).filter { $0.index > from }
         }
-        // The journal on disk: what the API would serve, and (with -f) what is appended later.
-        let shownBefore = last
-        var entries: [JournalPrinter.Entry] = []
-        try await NodeLogReader(file: journal, mode: .log).read(follow: false) { line in
-            entries.append(contentsOf: printer.entries(Data(line.utf8)).filter { $0.index > shownBefore })
-        }
-        let limit = shownBefore == from ? lines : nil
-        for entry in limit.map({ Array(entries.suffix($0)) }) ?? entries { printer.print(entry) }
+        for entry in lines.map({ Array(entries.suffix($0)) }) ?? entries { printer.print(entry) }
         guard follow else { return }
-        let seen = entries.last?.index ?? shownBefore
-        try await NodeLogReader(file: journal, mode: .log).read(follow: true) { line in
-            for entry in printer.entries(Data(line.utf8)) where entry.index > seen { printer.print(entry) }
+        // Then what is delivered from now on, through the API's follow stream (while the node
+        // is down, it waits for it, and goes on after the last entry shown).
+        let name = node
+        let follower = JournalFollower(node: target).entries(after: entries.last?.index ?? from) { reason in
+            var standardError = StandardError()
+            Swift.print("# \(name) does not answer (\(reason)); following again when it does", to: &standardError)
         }
+        for await entry in follower { printer.print(entry) }
     }
 }
 
-/// Prints journal entries (`delivered.ndjson` lines, the node's ``DeliveredJournal/Entry``) as
-/// text or JSON.
+/// Prints journal entries (`delivered.ndjson` lines, ``NodeAPIModel/JournalEntry``) as text
+/// or JSON.
 struct JournalPrinter {
-    typealias Entry = DeliveredJournal.Entry
+    typealias Entry = JournalEntry
 
     /// An entry as `--json` prints it: the journal's fields, plus the sender's node name.
     private struct Shown: Encodable {
@@ -121,12 +106,6 @@ struct JournalPrinter {
 
     let json: Bool
     let names: [String: String]
-
-    /// The entries in NDJSON `data` (lines that are not entries are skipped).
-    func entries(_ data: Data) -> [Entry] {
-        let decoder = JSONDecoder()
-        return data.split(separator: 0x0a).compactMap { try? decoder.decode(Entry.self, from: Data($0)) }
-    }
 
     /// `index revision sender payload`, or the entry as JSON with `senderNode` added.
     func print(_ entry: Entry) {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HeadNetwork
 import NIOCore
+import NodeAPIModel
 
 /// The node's journal of delivered messages, `<persistence>/delivered.ndjson`, one JSON object
 /// per line (``Entry``). A message already journaled — same or earlier (revision, position in
@@ -15,28 +16,8 @@ import NIOCore
 /// syncs before its last known revision is written (``HeadNetwork/RevisionCheckpoint``), so
 /// that revision is never ahead of the journal on disk.
 public actor DeliveredJournal {
-    /// One journaled message.
-    public struct Entry: Codable, Sendable, Hashable {
-        /// 1-based position in the journal.
-        public var index: Int
-        /// etcd revision of the put that carried the message.
-        public var revision: Int64
-        /// Position inside that put's batch.
-        public var batchIndex: Int
-        /// The sender's advertised `host:port`.
-        public var sender: String
-        /// The payload, base64.
-        public var payload: String
-
-        /// The payload bytes.
-        public var payloadBytes: [UInt8] { Data(base64Encoded: payload).map { [UInt8]($0) } ?? [] }
-
-        /// The number of payload bytes (from the base64 length, without decoding).
-        public var payloadByteCount: Int {
-            let padding = payload.utf8.reversed().prefix(2).prefix { $0 == UInt8(ascii: "=") }.count
-            return max(payload.utf8.count / 4 * 3 - padding, 0)
-        }
-    }
+    /// One journal line (the API's `GET /messages` entry).
+    public typealias Entry = JournalEntry
 
     /// A delivered message to journal.
     public struct Incoming: Sendable {

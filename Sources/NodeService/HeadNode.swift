@@ -1,5 +1,6 @@
 import Foundation
 import HeadNetwork
+import NodeAPIModel
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -142,24 +143,4 @@ struct FollowerStopper: Service {
         logger.info("shutting down: API, network component, then etcd")
         await journal.stopFollowers()
     }
-}
-
-/// The `/status` document of a node.
-public struct NodeStatus: Codable, Sendable {
-    /// The node's name.
-    public var nodeID: String
-    /// The cluster it belongs to (nil for a node started from flags, without a spec).
-    public var cluster: ClusterLabel?
-    /// The node's advertised address.
-    public var advertise: String
-    /// Its etcd client URL.
-    public var clientURL: String
-    /// The component's state.
-    public var network: NetworkStatus
-    /// Journal entries.
-    public var delivered: Int
-    /// The last journal entry.
-    public var lastDelivered: DeliveredJournal.Entry?
-    /// MessagesMissed events since the node started (messages lost to compaction).
-    public var messagesMissed: Int
 }

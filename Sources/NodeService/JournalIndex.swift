@@ -1,4 +1,5 @@
 import Foundation
+import NodeAPIModel
 
 /// Where the journal's lines are in its file: the byte offset of each line's start (8 bytes an
 /// entry) and the end of the last line, plus the last entry (for repeat checks and `/status`).

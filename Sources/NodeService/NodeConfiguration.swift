@@ -1,5 +1,6 @@
 import Foundation
 import HeadNetwork
+import NodeAPIModel
 
 /// How `headnet node` runs: the network component's configuration plus the HTTP API.
 public struct NodeConfiguration: Sendable {
@@ -29,22 +30,6 @@ public struct NodeConfiguration: Sendable {
     }
 }
 
-/// Which cluster a node belongs to, as `/status` reports it.
-public struct ClusterLabel: Sendable, Codable, Hashable {
-    /// The cluster's name.
-    public var name: String
-    /// The spec's identity (a hash of the name and the initial cluster).
-    public var identity: String
-    /// The spec file the node was started with (absolute).
-    public var spec: String
-
-    /// Creates a label.
-    public init(name: String, identity: String, spec: String) {
-        self.name = name
-        self.identity = identity
-        self.spec = spec
-    }
-}
 
 /// A certificate the node uses, by name (`ca`, `alice-server`, `alice-peer`, `client`).
 public struct CertificateFile: Sendable, Hashable {

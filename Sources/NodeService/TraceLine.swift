@@ -1,4 +1,5 @@
 import Foundation
+import NodeAPIModel
 import Synchronization
 
 #if canImport(Glibc)

@@ -93,15 +93,13 @@ public struct ClusterStatus: Sendable, Codable {
                 row.error = OrchestratorError.stopped(node.name, pid: pid).message
             } else {
                 let api = runner.api(for: node)
-                if let document = await api.status() {
-                    try api.verify(document)
-                    if let network = document["network"] as? [String: Any] {
-                        row.peersSeen = (network["peers"] as? [Any])?.count
-                        row.connected = network["connected"] as? Bool
-                        row.queueDepth = network["queueDepth"] as? Int
-                        row.queueFull = NodeAPIClient.queueFull(network)?.summary
-                    }
-                    row.delivered = document["delivered"] as? Int
+                if let status = await api.status() {
+                    try api.verify(status)
+                    row.peersSeen = status.network.peers.count
+                    row.connected = status.network.connected
+                    row.queueDepth = status.network.queueDepth
+                    row.queueFull = NodeAPIClient.queueFull(status.network)?.summary
+                    row.delivered = status.delivered
                 }
             }
             if let pid = stoppedEtcd {

@@ -77,11 +77,7 @@ extension LocalClusterRunner: MembershipRunner {
     }
 
     public func queuedBroadcasts(of node: NodeSpec) async -> Int {
-        if let document = try? await api(for: node).statusDocument(),
-            let depth = (document["network"] as? [String: Any])?["queueDepth"] as? Int
-        {
-            return depth
-        }
+        if let status = try? await api(for: node).statusDocument() { return status.network.queueDepth }
         let queue = layout.nodeDirectory(node).appendingPathComponent("pending-broadcast")
         return (try? PersistentQueue.storedCount(in: queue)) ?? 0
     }

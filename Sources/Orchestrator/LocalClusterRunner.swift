@@ -184,9 +184,9 @@ public struct LocalClusterRunner: ClusterRunner {
 
     public func progress(of node: NodeSpec) async throws -> NodeProgress {
         let api = api(for: node)
-        let document = try await api.statusDocument()
-        try api.verify(document)
-        let delivered = ((document["network"] as? [String: Any])?["lastKnownRevision"] as? NSNumber)?.int64Value ?? 0
+        let status = try await api.statusDocument()
+        try api.verify(status)
+        let delivered = status.network.lastKnownRevision
         let keys = try await etcd.aliveAndNewestMessage(node)
         return NodeProgress(aliveKey: keys.alive, delivered: delivered, newestMessage: keys.newestMessage)
     }

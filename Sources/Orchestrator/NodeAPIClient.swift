@@ -3,6 +3,7 @@ import Foundation
 import HeadNetwork
 import NIOCore
 import NIOHTTP1
+import NodeAPIModel
 import NodeHTTP
 import Processes
 
@@ -70,48 +71,52 @@ public struct NodeAPIClient: Sendable {
     }
 
     /// The `/status` document, nil when the node does not answer.
-    public func status() async -> [String: Any]? {
+    public func status() async -> NodeStatus? {
         try? await statusDocument()
     }
 
-    /// The `/status` document; throws when the node does not answer.
-    public func statusDocument() async throws -> [String: Any] {
+    /// The `/status` document; throws when the node does not answer or what answers is not a
+    /// headnet node of this version.
+    public func statusDocument() async throws -> NodeStatus {
         let (status, data) = try await request("GET", "/status")
-        guard status == 200, let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard status == 200 else {
             throw OrchestratorError(.node, "\(node.name) answered \(status) to GET /status: \(String(decoding: data, as: UTF8.self))")
         }
-        return document
+        do {
+            return try JSONDecoder().decode(NodeStatus.self, from: data)
+        } catch {
+            throw OrchestratorError(
+                .wrongCluster, "what answers at \(url("/status")) is not a headnet node of this version (its /status does not decode); "
+                    + "another program or an older headnet holds \(node.name)'s API port", cause: error)
+        }
     }
 
-    /// Checks that `document` (a `/status`) comes from this cluster's node.
+    /// Checks that `status` comes from this cluster's node.
     ///
     /// - Throws: ``OrchestratorError`` `wrongCluster` naming who answered instead.
-    public func verify(_ document: [String: Any]) throws {
+    public func verify(_ status: NodeStatus) throws {
         guard let cluster else { return }
-        let label = document["cluster"] as? [String: Any]
-        let answered = document["nodeID"] as? String ?? "?"
-        guard let identity = label?["identity"] as? String else {
+        let answered = status.nodeID
+        guard let label = status.cluster else {
             throw OrchestratorError(
                 .wrongCluster,
                 "another node answered at \(url("")): '\(answered)', started without a spec, not \(node.name) of cluster '\(cluster.name)'; "
                     + "two setups use the same ports")
         }
-        guard identity == cluster.identity, answered == node.name else {
-            let name = label?["name"] as? String ?? "?"
-            let spec = label?["spec"] as? String
+        guard label.identity == cluster.identity, answered == node.name else {
             throw OrchestratorError(
                 .wrongCluster,
-                "another cluster answered at \(url("")): node '\(answered)' of cluster '\(name)'"
-                    + (spec.map { " (spec \($0))" } ?? "") + ", not \(node.name) of cluster '\(cluster.name)' (identity \(cluster.identity)). "
-                    + "Two specs use the same ports: stop the other cluster" + (spec.map { " (`headnet down -f \($0)`)" } ?? "")
+                "another cluster answered at \(url("")): node '\(answered)' of cluster '\(label.name)' (spec \(label.spec)), "
+                    + "not \(node.name) of cluster '\(cluster.name)' (identity \(cluster.identity)). "
+                    + "Two specs use the same ports: stop the other cluster (`headnet down -f \(label.spec)`)"
                     + " or give this one free ports (`headnet init` picks them)")
         }
-        if let specPath, let spec = label?["spec"] as? String, spec != specPath {
+        if let specPath, label.spec != specPath {
             throw OrchestratorError(
                 .wrongCluster,
-                "a cluster started from another spec file answered at \(url("")): node '\(answered)' of cluster '\(cluster.name)' from \(spec), "
+                "a cluster started from another spec file answered at \(url("")): node '\(answered)' of cluster '\(cluster.name)' from \(label.spec), "
                     + "not from \(specPath) (two copies of the same spec, each with its own state). "
-                    + "Use that spec (`-f \(spec)`) or stop its cluster (`headnet down -f \(spec)`)")
+                    + "Use that spec (`-f \(label.spec)`) or stop its cluster (`headnet down -f \(label.spec)`)")
         }
     }
 
@@ -135,7 +140,7 @@ public struct NodeAPIClient: Sendable {
 
     /// The journal entries after `index`, as NDJSON lines.
     public func messages(after index: Int) async throws -> Data {
-        let (status, body) = try await request("GET", "/messages?after=\(index)")
+        let (status, body) = try await request("GET", JournalFollower.uri(after: index, follow: false))
         guard status == 200 else {
             throw OrchestratorError(.node, "\(node.name) answered \(status): \(String(decoding: body, as: UTF8.self))")
         }
@@ -144,10 +149,8 @@ public struct NodeAPIClient: Sendable {
 
     /// The refusal a node whose `/status` says `network` would give a broadcast now: nil unless
     /// its queue is full.
-    public static func queueFull(_ network: [String: Any]) -> QueueFull? {
-        guard let data = try? JSONSerialization.data(withJSONObject: network),
-            let status = try? JSONDecoder().decode(NetworkStatus.self, from: data), status.queueCapacity > 0, status.queueDepth >= status.queueCapacity
-        else { return nil }
-        return QueueFull.diagnose(QueueLoad(depth: status.queueDepth, capacity: status.queueCapacity, oldestQueuedAt: nil), status: status)
+    public static func queueFull(_ network: NetworkStatus) -> QueueFull? {
+        guard network.queueCapacity > 0, network.queueDepth >= network.queueCapacity else { return nil }
+        return QueueFull.diagnose(QueueLoad(depth: network.queueDepth, capacity: network.queueCapacity, oldestQueuedAt: nil), status: network)
     }
 }

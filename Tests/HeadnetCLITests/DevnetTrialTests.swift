@@ -142,4 +142,35 @@ extension DevnetCommandTests {
             #expect(try await !cluster.processesLeft(), "\(text)")
         }
     }
+
+    /// `tail -f` follows the node's journal through its API and, when the node stops, waits for
+    /// it and goes on after the last entry it showed: nothing twice, nothing skipped.
+    @Test func tailFollowsAcrossARestartOfTheNode() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("broadcast", "alice", "before", "-f", cluster.spec).status.isSuccess)
+            let tail = try await ChildProcess.start(
+                ProcessSpec(try BuiltExecutable.path("headnet"), ["tail", "carol", "--follow", "--spec", cluster.spec], workingDirectory: cluster.directory),
+                output: .lines)
+            defer { kill(tail.pid, SIGKILL) }
+            var lines = tail.lines.makeAsyncIterator()
+            var seen: [String] = []
+            func waitFor(_ text: String) async -> Bool {
+                while let line = await lines.next() {
+                    seen.append(line)
+                    if line.contains(text) { return true }
+                }
+                return false
+            }
+            #expect(await waitFor("before"), "\(seen)")
+            #expect(try await cluster.headnet("stop", "carol", "-f", cluster.spec).status.isSuccess)
+            #expect(await waitFor("following again when it does"), "\(seen)")
+            #expect(try await cluster.headnet("broadcast", "alice", "while-carol-was-down", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("start", "carol", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("broadcast", "bob", "after", "-f", cluster.spec).status.isSuccess)
+            #expect(await waitFor("after"), "\(seen)")
+            let shown = seen.filter { !$0.hasPrefix("#") }
+            #expect(shown.map { $0.split(separator: "\t").last.map(String.init) } == ["before", "while-carol-was-down", "after"], "\(seen)")
+        }
+    }
 }

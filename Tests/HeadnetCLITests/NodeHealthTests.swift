@@ -2,6 +2,7 @@ import ClusterSpec
 import Foundation
 import HeadNetwork
 import Health
+import NodeAPIModel
 import Orchestrator
 import Testing
 
@@ -13,11 +14,14 @@ import Testing
     let horizon = CompactionHorizon(retention: 1000)
 
     func running(lastKnown: Int64 = 500, queueDepth: Int = 0, missed: Int = 0, ready: Bool = true, rate: Double? = nil) -> NodeHealth.Reading {
-        var etcd: [String: Any] = [:]
-        if let rate { etcd["revisionsPerSecond"] = rate }
-        let document: [String: Any] = [
-            "network": ["lastKnownRevision": lastKnown, "queueDepth": queueDepth, "etcd": etcd] as [String: Any], "messagesMissed": missed,
-        ]
+        var network = NetworkStatus()
+        network.lastKnownRevision = lastKnown
+        network.queueDepth = queueDepth
+        network.etcd = EtcdFigures()
+        network.etcd?.revisionsPerSecond = rate
+        let document = NodeStatus(
+            nodeID: node.name, cluster: nil, advertise: node.advertise.description, clientURL: "http://127.0.0.1:2380", network: network,
+            delivered: 0, lastDelivered: nil, messagesMissed: missed)
         return NodeHealth.Reading(
             node: node, document: .success(document), readiness: ready ? (200, "ready") : (503, "not ready: not connected to a majority"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HeadNetwork
+import NodeAPIModel
 import Hummingbird
 import HummingbirdTesting
 import Testing

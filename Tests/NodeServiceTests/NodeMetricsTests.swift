@@ -1,6 +1,7 @@
 import EtcdTesting
 import Foundation
 import HeadNetwork
+import NodeAPIModel
 import Logging
 import Testing
 

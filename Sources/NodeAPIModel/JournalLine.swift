@@ -1,13 +1,18 @@
+import Foundation
+
 /// One line of `delivered.ndjson`, written by hand rather than with `JSONEncoder`:
 ///
 ///     {"batchIndex":0,"index":1,"payload":"AQ==","revision":5,"sender":"127.0.0.1:5001"}
 ///
 /// The keys are sorted, as `JSONEncoder` with `.sortedKeys` writes them, so `JSONDecoder` reads
-/// the lines as ``DeliveredJournal/Entry``. Unlike `JSONEncoder`, `/` is not escaped; journals
-/// written with `\/` still load (see ``scan(_:)``).
-enum JournalLine {
+/// the lines as ``JournalEntry``. Unlike `JSONEncoder`, `/` is not escaped; journals written
+/// with `\/` still load (see ``scan(_:)``). The node writes its journal and serves
+/// `GET /messages` in this form; every reader decodes it here: ``decode(_:)`` whole, or
+/// ``payloadPrefix(in:count:)`` for the first bytes of the payload alone (cheap enough for
+/// thousands of lines a second).
+public enum JournalLine {
     /// The escaped form of a sender's `host:port`, ready to go between quotes.
-    static func escaped(_ text: String) -> [UInt8] {
+    public static func escaped(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -27,7 +32,7 @@ enum JournalLine {
     }
 
     /// Appends the line (with its newline) to `out`; returns where the base64 payload is in it.
-    static func append(
+    public static func append(
         index: Int, revision: Int64, batchIndex: Int, escapedSender: [UInt8], payload: [UInt8], to out: inout [UInt8]
     ) -> Range<Int> {
         out.append(contentsOf: batchIndexKey)
@@ -78,7 +83,7 @@ enum JournalLine {
     /// The fields the loader needs from a line (without its newline) in the form this journal
     /// writes — or that `JSONEncoder` wrote, with `\/` in the payload — or nil for anything else
     /// (the loader then asks `JSONDecoder`). Accepts only lines `JSONDecoder` reads as an entry.
-    static func scan(_ line: UnsafeBufferPointer<UInt8>) -> (index: Int, revision: Int64, batchIndex: Int)? {
+    public static func scan(_ line: UnsafeBufferPointer<UInt8>) -> (index: Int, revision: Int64, batchIndex: Int)? {
         var scanner = Scanner(bytes: line)
         guard scanner.literal(batchIndexKey), let batchIndex = scanner.integer(),
             scanner.literal(indexKey), let index = scanner.integer(),
@@ -88,6 +93,42 @@ enum JournalLine {
             scanner.literal(closing.dropLast()), scanner.position == line.count
         else { return nil }
         return (Int(index), revision, Int(batchIndex))
+    }
+
+    /// The entry on `line` (without its newline); nil when it is not one.
+    public static func decode(_ line: some Collection<UInt8>) -> JournalEntry? {
+        try? JSONDecoder().decode(JournalEntry.self, from: Data(line))
+    }
+
+    /// The entries of NDJSON `text` (lines that are not entries are skipped).
+    public static func decodeAll(_ text: some Collection<UInt8>) -> [JournalEntry] {
+        Array(text).split(separator: 0x0a).compactMap { decode($0) }
+    }
+
+    /// The first `count` bytes of the payload of the entry `line` (fewer when it is shorter),
+    /// decoded from the start of its base64 without a JSON decoder; nil when the line has no
+    /// payload field or it is not base64. Reads only the first 256 bytes of the line: the
+    /// payload field starts well before (the keys are sorted).
+    public static func payloadPrefix(in line: some Collection<UInt8>, count: Int) -> [UInt8]? {
+        let bytes = Array(line.prefix(256))
+        guard let start = find(payloadKey, in: bytes) else { return nil }
+        let base64Start = start + payloadKey.count
+        // 4 base64 characters carry 3 bytes.
+        let wanted = (count + 2) / 3 * 4
+        var end = base64Start
+        while end < bytes.count, end - base64Start < wanted, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+        let length = (end - base64Start) / 4 * 4
+        return Base64Prefix.decode(bytes[base64Start..<(base64Start + length)])
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     private struct Scanner {
