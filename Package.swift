@@ -54,6 +54,9 @@ let package = Package(
             ]
         ),
         .target(name: "CBOR"),
+        // HeadnetCore: decisions with one owner (Hydra's port formulas, the quorum rule, the
+        // names of a node's state files); no dependencies.
+        .target(name: "HeadnetCore"),
         // Processes: spawning, watching and stopping processes (the only place that spawns).
         .target(
             name: "Processes",
@@ -66,6 +69,7 @@ let package = Package(
             name: "HeadNetwork",
             dependencies: [
                 "EtcdClient",
+                "HeadnetCore",
                 "CBOR",
                 "Processes",
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,7 +91,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .target(name: "ClusterSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "ClusterSpec", dependencies: ["HeadnetCore", .product(name: "Yams", package: "Yams")]),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
             name: "HeadnetTemplates",
@@ -96,7 +100,7 @@ let package = Package(
         ),
         .target(
             name: "Deploy",
-            dependencies: [
+            dependencies: ["HeadnetCore", "HeadnetCore", 
                 "ClusterSpec", "HeadNetwork", "EtcdClient", "HeadnetTemplates",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -109,7 +113,7 @@ let package = Package(
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
-            dependencies: [
+            dependencies: ["HeadnetCore", "HeadnetCore", 
                 "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -118,7 +122,7 @@ let package = Package(
         ),
         .target(
             name: "NodeService",
-            dependencies: [
+            dependencies: ["HeadnetCore", "HeadnetCore", 
                 "HeadNetwork", "NodeAPIModel", "Processes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,7 +145,7 @@ let package = Package(
         ),
         .target(
             name: "HeadnetCLI",
-            dependencies: [
+            dependencies: ["HeadnetCore", "HeadnetCore", 
                 "EtcdClient",
                 "HeadNetwork",
                 "NodeAPIModel",
@@ -176,6 +180,7 @@ let package = Package(
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
         .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork"]),
+        .testTarget(name: "HeadnetCoreTests", dependencies: ["HeadnetCore"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import HeadnetCore
+
 /// A cluster spec (`clusters/*.yaml`, schema `headnet/v1`) with defaults applied.
 public struct ClusterSpec: Sendable, Hashable {
     /// The schema this module reads.
@@ -164,7 +166,7 @@ public struct NodeSpec: Sendable, Hashable {
     public var advertise: Address
     /// Host the node runs on.
     public var host: String = "local"
-    /// HTTP API port; default 4001 + listen port − 5001.
+    /// HTTP API port; default ``HeadnetCore/HydraPorts/apiPort(listen:)``.
     public var apiPort: Int
 
     /// Creates a node with Hydra's derived defaults.
@@ -173,9 +175,9 @@ public struct NodeSpec: Sendable, Hashable {
         self.listen = listen
         self.advertise = advertise ?? listen
         self.host = host
-        self.apiPort = apiPort ?? (4001 + listen.port - 5001)
+        self.apiPort = apiPort ?? HydraPorts.apiPort(listen: listen.port)
     }
 
-    /// etcd client port: 2379 + listen port − 5001.
-    public var clientPort: Int { 2379 + listen.port - 5001 }
+    /// etcd client port: ``HeadnetCore/HydraPorts/clientPort(listen:)``.
+    public var clientPort: Int { HydraPorts.clientPort(listen: listen.port) }
 }

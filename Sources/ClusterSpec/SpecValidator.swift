@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 
 /// Checks that need the whole spec: uniqueness, port rules, binaries, TLS addresses.
 public enum SpecValidator {
@@ -23,8 +24,10 @@ public enum SpecValidator {
             } else {
                 names[node.name] = index
             }
-            if node.listen.port < 2622 {
-                report("\(paths[index]).listen", "listen port \(node.listen.port) is below 2622: the etcd client port 2379 + port − 5001 would be invalid")
+            if node.listen.port < HydraPorts.lowestListenPort {
+                report(
+                    "\(paths[index]).listen",
+                    "listen port \(node.listen.port) is below \(HydraPorts.lowestListenPort): by Hydra's rule (\(HydraPorts.clientRule)) its etcd client port would be invalid")
             }
         }
         // Every port a node binds, per host: peer (listen), client and API.

@@ -1,3 +1,5 @@
+import HeadnetCore
+
 /// Writes new specs (`headnet init`).
 public enum SpecWriter {
     /// A spec for `nodes` nodes on loopback, listen ports `firstListenPort`… (5001… by
@@ -20,7 +22,7 @@ public enum SpecWriter {
             "  queueCapacity: 100",
             "  leaseTTLSeconds: 3",
             "  batch: {maxMessages: 50, maxBytes: 262144}",
-            "nodes:                # etcd client port = 2379 + listen − 5001, API port = 4001 + listen − 5001",
+            "nodes:                # \(HydraPorts.clientRule), \(HydraPorts.apiRule)",
         ]
         for node in devnetNodes(nodes, firstListenPort: firstListenPort) {
             lines.append("  - {name: \(node.name), listen: \(node.listen)}")

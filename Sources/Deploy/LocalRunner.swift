@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Processes
 
 /// Runs a cluster's nodes as background processes on this machine: `headnet node --spec --name`
@@ -26,13 +27,13 @@ public struct LocalRunner: Sendable {
     }
 
     /// `<node>/node.pid`.
-    public func pidFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent("node.pid")) }
+    public func pidFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.nodePID)) }
     /// `<node>/etcd.pid`: the node's etcd child, written by the node.
-    public func etcdPIDFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent("etcd.pid")) }
+    public func etcdPIDFile(_ node: NodeSpec) -> PIDFile { PIDFile(layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.etcdPID)) }
     /// `<node>/node.log`: the node's log (standard error).
-    public func logFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("node.log") }
+    public func logFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.log) }
     /// `<node>/trace.ndjson`: the network component's trace, etcd's own log lines included.
-    public func traceFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("trace.ndjson") }
+    public func traceFile(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.trace) }
 
     /// The node's pid file, checked against the process: `headnet node … --name <node>` of our spec.
     public func processState(_ node: NodeSpec) -> PIDFile.State {

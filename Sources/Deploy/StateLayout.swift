@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Processes
 
 /// Where a cluster's state lives: `<root>/<cluster>/<node>/` (etcd data, logs, queue, revision,
@@ -30,9 +31,9 @@ public struct StateLayout: Sendable, Hashable {
     /// A node's persistence directory.
     public func nodeDirectory(_ node: NodeSpec) -> URL { clusterDirectory.appendingPathComponent(node.name) }
     /// `<node>/held`: present while the node is stopped with `headnet stop` (`up` leaves it stopped).
-    public func heldMarker(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent("held") }
+    public func heldMarker(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent(NodeStateFiles.held) }
     /// The node's etcd config file.
-    public func etcdConfigFile(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent("etcd.conf.yml") }
+    public func etcdConfigFile(_ node: NodeSpec) -> URL { nodeDirectory(node).appendingPathComponent(NodeStateFiles.etcdConfig) }
     /// The cluster's certificates.
     public var pkiDirectory: URL { clusterDirectory.appendingPathComponent("pki") }
 }

@@ -1,6 +1,7 @@
 import CBOR
 import EtcdClient
 import Foundation
+import HeadnetCore
 import Logging
 import Processes
 import ServiceLifecycle
@@ -86,9 +87,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         self.revisions = revisions
         self.checkpoint = syncDelivered.map { RevisionCheckpoint(store: revisions, barrier: $0) }
         self.queue = try PersistentQueue(
-            directory: configuration.persistenceDirectory.appendingPathComponent("pending-broadcast"),
+            directory: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.queue),
             capacity: configuration.queueCapacity,
-            legacyMarker: configuration.persistenceDirectory.appendingPathComponent("broadcast-in-flight")
+            legacyMarker: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.legacyInFlightMarker)
         ) { bytes in
             var decoder = CBORDecoder(bytes)
             _ = try codec.decode(from: &decoder)
@@ -216,7 +217,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     }
 
     /// `<persistence>/etcd.pid`: the running etcd child, for ``stopLeftoverEtcd()``.
-    var etcdPIDFile: PIDFile { PIDFile(configuration.persistenceDirectory.appendingPathComponent("etcd.pid")) }
+    var etcdPIDFile: PIDFile { PIDFile(configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.etcdPID)) }
 
     /// Stops an etcd left running by a previous run of this node that was killed (SIGKILL
     /// leaves the child, which has its own process group). ``run()`` does this first; call it

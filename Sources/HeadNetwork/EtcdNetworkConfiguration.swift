@@ -1,5 +1,6 @@
 import EtcdClient
 import Foundation
+import HeadnetCore
 
 /// Everything the network component needs to run one node (Hydra's `NetworkConfiguration`).
 public struct EtcdNetworkConfiguration: Sendable {
@@ -66,11 +67,11 @@ public struct EtcdNetworkConfiguration: Sendable {
         self.etcdEnvironment = etcdEnvironment
     }
 
-    /// Lowest listen port whose client port (2379 + port − 5001) is a valid port.
-    public static let lowestListenPort = 2622
+    /// Lowest listen port whose client port (``HeadnetCore/HydraPorts``) is a valid port.
+    public static let lowestListenPort = HydraPorts.lowestListenPort
 
-    /// The etcd client port, 2379 + listen port − 5001, as Hydra derives it.
-    public var clientPort: Int { 2379 + listen.port - 5001 }
+    /// The etcd client port, as Hydra derives it (``HeadnetCore/HydraPorts/clientPort(listen:)``).
+    public var clientPort: Int { HydraPorts.clientPort(listen: listen.port) }
 
     /// The etcd client URL on loopback (`https` when ``clientTLS`` is set).
     public var clientURL: String { "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientPort)" }
@@ -80,7 +81,7 @@ public struct EtcdNetworkConfiguration: Sendable {
         guard listen.port >= Self.lowestListenPort else {
             throw HeadNetworkError(
                 .configuration,
-                "listen port \(listen.port) is below \(Self.lowestListenPort): the etcd client port 2379 + \(listen.port) − 5001 would not be a valid port. Use a listen port of \(Self.lowestListenPort) or more")
+                "listen port \(listen.port) is below \(Self.lowestListenPort): by Hydra's rule (\(HydraPorts.clientRule)) its etcd client port would not be valid. Use a listen port of \(Self.lowestListenPort) or more")
         }
         guard clientPort <= 65535 else {
             throw HeadNetworkError(.configuration, "listen port \(listen.port) gives etcd client port \(clientPort), above 65535; use a lower listen port")

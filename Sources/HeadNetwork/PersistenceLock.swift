@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ public final class PersistenceLock: Sendable {
     /// - Throws: ``HeadNetworkError`` `persistence` naming the pid holding it, or when the file
     ///   cannot be opened.
     public init(directory: URL) throws {
-        file = directory.appendingPathComponent("node.lock")
+        file = directory.appendingPathComponent(NodeStateFiles.lock)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

@@ -1,5 +1,6 @@
 import EtcdClient
 import Foundation
+import HeadnetCore
 import Processes
 
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ public final class RevisionStore: Sendable {
 
     /// A store in `directory` (the node's persistence directory).
     public init(directory: URL) {
-        file = directory.appendingPathComponent("last-known-revision")
+        file = directory.appendingPathComponent(NodeStateFiles.lastKnownRevision)
     }
 
     deinit {

@@ -1,9 +1,10 @@
 import ArgumentParser
-import Synchronization
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 import Orchestrator
+import Synchronization
 
 /// `headnet member`: changes and lists the etcd members of a cluster, keeping the spec in step.
 public struct MemberCommand: AsyncParsableCommand {
@@ -42,7 +43,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
     public var listen: String
 
     /// Its API port.
-    @Option(help: "Its HTTP API port (default 4001 + listen port − 5001).")
+    @Option(help: "Its HTTP API port (default: \(HydraPorts.apiRule)).")
     public var api: Int?
 
     /// Join as a learner.

@@ -3,6 +3,7 @@ import ClusterSpec
 import Deploy
 import Foundation
 import HeadNetwork
+import HeadnetCore
 import Logging
 import NodeAPIModel
 import NodeService
@@ -16,8 +17,8 @@ public struct NodeCommand: AsyncParsableCommand {
         commandName: "node",
         abstract: "Run one node: its etcd member, the network component and the HTTP API.",
         discussion: """
-            Flags follow hydra-node's. The etcd client port is 2379 + listen port − 5001 and the API \
-            port 4001 + listen port − 5001 unless --api is given. Trace lines (JSON) go to standard \
+            Flags follow hydra-node's: \(HydraPorts.clientRule); \(HydraPorts.apiRule) unless --api is \
+            given. Trace lines (JSON) go to standard \
             output, logs to standard error. SIGINT or SIGTERM stops the node and its etcd gracefully.
             """)
 
@@ -57,7 +58,7 @@ public struct NodeCommand: AsyncParsableCommand {
     public var persistenceDir: String?
 
     /// HTTP API address.
-    @Option(help: "HTTP API address host:port (default 127.0.0.1:<4001 + listen port − 5001>).")
+    @Option(help: "HTTP API address host:port (default 127.0.0.1, \(HydraPorts.apiRule)).")
     public var api: String?
 
     /// Protocol version.

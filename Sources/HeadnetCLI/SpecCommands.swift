@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 import Processes
 
 /// `headnet init`: writes a new cluster spec.
@@ -24,8 +25,8 @@ public struct InitCommand: ParsableCommand {
 
     /// First listen port.
     @Option(help: ArgumentHelp(
-        "The first node's listen port; the next nodes take the ports after it (etcd client port 2379 + port − 5001, "
-            + "API port 4001 + port − 5001). Default: the first block of free ports from 5001, 5011, 5021, …",
+        "The first node's listen port; the next nodes take the ports after it (\(HydraPorts.clientRule), "
+            + "\(HydraPorts.apiRule)). Default: the first block of free ports from 5001, 5011, 5021, …",
         valueName: "port"))
     public var port: Int?
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import NodeAPIModel
 import Orchestrator
 
@@ -58,7 +59,7 @@ public struct TailCommand: AsyncParsableCommand {
         let target = try runner.spec.node(named: node)
         let api = runner.api(for: target)
         let printer = JournalPrinter(json: json, names: runner.spec.namesByAddress)
-        let journal = runner.layout.nodeDirectory(target).appendingPathComponent("delivered.ndjson")
+        let journal = runner.layout.nodeDirectory(target).appendingPathComponent(NodeStateFiles.journal)
         var standardError = StandardError()
         // What the journal holds now: from the node's API, or from its file when it is down.
         var entries: [JournalEntry]

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HeadNetwork
+import HeadnetCore
 import NIOCore
 import NodeAPIModel
 
@@ -76,7 +77,7 @@ public actor DeliveredJournal {
     /// - Throws: ``NodeServiceError`` `corruptJournal` when a line before the last is not an
     ///   entry; `journal` when the file cannot be opened or repaired.
     public init(directory: URL) throws {
-        file = directory.appendingPathComponent("delivered.ndjson")
+        file = directory.appendingPathComponent(NodeStateFiles.journal)
         let opened: JournalFile
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

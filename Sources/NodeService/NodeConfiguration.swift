@@ -1,5 +1,6 @@
 import Foundation
 import HeadNetwork
+import HeadnetCore
 import NodeAPIModel
 
 /// How `headnet node` runs: the network component's configuration plus the HTTP API.
@@ -21,12 +22,12 @@ public struct NodeConfiguration: Sendable {
     /// is rendered, so a rotated certificate shows without a restart.
     public var certificates: [CertificateFile] = []
 
-    /// Creates a configuration; the API defaults to loopback on 4001 + listen port − 5001.
+    /// Creates a configuration; the API defaults to loopback on ``HeadnetCore/HydraPorts/apiPort(listen:)``.
     public init(nodeID: String, network: EtcdNetworkConfiguration, apiHost: String = "127.0.0.1", apiPort: Int? = nil) {
         self.nodeID = nodeID
         self.network = network
         self.apiHost = apiHost
-        self.apiPort = apiPort ?? (4001 + network.listen.port - 5001)
+        self.apiPort = apiPort ?? HydraPorts.apiPort(listen: network.listen.port)
     }
 }
 

@@ -3,6 +3,7 @@ import Deploy
 import EtcdClient
 import Foundation
 import HeadNetwork
+import HeadnetCore
 
 /// Member changes on this machine: etcd's Cluster API through the nodes' client ports, the spec
 /// file, and the nodes' state directories.
@@ -78,7 +79,7 @@ extension LocalClusterRunner: MembershipRunner {
 
     public func queuedBroadcasts(of node: NodeSpec) async -> Int {
         if let status = try? await api(for: node).statusDocument() { return status.network.queueDepth }
-        let queue = layout.nodeDirectory(node).appendingPathComponent("pending-broadcast")
+        let queue = layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.queue)
         return (try? PersistentQueue.storedCount(in: queue)) ?? 0
     }
 

@@ -1,6 +1,7 @@
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 
 /// Plans `headnet snapshot restore`: one `etcdctl snapshot restore` per node, each making the
 /// data directory that node's etcd will look for, with the member name, initial cluster, token
@@ -42,7 +43,7 @@ public enum RestorePlanner {
 
     /// The state files of a node directory that a restore must not find: the node would resume
     /// from them instead of from the restored data.
-    public static let nodeStateFiles = ["last-known-revision", "delivered.ndjson", "pending-broadcast", "broadcast-in-flight"]
+    public static let nodeStateFiles = NodeStateFiles.dataState
 
     /// The restores for every node of `spec`, or why not.
     ///

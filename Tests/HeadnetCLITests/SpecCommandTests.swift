@@ -56,7 +56,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: second.path))
         // The spec's own rules, as a wrong command line.
         for (arguments, message) in [
-            (["--port", "2000"], "--port 2000: listen port 2000 is below 2622: the etcd client port 2379 + port − 5001 would be invalid"),
+            (["--port", "2000"], "--port 2000: listen port 2000 is below 2622: by Hydra's rule (etcd client port = 2379 + listen port − 5001) its etcd client port would be invalid"),
             (["--port", "65534"], "--port 65534: '127.0.0.1:65536' has port 65536, out of range 1…65535"),
         ] {
             do {

@@ -1,0 +1,31 @@
+/// The names of the files in a node's state directory (`<state>/<cluster>/<node>/`), written
+/// once for the node that writes them and the commands that read them.
+public enum NodeStateFiles {
+    /// The running `headnet node` process's pid (written by whoever started it).
+    public static let nodePID = "node.pid"
+    /// The node's etcd child's pid (written by the node).
+    public static let etcdPID = "etcd.pid"
+    /// The lock a running node holds on the directory.
+    public static let lock = "node.lock"
+    /// The node's log (standard error).
+    public static let log = "node.log"
+    /// The network component's trace, one JSON line per event.
+    public static let trace = "trace.ndjson"
+    /// The delivered journal (NDJSON, one entry per message).
+    public static let journal = "delivered.ndjson"
+    /// The last revision whose messages were delivered (a bare JSON number).
+    public static let lastKnownRevision = "last-known-revision"
+    /// The broadcast queue's directory (an append-only log).
+    public static let queue = "pending-broadcast"
+    /// The batch-in-flight marker of versions before the queue's log (moved into it on start).
+    public static let legacyInFlightMarker = "broadcast-in-flight"
+    /// Present while the node is stopped with `headnet stop` (`up` leaves it stopped).
+    public static let held = "held"
+    /// The node's etcd config file.
+    public static let etcdConfig = "etcd.conf.yml"
+
+    /// What the node's network component and journal keep about the cluster's data — what a
+    /// restore from a snapshot must remove with the etcd data (a node that kept them would
+    /// deliver against a history the restored cluster does not have).
+    public static let dataState = [lastKnownRevision, journal, queue, legacyInFlightMarker]
+}
