@@ -172,7 +172,7 @@ public final class EtcdClient: Sendable {
                 return try await call(connection, options)
             } catch {
                 let failure = EtcdError.from(error, operation: operation, endpoint: connection.endpoint.description)
-                guard failure.isTransient else { throw failure }
+                guard failure.isTransient, !Task.isCancelled else { throw failure }
                 failedOver(from: index)
                 // A learner refuses a call before it does anything: a mutation it refused is safe to send elsewhere.
                 let retriable = !mutation || failure.code == .learner || (failure.code == .unavailable && configuration.retryMutationsOnUnavailable)

@@ -84,9 +84,13 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
-    /// Whether retrying the same call on another endpoint may succeed.
+    /// Whether the same call may succeed when made again a moment later, here or on another
+    /// endpoint: etcd is unavailable or restarting, too slow (deadline exceeded), cancelled the
+    /// call itself (a server going away), or the member is still a learner. The one
+    /// classification: the client fails over on it, the network component retries after 1 s.
+    /// (A call the caller cancelled also has code `cancelled`: check `Task.isCancelled` first.)
     public var isTransient: Bool {
-        code == .unavailable || code == .deadlineExceeded || code == .learner
+        [Code.unavailable, .deadlineExceeded, .cancelled, .learner].contains(code)
     }
 
     /// Maps any error thrown by a gRPC call into an `EtcdError`.

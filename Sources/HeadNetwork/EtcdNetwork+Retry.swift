@@ -1,9 +1,8 @@
 import EtcdClient
 
 extension EtcdNetwork {
-    /// Runs `body` until it returns. A transient etcd error (unavailable, deadline exceeded,
-    /// cancelled by the server, lease not found, refused because our member is still a learner)
-    /// is handed to `onRetry` with its reason, and
+    /// Runs `body` until it returns. A transient etcd error (``EtcdClient/EtcdError/isTransient``)
+    /// or a lease not found is handed to `onRetry` with its reason, and
     /// `body` runs again after a second, as Hydra does; any other error (or our own
     /// cancellation) ends the loop, named after `operation`.
     func retrying<Result>(
@@ -20,13 +19,12 @@ extension EtcdNetwork {
         }
     }
 
-    /// The reason text when `error` is one the component retries; nil when it must stop the node.
+    /// The reason text when `error` is one the component retries — a transient one
+    /// (``EtcdClient/EtcdError/isTransient``), or our lease gone (connectivity grants a new one)
+    /// — nil when it must stop the node.
     static func retryable(_ error: any Error) -> String? {
-        guard !Task.isCancelled else { return nil }
-        if let etcdError = error as? EtcdError, [.unavailable, .deadlineExceeded, .cancelled, .leaseNotFound, .learner].contains(etcdError.code) {
-            return etcdError.description
-        }
-        return nil
+        guard !Task.isCancelled, let etcdError = error as? EtcdError, etcdError.isTransient || etcdError.code == .leaseNotFound else { return nil }
+        return etcdError.description
     }
 
     /// Adds the operation's name to a fatal error.

@@ -1,4 +1,5 @@
 import CBOR
+import EtcdClient
 import Foundation
 import Testing
 
@@ -182,5 +183,22 @@ import Testing
         }
         let same = VersionCheck.decide(ours: 1, dialect: .release, wroteOurs: false, found: ("version", [0x01]))
         #expect(same.matches && same.actions == [.trace(.matchingProtocolVersion(version: 1))])
+    }
+}
+
+/// Issue 23: one classification of transient etcd errors, used by the client (failover) and the
+/// component (retry after 1 s); the component adds only a lost lease, which it replaces.
+@Suite struct TransientErrorTests {
+    @Test func theComponentRetriesWhatTheClientCallsTransientAndALostLease() {
+        let codes: [EtcdError.Code] = [
+            .unavailable, .deadlineExceeded, .cancelled, .learner, .leaseNotFound, .compacted, .futureRevision, .invalidArgument,
+            .permissionDenied, .membership, .configuration, .io, .protocolViolation, .internal,
+        ]
+        for code in codes {
+            let error = EtcdError(code: code, message: "x")
+            #expect(error.isTransient == [.unavailable, .deadlineExceeded, .cancelled, .learner].contains(code), "\(code)")
+            #expect((EtcdNetwork<PayloadCodec>.retryable(error) != nil) == (error.isTransient || code == .leaseNotFound), "\(code)")
+        }
+        #expect(EtcdNetwork<PayloadCodec>.retryable(CancellationError()) == nil)
     }
 }
