@@ -44,6 +44,7 @@ let package = Package(
         .target(
             name: "EtcdClient",
             dependencies: [
+                "HeadnetCore",
                 "EtcdAPI",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -199,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadNetworkTests",
-            dependencies: ["HeadNetwork", "CBOR", "EtcdClient", "EtcdTesting", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["HeadNetwork", "HeadnetCore", "CBOR", "EtcdClient", "EtcdTesting", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "HeadnetCLITests",

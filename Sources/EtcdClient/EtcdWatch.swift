@@ -1,6 +1,7 @@
 import EtcdAPI
 import Foundation
 import GRPCCore
+import HeadnetCore
 
 /// One change delivered by a watch.
 public struct EtcdWatchEvent: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HeadnetCore
 import Synchronization
 
 /// A bounded FIFO of encoded messages that survives crashes, kept in an append-only log
@@ -42,7 +43,9 @@ public actor PersistentQueue {
     private var log: QueueLog
     /// The batch being sent, as last recorded (loaded from the log on start).
     private(set) var inFlight: InFlightBatch?
-    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Tasks waiting for a change (room, an item), in a lock so that a cancelled one is woken
+    /// at once, without a task.
+    private nonisolated let waiters = LockedValue(Waiters())
     // Group commit: records appended and records known durable, counted.
     private var appended: UInt64 = 0
     private var synced: UInt64 = 0
@@ -318,24 +321,50 @@ public actor PersistentQueue {
         let id = UUID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if Task.isCancelled {
-                    continuation.resume()
-                } else {
-                    waiters[id] = continuation
-                }
+                // Registered unless the task was cancelled, even a moment ago (the handler below
+                // has run then and left the id behind).
+                let cancelled = waiters.withLock { $0.add(id, continuation) }
+                if cancelled || Task.isCancelled { waiters.withLock { $0.remove(id) }?.resume() }
             }
         } onCancel: {
-            Task { await self.wake(id) }
+            waiters.withLock { $0.cancel(id) }?.resume()
         }
     }
 
-    private func wake(_ id: UUID) {
-        waiters.removeValue(forKey: id)?.resume()
+    private func wakeAll() {
+        for continuation in waiters.withLock({ $0.removeAll() }) { continuation.resume() }
     }
 
-    private func wakeAll() {
-        let current = waiters
-        waiters.removeAll()
-        for continuation in current.values { continuation.resume() }
+    /// The waiting tasks, and the ids of those cancelled before they were registered.
+    struct Waiters: Sendable {
+        private var continuations: [UUID: CheckedContinuation<Void, Never>] = [:]
+        private var cancelledEarly: Set<UUID> = []
+
+        /// Registers `id`; returns true (keeping it registered, for the caller to remove) when
+        /// its task was cancelled before.
+        mutating func add(_ id: UUID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
+            continuations[id] = continuation
+            return cancelledEarly.remove(id) != nil
+        }
+
+        /// Takes `id` out; its continuation, if it was registered.
+        mutating func remove(_ id: UUID) -> CheckedContinuation<Void, Never>? {
+            continuations.removeValue(forKey: id)
+        }
+
+        /// `id`'s task was cancelled: its continuation to resume, or a note for when it registers.
+        mutating func cancel(_ id: UUID) -> CheckedContinuation<Void, Never>? {
+            guard let continuation = continuations.removeValue(forKey: id) else {
+                cancelledEarly.insert(id)
+                return nil
+            }
+            return continuation
+        }
+
+        /// Takes every continuation out.
+        mutating func removeAll() -> [CheckedContinuation<Void, Never>] {
+            defer { continuations.removeAll() }
+            return Array(continuations.values)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import EtcdClient
+import HeadnetCore
 
 /// Reads a producer ahead in a task of its own and hands what arrived meanwhile to a consumer
 /// in one go: a consumer that is slower than the producer (a journal write and a revision note

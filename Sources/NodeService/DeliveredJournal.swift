@@ -62,8 +62,9 @@ public actor DeliveredJournal {
     private var index: JournalIndex
     private let writer = DispatchQueue(label: "headnet.journal.writer")
     private static let readers = DispatchQueue(label: "headnet.journal.readers", attributes: .concurrent)
-    private var followers: [UUID: AsyncStream<Void>.Continuation] = [:]
-    private var followersStopped = false
+    /// The `follow=true` readers' tick streams (nil once ``stopFollowers()`` ended them), in a
+    /// lock so that a reader going away removes itself at once, without a task.
+    private nonisolated let followers = LockedValue<[UUID: AsyncStream<Void>.Continuation]?>([:])
     /// The file's end at the start of the latest sync that succeeded.
     private var syncedEnd: UInt64 = 0
     /// The bytes of the latest append and where they start in the file: followers, who read
@@ -150,7 +151,7 @@ public actor DeliveredJournal {
         }
         index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
         latest = bytes.count <= Self.latestLimit ? (start, bytes) : nil
-        for follower in followers.values { follower.yield() }
+        for follower in followers.value?.values ?? [:].values { follower.yield() }
         return entries
     }
 
@@ -239,25 +240,23 @@ public actor DeliveredJournal {
     public func changes() -> AsyncStream<Void> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        if followersStopped {
+        let added = followers.withLock { followers in followers?.updateValue(continuation, forKey: id) == nil && followers != nil }
+        guard added else {
             continuation.finish()
             return stream
         }
-        followers[id] = continuation
-        continuation.onTermination = { _ in Task { await self.removeFollower(id) } }
+        continuation.onTermination = { [followers] _ in followers.withLock { _ = $0?.removeValue(forKey: id) } }
         return stream
-    }
-
-    private func removeFollower(_ id: UUID) {
-        followers.removeValue(forKey: id)
     }
 
     /// Ends every follower stream (and refuses new ones) so streaming readers finish and the
     /// HTTP server can shut down; appends go on.
     public func stopFollowers() {
-        followersStopped = true
-        for follower in followers.values { follower.finish() }
-        followers.removeAll()
+        let ended = followers.withLock { followers in
+            defer { followers = nil }
+            return followers?.values.map { $0 } ?? []
+        }
+        for follower in ended { follower.finish() }
     }
 
     /// Ends the followers and closes the file (once appends and reads in flight are done);

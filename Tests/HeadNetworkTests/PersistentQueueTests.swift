@@ -3,6 +3,7 @@ import Dispatch
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import Processes
 import Testing
 
