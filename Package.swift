@@ -101,8 +101,9 @@ let package = Package(
         ),
         .target(
             name: "Deploy",
-            dependencies: ["HeadnetCore", "HeadnetCore", 
-                "ClusterSpec", "HeadNetwork", "EtcdClient", "HeadnetTemplates",
+            dependencies: [
+                "HeadnetCore",
+                "ClusterSpec", "HeadNetwork", "EtcdClient", "HeadnetTemplates", "Processes",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -114,16 +115,19 @@ let package = Package(
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
-            dependencies: ["HeadnetCore", "HeadnetCore", 
+            dependencies: [
+                "HeadnetCore",
                 "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "NodeService",
-            dependencies: ["HeadnetCore", "HeadnetCore", 
+            dependencies: [
+                "HeadnetCore",
                 "HeadNetwork", "NodeAPIModel", "Processes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -146,7 +150,8 @@ let package = Package(
         ),
         .target(
             name: "HeadnetCLI",
-            dependencies: ["HeadnetCore", "HeadnetCore", 
+            dependencies: [
+                "HeadnetCore",
                 "EtcdClient",
                 "HeadNetwork",
                 "NodeAPIModel",
@@ -158,7 +163,6 @@ let package = Package(
                 "Processes",
                 "Bench",
                 .product(name: "Logging", package: "swift-log"),
-                "CBOR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
