@@ -110,9 +110,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     @discardableResult
     public func broadcast(_ message: Codec.Message) async throws -> UInt64 {
         let tracer = self.tracer
-        let admission = try await queue.enqueue(codec.encode(message), whenFull: .wait(onFull: { tracer(.persistentQueueFull) }))
-        guard case .queued(let item, _) = admission else { preconditionFailure("a broadcast waits for room; it is never refused") }
-        return item.index
+        return try await queue.write(codec.encode(message), onFull: { tracer(.persistentQueueFull) }).index
     }
 
     /// Queues a message for broadcast unless the queue is full, without waiting: a full queue
@@ -123,8 +121,8 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// - Throws: as ``broadcast(_:)``.
     public func offer(_ message: Codec.Message) async throws -> BroadcastOffer {
         let tracer = self.tracer
-        switch try await queue.enqueue(codec.encode(message), whenFull: .refuse(onFirstRefusal: { tracer(.persistentQueueFull) })) {
-        case .queued(let item, _): return .queued(index: item.index)
+        switch try await queue.offer(codec.encode(message), onFirstRefusal: { tracer(.persistentQueueFull) }) {
+        case .queued(let item): return .queued(index: item.index)
         case .full(let load): return .refused(QueueFull.diagnose(load, status: status))
         }
     }

@@ -6,7 +6,7 @@ import Synchronization
 /// A bounded FIFO of encoded messages that survives crashes, kept in an append-only log
 /// (``QueueLog``) in a directory.
 ///
-/// ``write(_:)`` appends the item's record at once (the sender sees it immediately) and returns
+/// ``write(_:onFull:)`` (or ``offer(_:onFirstRefusal:)``) appends the item's record at once (the sender sees it immediately) and returns
 /// when the item is safe: when an fdatasync covering it finished — one for all items written
 /// meanwhile (group commit) — or when it was sent and popped, whichever comes first: etcd
 /// committed it on a majority's WAL then. ``peek()`` suspends while the queue is empty.
@@ -18,7 +18,7 @@ import Synchronization
 /// kernel's page cache). A power loss loses nothing `write` returned either; it can repeat the
 /// batch that was in flight, whose marker and pop are not fdatasynced on their own. A failed
 /// fdatasync is final: the kernel may have dropped the pages it could not write, so the writers
-/// it covered, every later ``write(_:)`` and ``peek()`` throw it, and the sender stops.
+/// it covered, every later write and ``peek()`` throw it, and the sender stops.
 public actor PersistentQueue {
     /// One queued item.
     public struct Item: Sendable, Hashable {
@@ -30,7 +30,7 @@ public actor PersistentQueue {
 
     /// The directory holding the log.
     public nonisolated let directory: URL
-    /// How many items fit before ``write(_:)`` suspends (and ``offer(_:)`` refuses).
+    /// How many items fit before ``write(_:onFull:)`` suspends (and ``offer(_:onFirstRefusal:)`` refuses).
     public nonisolated let capacity: Int
     private var items: [Item]
     /// When each of `items` was queued (items loaded from disk: when the queue opened).
@@ -112,7 +112,7 @@ public actor PersistentQueue {
         self.poppedThrough = state.poppedThrough
         self.inFlight = state.inFlight
         self.capacity = max(capacity, state.items.count)
-        self.loadValue = Mutex(QueueLoad(depth: state.items.count, capacity: max(capacity, state.items.count), oldestQueuedAt: state.items.isEmpty ? nil : opened))
+        self.loadValue = Mutex(QueueLoad(depth: state.items.count, capacity: self.capacity, oldestQueuedAt: arrivals.first))
         self.nextIndex = state.highestIndex + 1
     }
 
@@ -145,25 +145,27 @@ public actor PersistentQueue {
     /// Depth, capacity and the oldest item's arrival, readable without waiting for the queue.
     public nonisolated var load: QueueLoad { loadValue.withLock { $0 } }
 
-    /// Queues `bytes`, suspending while the queue is full; returns once the item is durable on
-    /// disk or was sent, whichever is first.
+    /// Queues `bytes`, suspending while the queue is full (`onFull` runs, on the queue, before
+    /// the wait); returns once the item is durable on disk or was sent, whichever is first.
     ///
     /// - Throws: the failed fdatasync that covered the item, or an earlier one (``HeadNetworkError``
     ///   `persistence`); `CancellationError` while waiting for room.
     @discardableResult
-    public func write(_ bytes: [UInt8]) async throws -> Item {
-        let admission = try await enqueue(bytes, whenFull: .wait(onFull: {}))
-        guard case .queued(let item, _) = admission else { preconditionFailure("a write waits for room; it is never refused") }
+    public func write(_ bytes: [UInt8], onFull: @escaping @Sendable () -> Void = {}) async throws -> Item {
+        let admission = try await enqueue(bytes, whenFull: .wait(onFull: onFull))
+        guard case .queued(let item) = admission else { preconditionFailure("a write waits for room; it is never refused") }
         return item
     }
 
     /// Queues `bytes` unless the queue is full, without waiting for room: a full queue answers
-    /// ``QueueAdmission/full(_:)`` at once and keeps nothing. Returns as ``write(_:)`` does.
+    /// ``QueueAdmission/full(_:)`` at once and keeps nothing (`onFirstRefusal` runs when the
+    /// offer before was accepted: once per episode of refusals). Returns as ``write(_:onFull:)``
+    /// does.
     ///
     /// - Throws: the failed fdatasync that covered the item, or an earlier one (``HeadNetworkError``
     ///   `persistence`).
-    public func offer(_ bytes: [UInt8]) async throws -> QueueAdmission {
-        try await enqueue(bytes, whenFull: .refuse(onFirstRefusal: {}))
+    public func offer(_ bytes: [UInt8], onFirstRefusal: @escaping @Sendable () -> Void = {}) async throws -> QueueAdmission {
+        try await enqueue(bytes, whenFull: .refuse(onFirstRefusal: onFirstRefusal))
     }
 
     /// What ``enqueue(_:whenFull:)`` does with a full queue.
@@ -175,8 +177,7 @@ public actor PersistentQueue {
         case refuse(onFirstRefusal: @Sendable () -> Void)
     }
 
-    /// ``write(_:)`` or ``offer(_:)`` in one call on the queue; the depth right after the item
-    /// was queued comes back with it.
+    /// ``write(_:onFull:)`` or ``offer(_:onFirstRefusal:)``.
     func enqueue(_ bytes: [UInt8], whenFull behavior: FullBehavior) async throws -> QueueAdmission {
         if let syncFailure { throw syncFailure }
         if items.count >= capacity {
@@ -204,11 +205,10 @@ public actor PersistentQueue {
         publishLoad()
         wakeAll()
         let record = appended
-        let depth = items.count
         requestSync()
-        guard synced < record, item.index > poppedThrough else { return .queued(item, depth: depth) }
+        guard synced < record, item.index > poppedThrough else { return .queued(item) }
         try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
-        return .queued(item, depth: depth)
+        return .queued(item)
     }
 
     private func publishLoad() {

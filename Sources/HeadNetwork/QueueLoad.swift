@@ -29,8 +29,8 @@ public struct QueueLoad: Sendable, Hashable {
 
 /// What became of a message offered to the broadcast queue.
 public enum QueueAdmission: Sendable {
-    /// Queued (and durable, see ``PersistentQueue/write(_:)``), with the depth right after.
-    case queued(PersistentQueue.Item, depth: Int)
+    /// Queued (and durable, see ``PersistentQueue/write(_:onFull:)``).
+    case queued(PersistentQueue.Item)
     /// The queue was full: nothing was kept.
     case full(QueueLoad)
 }

@@ -134,16 +134,18 @@ import Testing
         let queue = try PersistentQueue(directory: dir, capacity: 2)
         let full = Mutex(0)
         let waiting = PersistentQueue.FullBehavior.wait(onFull: { full.withLock { $0 += 1 } })
-        #expect(try await Self.depth(queue.enqueue([1], whenFull: waiting)) == 1)
-        #expect(try await Self.depth(queue.enqueue([2], whenFull: waiting)) == 2)
+        _ = try await queue.enqueue([1], whenFull: waiting)
+        #expect(queue.load.depth == 1)
+        _ = try await queue.enqueue([2], whenFull: waiting)
+        #expect(queue.load.depth == 2)
         #expect(full.withLock { $0 } == 0)
         let third = Task { try await queue.enqueue([3], whenFull: waiting) }
         // The full queue is reported before the write waits for room.
         try await eventually("the full queue reported") { full.withLock { $0 } == 1 }
         #expect(try await queue.pop(try await queue.peek()))
-        guard case .queued(let item, let depth) = try await third.value else { Issue.record("a waiting enqueue was refused"); return }
+        guard case .queued(let item) = try await third.value else { Issue.record("a waiting enqueue was refused"); return }
         #expect(item.bytes == [3])
-        #expect(depth == 2)
+        #expect(queue.load.depth == 2)
     }
 
     /// Issue 22: a full queue refuses at once and keeps nothing, so what it holds keeps the
@@ -157,8 +159,10 @@ import Testing
         let refusing = PersistentQueue.FullBehavior.refuse(onFirstRefusal: { reported.withLock { $0 += 1 } })
         #expect(queue.load == QueueLoad(depth: 0, capacity: 2, oldestQueuedAt: nil))
         let before = ContinuousClock.now
-        #expect(try await Self.depth(queue.enqueue([1], whenFull: refusing)) == 1)
-        #expect(try await Self.depth(queue.enqueue([2], whenFull: refusing)) == 2)
+        #expect(try await !queue.enqueue([1], whenFull: refusing).isFull)
+        #expect(queue.load.depth == 1)
+        #expect(try await !queue.enqueue([2], whenFull: refusing).isFull)
+        #expect(queue.load.depth == 2)
         for byte in UInt8(3)...5 {
             guard case .full(let load) = try await queue.enqueue([byte], whenFull: refusing) else {
                 Issue.record("offer \(byte) to a full queue was queued")
@@ -173,16 +177,13 @@ import Testing
         // reported again.
         #expect(try await queue.pop(try await queue.peek()))
         #expect(queue.load.depth == 1)
-        #expect(try await Self.depth(queue.offer([6])) == 2)
+        #expect(try await !queue.offer([6]).isFull)
+        #expect(queue.load.depth == 2)
         #expect(try await queue.enqueue([7], whenFull: refusing).isFull)
         #expect(reported.withLock { $0 } == 2)
         #expect(await queue.head(10).map(\.bytes) == [[2], [6]])
         let reopened = try PersistentQueue(directory: dir, capacity: 2)
         #expect(await reopened.head(10).map(\.bytes) == [[2], [6]], "nothing refused was written")
-    }
-
-    static func depth(_ admission: QueueAdmission) -> Int? {
-        if case .queued(_, let depth) = admission { depth } else { nil }
     }
 
     @Test func aFailedSyncFailsItsWritersAndEverythingAfter() async throws {
