@@ -86,8 +86,8 @@ public struct ClusterStatus: Sendable, Codable {
             row.alive = seen.runningPID != nil
             try checkClientPortHolder(node, ours: ours[node.name, default: []], runner: runner)
             // A process stopped with SIGSTOP answers nothing: say so instead of waiting for it.
-            let stoppedNode = seen.runningPID.flatMap { ProcessControl.isStopped($0) ? $0 : nil }
-            let stoppedEtcd = runner.nodes.etcdPIDFile(node).pid.flatMap { ProcessControl.isStopped($0) ? $0 : nil }
+            let stoppedNode = ProcessControl.stoppedPID(seen.runningPID)
+            let stoppedEtcd = ProcessControl.stoppedPID(runner.nodes.etcdPIDFile(node).pid)
             if let pid = stoppedNode {
                 row.stopped = true
                 row.error = OrchestratorError.stopped(node.name, pid: pid).message

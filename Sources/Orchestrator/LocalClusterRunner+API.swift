@@ -31,6 +31,6 @@ extension LocalClusterRunner {
 
     /// The pid of `node`'s process when it is stopped by a signal (SIGSTOP); nil otherwise.
     public func stoppedPID(of node: NodeSpec) async -> Int32? {
-        api(for: node).stoppedPID
+        ProcessControl.stoppedPID(nodes.pidFile(node).pid)
     }
 }

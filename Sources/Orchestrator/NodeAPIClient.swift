@@ -60,10 +60,7 @@ public struct NodeAPIClient: Sendable {
     }
 
     /// The node's pid when its pid file names a process stopped by a signal.
-    var stoppedPID: Int32? {
-        guard let pid = pidFile?.pid, ProcessControl.isStopped(pid) else { return nil }
-        return pid
-    }
+    var stoppedPID: Int32? { ProcessControl.stoppedPID(pidFile?.pid) }
 
     /// Whether `/readyz` answers 200 (within 2 s).
     public func isReady() async -> Bool {

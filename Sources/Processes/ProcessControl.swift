@@ -32,6 +32,11 @@ public enum ProcessControl {
         ProcessStat.read(pid)?.state.isStopped ?? false
     }
 
+    /// `pid` when it names a process stopped by a signal (``isStopped(_:)``); nil otherwise.
+    public static func stoppedPID(_ pid: Int32?) -> Int32? {
+        pid.flatMap { isStopped($0) ? $0 : nil }
+    }
+
     /// The command line of `pid` (from `/proc/<pid>/cmdline`), nil when it does not exist.
     public static func commandLine(_ pid: Int32) -> [String]? {
         guard pid > 0, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }

@@ -37,8 +37,10 @@ import Glibc
         defer { kill(sleeper.pid, SIGKILL) }
         kill(sleeper.pid, SIGSTOP)
         try await eventually("sleep stopped") { ProcessControl.isStopped(sleeper.pid) }
+        #expect(ProcessControl.stoppedPID(sleeper.pid) == sleeper.pid)
         kill(sleeper.pid, SIGCONT)
         try await eventually("sleep resumed") { !ProcessControl.isStopped(sleeper.pid) }
+        #expect(ProcessControl.stoppedPID(sleeper.pid) == nil && ProcessControl.stoppedPID(nil) == nil)
     }
 
 }
