@@ -121,16 +121,6 @@ extension SpecLocating {
     }
 }
 
-extension ClusterSpec {
-    /// The node called `name`, or an error listing the nodes.
-    func node(named name: String) throws -> NodeSpec {
-        guard let node = nodes.first(where: { $0.name == name }) else {
-            throw OrchestratorError(.unknownNode, "no node named '\(name)' (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
-        }
-        return node
-    }
-}
-
 /// Prints step reports as ✓/✗ lines, or as JSON lines.
 struct StepPrinter: Sendable {
     let json: Bool

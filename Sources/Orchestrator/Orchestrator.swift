@@ -38,7 +38,7 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         _ name: String, timeoutSeconds: Int = 60, retain: Bool = false, interruption: Interruption? = nil,
         rollback: @Sendable () async -> Void = {}, report: @Sendable (StepReport) async -> Void
     ) async -> Result<Outcome, OrchestratorError> {
-        guard runner.spec.nodes.contains(where: { $0.name == name }) else { return .failure(unknownNode(name)) }
+        do { _ = try runner.spec.node(named: name) } catch { return .failure(error) }
         let plan = UpPlanner.start(await runner.observe(), node: name, timeoutSeconds: timeoutSeconds)
         return .success(await start(plan, retain: retain, interruption: interruption, rollback: rollback, report: report))
     }
@@ -46,14 +46,9 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
     /// `headnet stop NODE`: stops the node (the etcd member with it) and records that `up`
     /// leaves it stopped.
     public func stop(_ name: String, report: @Sendable (StepReport) async -> Void) async -> Result<Outcome, OrchestratorError> {
-        guard runner.spec.nodes.contains(where: { $0.name == name }) else { return .failure(unknownNode(name)) }
+        do { _ = try runner.spec.node(named: name) } catch { return .failure(error) }
         let plan = DownPlanner.stop(await runner.observe(), node: name)
         return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
-    }
-
-    private func unknownNode(_ name: String) -> OrchestratorError {
-        OrchestratorError(
-            .unknownNode, "no node named '\(name)' in cluster '\(runner.spec.name)' (nodes: \(runner.spec.nodes.map(\.name).joined(separator: ", ")))")
     }
 
     /// Runs an `up`-like plan; when it fails, stops the nodes it started unless `retain`.
