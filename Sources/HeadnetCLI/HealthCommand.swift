@@ -101,13 +101,13 @@ public struct HealthCommand: AsyncParsableCommand {
     /// `headnet certs rotate` from replacing it).
     private func clusterReport() async throws -> HealthReport {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let report = await Self.clusterReport(runner, specArgument: spec.path)
+        let report = await Self.clusterReport(runner)
         return HealthReport(results: HealthHints.withSpec(report.results + CertificateHealth.results(runner), spec: spec.path))
     }
 
-    /// The report for the cluster `runner` runs (also the gate of `headnet restart`);
-    /// `specArgument` is the spec as the user named it, for the commands the hints suggest.
-    static func clusterReport(_ runner: LocalClusterRunner, specArgument: String) async -> HealthReport {
+    /// The report for the cluster `runner` runs (also the gate of `headnet restart`); its hints
+    /// name no spec (``HealthHints`` adds the one the user named).
+    static func clusterReport(_ runner: LocalClusterRunner) async -> HealthReport {
         let cluster = runner.spec
         let snapshot = await EtcdInspector(
             endpoints: cluster.nodes.map(cluster.clientURL(of:)), names: cluster.nodes.map(\.name),
@@ -138,10 +138,10 @@ public struct HealthCommand: AsyncParsableCommand {
         refusal: String, advice: String
     ) async throws {
         let deadline = ContinuousClock.now.advanced(by: settle)
-        var health = await clusterReport(runner, specArgument: specArgument)
+        var health = await clusterReport(runner)
         while health.results.contains(where: { $0.verdict == .fail }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .seconds(1))
-            health = await clusterReport(runner, specArgument: specArgument)
+            health = await clusterReport(runner)
         }
         health.results = HealthHints.withSpec(health.results, spec: specArgument)
         let failing = health.results.filter { $0.verdict == .fail }
