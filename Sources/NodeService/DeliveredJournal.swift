@@ -151,7 +151,7 @@ public actor DeliveredJournal {
         }
         index.appended(starts: starts, end: start + UInt64(bytes.count), last: last)
         latest = bytes.count <= Self.latestLimit ? (start, bytes) : nil
-        for follower in followers.value?.values ?? [:].values { follower.yield() }
+        followers.value?.values.forEach { $0.yield() }
         return entries
     }
 
@@ -240,7 +240,11 @@ public actor DeliveredJournal {
     public func changes() -> AsyncStream<Void> {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let added = followers.withLock { followers in followers?.updateValue(continuation, forKey: id) == nil && followers != nil }
+        let added = followers.withLock { followers -> Bool in
+            guard followers != nil else { return false }
+            followers?[id] = continuation
+            return true
+        }
         guard added else {
             continuation.finish()
             return stream
@@ -254,9 +258,9 @@ public actor DeliveredJournal {
     public func stopFollowers() {
         let ended = followers.withLock { followers in
             defer { followers = nil }
-            return followers?.values.map { $0 } ?? []
+            return followers ?? [:]
         }
-        for follower in ended { follower.finish() }
+        for follower in ended.values { follower.finish() }
     }
 
     /// Ends the followers and closes the file (once appends and reads in flight are done);
