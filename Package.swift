@@ -111,13 +111,13 @@ let package = Package(
             ]
         ),
         // Health: checks of a running head, each a small type returning a verdict with evidence.
-        .target(name: "Health", dependencies: ["CBOR", "ClusterSpec", "HeadNetwork", "EtcdClient"]),
+        .target(name: "Health", dependencies: ["HeadnetCore", "CBOR", "ClusterSpec", "HeadNetwork", "EtcdClient", "NodeAPIModel"]),
         // Orchestrator: cluster operations as plans (I/O-free values) executed by a runner.
         .target(
             name: "Orchestrator",
             dependencies: [
                 "HeadnetCore",
-                "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Processes", "NodeAPIModel", "NodeHTTP",
+                "ClusterSpec", "Deploy", "EtcdClient", "HeadNetwork", "Health", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -170,9 +170,9 @@ let package = Package(
         .testTarget(name: "ProcessesTests", dependencies: ["Processes", "EtcdTesting"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "HeadNetwork", "Health", "NodeAPIModel", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork", "ClusterSpec", "NodeAPIModel"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "HeadnetCLITests",
             dependencies: [
-                "HeadnetCLI", "EtcdTesting", "Processes", "Health", "HeadNetwork", "ClusterSpec", "Orchestrator", "NodeAPIModel", "NodeHTTP",
+                "HeadnetCLI", "EtcdTesting", "Processes", "HeadnetCore", "Health", "ClusterSpec", "Deploy", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

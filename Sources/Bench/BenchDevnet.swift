@@ -15,7 +15,7 @@ public struct BenchDevnet: Sendable {
 
     /// Writes the spec of a `nodes`-node devnet named `bench` on the first free block of ports
     /// (as `headnet init` picks them) into a new temporary directory.
-    public static func create(nodes: Int, executable: String = LocalRunner.currentExecutable()) throws -> BenchDevnet {
+    public static func create(nodes: Int, executable: String = ProcessControl.currentExecutable()) throws -> BenchDevnet {
         guard let first = SpecWriter.firstFreeListenPort(nodes: nodes, taken: [], isFree: { Ports.isFree(host: "127.0.0.1", port: $0) }) else {
             throw BenchError(.devnet, "no block of \(nodes) free ports between 5001 and 5999 (with their etcd client and API ports) for the bench's devnet; "
                 + "stop a cluster or bench an existing one with --spec")
@@ -36,7 +36,7 @@ public struct BenchDevnet: Sendable {
     /// Starts every node and waits until all are ready (`headnet up`); the nodes are stopped
     /// again when that fails.
     public func up(timeoutSeconds: Int = 60, report: @escaping @Sendable (StepReport) -> Void) async throws {
-        let outcome = await Orchestrator(runner: runner).up(timeoutSeconds: timeoutSeconds) { report($0) }
+        let outcome = await Orchestrator(runner: runner.roles).up(timeoutSeconds: timeoutSeconds) { report($0) }
         guard outcome.succeeded else {
             throw BenchError(.devnet, "the bench's devnet did not come up; see the failed step above")
         }
@@ -45,7 +45,7 @@ public struct BenchDevnet: Sendable {
     /// Stops every node and deletes the state and the directory (`headnet down --purge`).
     /// Returns a description of what is left, or nil when nothing is.
     public func down(report: @escaping @Sendable (StepReport) -> Void) async -> String? {
-        let outcome = await Orchestrator(runner: runner).down(purge: true) { report($0) }
+        let outcome = await Orchestrator(runner: runner.roles).down(purge: true) { report($0) }
         let left = runner.processes().filter { !$0.livePIDs.isEmpty }
         guard left.isEmpty, outcome.succeeded else {
             let pids = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")

@@ -2,6 +2,9 @@ import HeadnetCore
 
 /// A cluster spec (`clusters/*.yaml`, schema `headnet/v1`) with defaults applied.
 public struct ClusterSpec: Sendable, Hashable {
+    /// The spec file the commands read when nothing names one, relative to where they run.
+    public static let defaultPath = "clusters/devnet.yaml"
+
     /// The schema this module reads.
     public static let apiVersion = "headnet/v1"
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeadnetTemplates
 import Mustache
+import Processes
 
 /// The mustache templates `headnet generate` renders, loaded from a directory.
 public struct TemplateSet: Sendable {
@@ -33,7 +34,7 @@ public struct TemplateSet: Sendable {
     public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TemplateSet {
         if let explicit { return try TemplateSet(directory: URL(fileURLWithPath: explicit)) }
         if let fromEnvironment = environment["HEADNET_TEMPLATES"] { return try TemplateSet(directory: URL(fileURLWithPath: fromEnvironment)) }
-        let executable = URL(fileURLWithPath: LocalRunner.currentExecutable())
+        let executable = URL(fileURLWithPath: ProcessControl.currentExecutable())
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent(HeadnetTemplates.resourceDirectoryName),
             executable.deletingLastPathComponent().appendingPathComponent("../share/headnet/templates").standardizedFileURL,

@@ -32,4 +32,10 @@ public struct NetworkStatus: Sendable, Hashable, Codable {
 
     /// Ready: etcd serves, we are connected, and the version is known to match.
     public var isReady: Bool { etcdReady && connected && versionMatches == true }
+
+    /// The refusal a node in this state would give a broadcast now: nil unless its queue is full.
+    public var queueFull: QueueFull? {
+        guard queueCapacity > 0, queueDepth >= queueCapacity else { return nil }
+        return QueueFull.diagnose(QueueLoad(depth: queueDepth, capacity: queueCapacity, oldestQueuedAt: nil), status: self)
+    }
 }

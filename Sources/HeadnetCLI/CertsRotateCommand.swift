@@ -50,12 +50,9 @@ public struct CertsRotateCommand: AsyncParsableCommand {
             throw CLIError(.spec, "cluster '\(cluster.name)' has TLS off (\(spec.path)): there are no certificates to rotate; set `tls: on` to use them")
         }
         try runner.rotation.authority()
-        try await HealthCommand.requirePassing(
-            runner, specArgument: spec.path, json: json, refusal: "not rotating",
-            advice: "Fix that first; the rotation restarts every node, one at a time")
-        let outcome: Orchestrator<LocalClusterRunner>.Outcome
+        let outcome: Orchestrator.Outcome
         let printer = StepPrinter(json: json)
-        switch await Orchestrator(runner: runner).rotateCertificates(timeoutSeconds: timeout, report: { printer($0) }) {
+        switch await Orchestrator(runner: runner.roles).rotateCertificates(timeoutSeconds: timeout, report: { printer($0) }) {
         case .failure(let refusal): throw CLIError(.cluster, "not rotating: \(refusal.message)")
         case .success(let value): outcome = value
         }
@@ -66,10 +63,13 @@ public struct CertsRotateCommand: AsyncParsableCommand {
                     + ". Then run `headnet certs rotate -f \(spec.path)` again: it issues new certificates for every node "
                     + "and revokes the old ones and those this run issued")
         }
-        try await HealthCommand.requirePassing(
-            runner, specArgument: spec.path, json: json, label: "health with the old certificates revoked", settle: .seconds(timeout),
-            refusal: "rotated, but",
-            advice: "If something still presents a replaced certificate, its etcd log says so: `headnet logs NODE --etcd | grep 'rejected connection'`")
+        if let unhealthy = await Orchestrator(runner: runner.roles).requireHealthy(
+            settleSeconds: timeout, label: "health with the old certificates revoked",
+            advice: "If something still presents a replaced certificate, its etcd log says so: `headnet logs NODE --etcd | grep 'rejected connection'`",
+            report: { printer($0) })
+        {
+            throw CLIError(.cluster, "rotated, but: \(unhealthy.message)")
+        }
         guard !json else { return }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds

@@ -64,7 +64,7 @@ enum SpecHelp {
     /// The variable that names the spec when no argument does.
     static let environmentVariable = "HEADNET_SPEC"
     /// The spec when nothing names one.
-    static let defaultPath = "clusters/devnet.yaml"
+    static let defaultPath = ClusterSpec.defaultPath
 }
 
 /// How a command finds and reads its spec.

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 
 /// `headnet env NODE`: `ETCDCTL_*` exports for that node's etcd, like `minikube docker-env`.
 public struct EnvCommand: AsyncParsableCommand {
@@ -34,21 +35,16 @@ public struct EnvCommand: AsyncParsableCommand {
 
     /// The shell lines for `node` of `spec` with certificates from `pki`.
     static func exports(spec: ClusterSpec, node: NodeSpec, pki: ClusterPKI) -> [String] {
-        var lines = ["export ETCDCTL_API=3", "export ETCDCTL_ENDPOINTS=\(quoted(spec.clientURL(of: node)))"]
+        var lines = ["export ETCDCTL_API=3", "export ETCDCTL_ENDPOINTS=\(ShellWord.quoted(spec.clientURL(of: node)))"]
         if spec.tlsEnabled {
             lines += [
-                "export ETCDCTL_CACERT=\(quoted(pki.caFile))", "export ETCDCTL_CERT=\(quoted(pki.clientCertFile))",
-                "export ETCDCTL_KEY=\(quoted(pki.clientKeyFile))",
+                "export ETCDCTL_CACERT=\(ShellWord.quoted(pki.caFile))", "export ETCDCTL_CERT=\(ShellWord.quoted(pki.clientCertFile))",
+                "export ETCDCTL_KEY=\(ShellWord.quoted(pki.clientKeyFile))",
             ]
         } else {
             lines.append("unset ETCDCTL_CACERT ETCDCTL_CERT ETCDCTL_KEY")
         }
         lines.append("# \(node.name) of cluster '\(spec.name)'; run: eval \"$(headnet env \(node.name) ...)\"")
         return lines
-    }
-
-    /// `text` in single quotes for a POSIX shell.
-    static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }

@@ -101,59 +101,8 @@ public struct HealthCommand: AsyncParsableCommand {
     /// `headnet certs rotate` from replacing it).
     private func clusterReport() async throws -> HealthReport {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let report = await Self.clusterReport(runner)
-        return HealthReport(results: HealthHints.withSpec(report.results + CertificateHealth.results(runner), spec: spec.path))
-    }
-
-    /// The report for the cluster `runner` runs (also the gate of `headnet restart`); its hints
-    /// name no spec (``HealthHints`` adds the one the user named).
-    static func clusterReport(_ runner: LocalClusterRunner) async -> HealthReport {
-        let cluster = runner.spec
-        let snapshot = await EtcdInspector(
-            endpoints: cluster.nodes.map(cluster.clientURL(of:)), names: cluster.nodes.map(\.name),
-            tls: cluster.tlsEnabled ? ClusterPKI(directory: runner.layout.pkiDirectory).clientTLS : nil
-        ).snapshot()
-        let checks = HealthChecks(expectation: .init(members: cluster.nodes.map(\.advertise.description), protocolVersion: cluster.protocolVersion))
-        var results = checks.evaluate(snapshot)
-        let retention = Int64(cluster.etcd.compactionMode == "revision" ? cluster.etcd.compactionRetention : "") ?? 1000
-        var readings: [NodeHealth.Reading] = []
-        for node in cluster.nodes { readings.append(await NodeHealth.read(node: node, api: runner.api(for: node))) }
-        let rate = NodeHealth.writeRate(readings)
-        for reading in readings {
-            results += NodeHealth.check(
-                reading, directory: runner.layout.nodeDirectory(reading.node), clusterRevision: snapshot.revision,
-                lastMessageRevision: snapshot.lastMessages.map(\.revision).max() ?? 0, revisionsPerSecond: rate,
-                horizon: CompactionHorizon(retention: retention), queueCapacity: cluster.network.queueCapacity)
-        }
-        return HealthReport(results: results)
-    }
-
-    /// The gate of commands that restart nodes: runs the checks and throws when one fails
-    /// (warnings are fine), printing the table; else prints `✓ <label>: N checks pass` unless
-    /// `json`. With `settle`, a failing report is asked again every second until it passes or
-    /// `settle` has passed (a queue that fills under load while nodes restart drains again).
-    /// The refusal reads `<refusal>: `headnet health` fails N checks (…). <advice>`.
-    static func requirePassing(
-        _ runner: LocalClusterRunner, specArgument: String, json: Bool, label: String = "health", settle: Duration = .zero,
-        refusal: String, advice: String
-    ) async throws {
-        let deadline = ContinuousClock.now.advanced(by: settle)
-        var health = await clusterReport(runner)
-        while health.results.contains(where: { $0.verdict == .fail }), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .seconds(1))
-            health = await clusterReport(runner)
-        }
-        health.results = HealthHints.withSpec(health.results, spec: specArgument)
-        let failing = health.results.filter { $0.verdict == .fail }
-        guard failing.isEmpty else {
-            if !json { print(text(health)) }
-            // The evidence too: with --json the table above is not printed.
-            let shown = failing.prefix(3).map { "\($0.check)\($0.subject.map { " on \($0)" } ?? ""): \($0.evidence)" }.joined(separator: "; ")
-            throw CLIError(
-                .cluster, "\(refusal): `headnet health` fails \(failing.count) check\(failing.count == 1 ? "" : "s") "
-                    + "(\(shown)\(failing.count > 3 ? ", …" : "")). \(advice)")
-        }
-        if !json { print("✓ \(label): \(health.results.count) checks pass\(health.verdict == .warn ? " (with warnings)" : "")") }
+        let report = await runner.roles.health()
+        return HealthReport(results: report.results + HealthHints.withSpec(CertificateHealth.results(runner), spec: spec.path))
     }
 
     static func text(_ report: HealthReport) -> String {

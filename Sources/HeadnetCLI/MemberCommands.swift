@@ -95,7 +95,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
             print("adding \(name) (\(node.advertise), API port \(node.apiPort)) to cluster '\(target.name)' as a \(learner ? "learner" : "voting member")")
         }
         let json = self.json
-        let outcome = try await Orchestrator(runner: runner).addMember(
+        let outcome = try await Orchestrator(runner: runner.roles).addMember(
             node, learner: learner, spec: edit, originalSpec: original, timeoutSeconds: timeout,
             undoing: { if !json { print("undoing what this run did") } }
         ) { printer($0) }
@@ -153,7 +153,7 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
         let runner = spec.runner(for: current, state: state)
         try runner.checkClientPortsAreOurs()
         let failed = FailedStep()
-        let outcome = try await Orchestrator(runner: runner).removeMember(name, spec: edit) { report in
+        let outcome = try await Orchestrator(runner: runner.roles).removeMember(name, spec: edit) { report in
             if report.outcome == .failed { failed.kind.withLock { $0 = report.step } }
             printer(report)
         }
@@ -199,7 +199,7 @@ public struct MemberPromoteCommand: AsyncParsableCommand {
         try runner.checkClientPortsAreOurs()
         _ = try runner.spec.node(named: name)
         let printer = StepPrinter(json: json)
-        let outcome = try await Orchestrator(runner: runner).promoteMember(name, timeoutSeconds: timeout) { printer($0) }
+        let outcome = try await Orchestrator(runner: runner.roles).promoteMember(name, timeoutSeconds: timeout) { printer($0) }
         guard outcome.succeeded else { throw CLIError(.cluster, "\(name) was not promoted; see the failed step above") }
     }
 }
@@ -224,7 +224,7 @@ public struct MemberListCommand: AsyncParsableCommand {
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
         try runner.checkClientPortsAreOurs()
-        let observation = await runner.observeMembers()
+        let observation = await runner.roles.observeMembers()
         let list = MemberList(observation, cluster: runner.spec.name)
         if json {
             let encoder = JSONEncoder()

@@ -60,12 +60,8 @@ public struct RestartCommand: AsyncParsableCommand {
         let cluster = runner.spec
         let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
         let printer = StepPrinter(json: json)
-        // A check failing for a moment (a node's API slow to answer under load) gets 5 s to pass.
-        try await HealthCommand.requirePassing(
-            runner, specArgument: spec.path, json: json, settle: .seconds(5), refusal: "not restarting",
-            advice: "Fix that first; a restart now could take quorum away or lose a node's catch-up")
-        let outcome: Orchestrator<LocalClusterRunner>.Outcome
-        switch await Orchestrator(runner: runner).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {
+        let outcome: Orchestrator.Outcome
+        switch await Orchestrator(runner: runner.roles).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {
         case .failure(let refusal): throw CLIError(.cluster, "not restarting: \(refusal.message)")
         case .success(let value): outcome = value
         }

@@ -25,7 +25,7 @@ public struct StopCommand: AsyncParsableCommand {
     /// Stops the node.
     public func run() async throws {
         let printer = StepPrinter(json: json)
-        let outcome = try await Orchestrator(runner: try spec.runner(state: state, checkBinaries: false)).stop(node) { printer($0) }.get()
+        let outcome = try await Orchestrator(runner: try spec.runner(state: state, checkBinaries: false).roles).stop(node) { printer($0) }.get()
         if !outcome.succeeded { throw CLIError(.cluster, "\(node) was not stopped; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
     }
 }
@@ -54,7 +54,7 @@ public struct StartCommand: AsyncParsableCommand {
         let runner = try spec.runner(state: state)
         try runner.requireNodesOnThisMachine()
         let outcome = try await options.run(runner) { interruption, rollback, printer in
-            try await Orchestrator(runner: runner).start(
+            try await Orchestrator(runner: runner.roles).start(
                 node, timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
         }
         if !outcome.succeeded {

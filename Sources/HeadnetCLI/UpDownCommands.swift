@@ -34,7 +34,7 @@ public struct UpCommand: AsyncParsableCommand {
         let json = options.json
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
         let outcome = try await options.run(runner) { interruption, rollback, printer in
-            await Orchestrator(runner: runner).up(
+            await Orchestrator(runner: runner.roles).up(
                 timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
         }
         guard outcome.succeeded else {
@@ -90,7 +90,7 @@ public struct DownCommand: AsyncParsableCommand {
     public func run() async throws {
         let printer = StepPrinter(json: json)
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let outcome = await Orchestrator(runner: runner).down(purge: purge) { printer($0) }
+        let outcome = await Orchestrator(runner: runner.roles).down(purge: purge) { printer($0) }
         let left = runner.processes().filter { !$0.livePIDs.isEmpty }
         guard left.isEmpty else {
             let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")

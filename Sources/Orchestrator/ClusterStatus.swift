@@ -98,7 +98,7 @@ public struct ClusterStatus: Sendable, Codable {
                     row.peersSeen = status.network.peers.count
                     row.connected = status.network.connected
                     row.queueDepth = status.network.queueDepth
-                    row.queueFull = NodeAPIClient.queueFull(status.network)?.summary
+                    row.queueFull = status.network.queueFull?.summary
                     row.delivered = status.delivered
                 }
             }
@@ -143,7 +143,7 @@ public struct ClusterStatus: Sendable, Codable {
     }
 
     /// Refuses when the node's etcd client port is held by a process that is not one of this
-    /// cluster's etcd members (found by ``Deploy/LocalRunner/scan()``): another cluster's etcd,
+    /// cluster's etcd members (found by ``LocalHost/scan()``): another cluster's etcd,
     /// say from a second checkout of the same spec, would otherwise pass for ours.
     static func checkClientPortHolder(_ node: NodeSpec, ours: [Int32], runner: LocalClusterRunner) throws {
         let holders = Ports.holders(ofPort: node.clientPort).filter { $0.pid != nil }

@@ -28,9 +28,4 @@ extension LocalClusterRunner {
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
     }
-
-    /// The pid of `node`'s process when it is stopped by a signal (SIGSTOP); nil otherwise.
-    public func stoppedPID(of node: NodeSpec) async -> Int32? {
-        ProcessControl.stoppedPID(nodes.pidFile(node).pid)
-    }
 }

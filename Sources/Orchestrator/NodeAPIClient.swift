@@ -143,11 +143,4 @@ public struct NodeAPIClient: Sendable {
         }
         return body
     }
-
-    /// The refusal a node whose `/status` says `network` would give a broadcast now: nil unless
-    /// its queue is full.
-    public static func queueFull(_ network: NetworkStatus) -> QueueFull? {
-        guard network.queueCapacity > 0, network.queueDepth >= network.queueCapacity else { return nil }
-        return QueueFull.diagnose(QueueLoad(depth: network.queueDepth, capacity: network.queueCapacity, oldestQueuedAt: nil), status: network)
-    }
 }

@@ -13,7 +13,7 @@ public struct MemberAddOutcome: Sendable, Hashable {
     public var undone: Bool? = nil
 }
 
-extension Orchestrator where Runner: MembershipRunner {
+extension Orchestrator {
     /// `headnet member add`: adds `node` — in the runner's spec, whose file's new text is `spec`
     /// (`originalSpec` is its text now) — as a learner promoted once caught up, or as a voting
     /// member (``MemberPlanner/add(_:learner:observation:tls:spec:timeoutSeconds:)``). When a
@@ -28,7 +28,7 @@ extension Orchestrator where Runner: MembershipRunner {
     ) async throws(OrchestratorError) -> MemberAddOutcome {
         let observation = await runner.observeMembers()
         let plan = try MemberPlanner.add(
-            node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, caKeyKept: runner.keepsCAKey, spec: spec,
+            node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, caKeyKept: runner.control.keepsCAKey, spec: spec,
             timeoutSeconds: timeoutSeconds)
         let completed = CompletedSteps()
         let succeeded = await PlanExecutor(runner: runner).execute(plan) { step in

@@ -1,11 +1,13 @@
+import HeadnetCore
+
 /// The cluster operations the CLI offers, each a plan made from what the runner observes and
 /// executed step by step:
 ///
 /// ```swift
-/// let orchestrator = Orchestrator(runner: LocalClusterRunner(spec: spec, specPath: path, stateRoot: root))
+/// let orchestrator = Orchestrator(runner: LocalClusterRunner(spec: spec, specPath: path, stateRoot: root).roles)
 /// let up = await orchestrator.up { report in print(report.text) }
 /// ```
-public struct Orchestrator<Runner: ClusterRunner>: Sendable {
+public struct Orchestrator: Sendable {
     /// A plan and whether it went through.
     public struct Outcome: Sendable, Hashable {
         /// What was planned.
@@ -15,10 +17,10 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
     }
 
     /// What executes the plans.
-    public let runner: Runner
+    public let runner: ClusterRunner
 
     /// An orchestrator for the cluster `runner` runs.
-    public init(runner: Runner) {
+    public init(runner: ClusterRunner) {
         self.runner = runner
     }
 
@@ -73,29 +75,56 @@ public struct Orchestrator<Runner: ClusterRunner>: Sendable {
         return Outcome(plan: plan, succeeded: succeeded)
     }
 
-    /// `headnet restart`: restarts `names` one at a time, followers first, the leader last
-    /// (``RestartPlanner``); the first failed step ends the run. Returns the refusal when the
-    /// cluster is not in a state to restart safely.
+    /// `headnet restart`: once the health gate passes (a failing check gets `settleSeconds` to
+    /// clear: a node's API slow to answer under load), restarts `names` one at a time,
+    /// followers first, the leader last (``RestartPlanner``); the first failed step ends the
+    /// run. Returns the refusal — the gate's evidence, or why the cluster is not in a state to
+    /// restart safely — when nothing was done.
     public func restart(
-        _ names: [String], timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
+        _ names: [String], timeoutSeconds: Int = 60, settleSeconds: Int = 5, report: @Sendable (StepReport) async -> Void
     ) async -> Result<Outcome, OrchestratorError> {
+        if let refusal = await requireHealthy(
+            settleSeconds: settleSeconds, advice: "Fix that first; a restart now could take quorum away or lose a node's catch-up", report: report)
+        {
+            return .failure(refusal)
+        }
         switch RestartPlanner.plan(await runner.observe(), restarting: names, timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
         }
     }
 
-    /// `headnet certs rotate`: new leaf certificates for every node and the client, rolled out
-    /// by a rolling restart, the old ones revoked at the end (``RotationPlanner``); the first
-    /// failed step ends the run with nothing revoked. Returns the refusal when the cluster is
-    /// not in a state to restart safely.
+    /// `headnet certs rotate`: once the health gate passes, new leaf certificates for every
+    /// node and the client, rolled out by a rolling restart, the old ones revoked at the end
+    /// (``RotationPlanner``); the first failed step ends the run with nothing revoked. Returns
+    /// the refusal — the gate's evidence, or why the cluster is not in a state to restart
+    /// safely — when nothing was done.
     public func rotateCertificates(
         timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
     ) async -> Result<Outcome, OrchestratorError> {
+        if let refusal = await requireHealthy(advice: "Fix that first; the rotation restarts every node, one at a time", report: report) {
+            return .failure(refusal)
+        }
         switch RotationPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
         }
+    }
+
+    /// The health gate as a plan of its own (``Step/requireHealthy(settleSeconds:label:)``),
+    /// reported like any step: nil when it passes, else the refusal (`refused`) naming the
+    /// failing checks with their evidence, then `advice`.
+    public func requireHealthy(
+        settleSeconds: Int = 0, label: String = "health", advice: String, report: @Sendable (StepReport) async -> Void
+    ) async -> OrchestratorError? {
+        let failure = LockedValue<String?>(nil)
+        let plan = Plan([.init([.requireHealthy(settleSeconds: settleSeconds, label: label)])])
+        let passed = await PlanExecutor(runner: runner).execute(plan) { step in
+            if step.outcome == .failed { failure.withLock { $0 = step.message } }
+            await report(step)
+        }
+        guard !passed else { return nil }
+        return OrchestratorError(.refused, "\(failure.value ?? "the health gate failed"). \(advice)")
     }
 
     /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.

@@ -1,32 +1,24 @@
 import ClusterSpec
 
 extension PlanExecutor {
-    /// Runs a member step on the runner (which must be a ``MembershipRunner``).
+    /// Runs a member step on the runner.
     func perform(_ member: MemberStep, as step: Step) async -> StepReport {
-        guard let runner = runner as? any MembershipRunner else {
-            return StepReport(step: step, outcome: .failed, message: "this runner cannot change etcd members")
-        }
-        return await perform(member, as: step, on: runner)
-    }
-
-    private func perform(_ member: MemberStep, as step: Step, on members: some MembershipRunner) async -> StepReport {
-        func node(_ name: String) -> NodeSpec? { members.spec.nodes.first { $0.name == name } }
-        guard let target = node(member.node) else {
-            return StepReport(step: step, outcome: .failed, message: "no node named '\(member.node)' in cluster '\(members.spec.name)'")
+        guard let target = runner.spec.nodes.first(where: { $0.name == member.node }) else {
+            return StepReport(step: step, outcome: .failed, message: "no node named '\(member.node)' in cluster '\(runner.spec.name)'")
         }
         let name = target.name
         do {
             switch member {
             case .add(_, let learner):
-                let id = try await members.addMember(target, learner: learner)
+                let id = try await runner.membership.addMember(target, learner: learner)
                 return StepReport(
                     step: step, outcome: .ok,
                     message: "added \(name) (\(target.advertise)) to etcd's members as a \(learner ? "learner" : "voting member") (ID \(String(id, radix: 16)))")
             case .issueCertificates:
-                let directory = try await members.issueNodeCertificates(target, in: members.spec)
+                let directory = try await runner.control.issueNodeCertificates(target, in: runner.spec)
                 return StepReport(step: step, outcome: .ok, message: "issued \(name)'s server and peer certificates from the cluster's CA into \(directory)")
             case .writeSpec(_, let change, let text, let inPlace):
-                let path = try await members.writeSpec(text)
+                let path = try await runner.control.writeSpec(text)
                 let what = switch change {
                 case .added: "wrote \(name) into \(path)"
                 case .removed: "took \(name) out of \(path)"
@@ -35,20 +27,20 @@ extension PlanExecutor {
                 let how = change == .restored ? "" : inPlace ? " (comments kept)" : " (rewritten whole: the file's layout could not be edited in place, its comments are gone)"
                 return StepReport(step: step, outcome: .ok, message: what + how)
             case .waitCaughtUp(_, let timeout):
-                return await waitCaughtUp(step, target, on: members, timeout: .seconds(timeout))
+                return await waitCaughtUp(step, target, timeout: .seconds(timeout))
             case .promote(_, let timeout):
-                return await promote(step, target, on: members, timeout: .seconds(timeout))
+                return await promote(step, target, timeout: .seconds(timeout))
             case .remove:
-                guard let id = try await members.removeMember(target) else {
+                guard let id = try await runner.membership.removeMember(target) else {
                     return StepReport(step: step, outcome: .skipped, message: "\(name) is not an etcd member")
                 }
                 return StepReport(step: step, outcome: .ok, message: "removed \(name) (ID \(String(id, radix: 16))) from etcd's members")
             case .drainQueue(_, let timeout):
                 let deadline = ContinuousClock.now.advanced(by: .seconds(timeout))
-                var queued = await members.queuedBroadcasts(of: target)
+                var queued = await runner.queuedBroadcasts(of: target)
                 while queued > 0, ContinuousClock.now < deadline {
                     try? await Task.sleep(for: readinessInterval)
-                    queued = await members.queuedBroadcasts(of: target)
+                    queued = await runner.queuedBroadcasts(of: target)
                 }
                 guard queued == 0 else {
                     return StepReport(
@@ -62,7 +54,7 @@ extension PlanExecutor {
                 }
                 return StepReport(step: step, outcome: .ok, message: "\(name)'s broadcast queue is empty: everything it accepted is in etcd")
             case .removeEtcdData:
-                guard let path = try await members.removeEtcdData(target) else {
+                guard let path = try await runner.host(of: target).removeEtcdData(target) else {
                     return StepReport(step: step, outcome: .skipped, message: "\(name) has no etcd data")
                 }
                 return StepReport(step: step, outcome: .ok, message: "removed \(name)'s etcd data (\(path)): a removed member cannot rejoin with it")
@@ -73,15 +65,15 @@ extension PlanExecutor {
     }
 
     /// Polls the learner's applied index until it reaches the leader's index at the first poll.
-    private func waitCaughtUp(_ step: Step, _ node: NodeSpec, on members: some MembershipRunner, timeout: Duration) async -> StepReport {
+    private func waitCaughtUp(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var goal: UInt64?
         var applied: UInt64?
         while true {
-            guard await runner.isRunning(node) else {
+            guard await runner.host(of: node).isRunning(node) else {
                 return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
             }
-            if let progress = try? await members.raftProgress(of: node) {
+            if let progress = try? await runner.raftProgress(of: node) {
                 let target = goal ?? progress.leader
                 goal = target
                 applied = progress.applied
@@ -102,13 +94,13 @@ extension PlanExecutor {
     }
 
     /// Asks etcd to promote the learner until it agrees or `timeout` passes.
-    private func promote(_ step: Step, _ node: NodeSpec, on members: some MembershipRunner, timeout: Duration) async -> StepReport {
+    private func promote(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var attempts = 0
         while true {
             attempts += 1
             do {
-                if try await members.promoteMember(node) {
+                if try await runner.membership.promoteMember(node) {
                     let tries = attempts == 1 ? "" : " (etcd found it in sync at attempt \(attempts))"
                     return StepReport(step: step, outcome: .ok, message: "promoted \(node.name) to a voting member\(tries)")
                 }

@@ -1,19 +1,22 @@
 import ClusterSpec
 import Foundation
+import Health
 import Processes
 
 /// Runs a plan's steps on a runner, reporting each as it ends. A stage with a failed step is
 /// the last one run.
-public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
+public struct PlanExecutor: Sendable {
     /// What executes the steps.
-    public let runner: Runner
+    public let runner: ClusterRunner
     /// How often a readiness wait asks the node.
     public var readinessInterval: Duration = .milliseconds(100)
+    /// How often the health gate asks again while a check fails.
+    public var healthInterval: Duration = .seconds(1)
     /// Set from outside (Ctrl-C) to end the waits and skip the stages left.
     public var interruption: Interruption?
 
     /// Creates an executor.
-    public init(runner: Runner, interruption: Interruption? = nil) {
+    public init(runner: ClusterRunner, interruption: Interruption? = nil) {
         self.runner = runner
         self.interruption = interruption
     }
@@ -66,17 +69,17 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             guard let node else { return unknown(step, name) }
             let hold = if case .hold = step { true } else { false }
             do {
-                try await runner.setHeld(node, hold)
+                try await runner.control.setHeld(node, hold)
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot record that \(name) is \(hold ? "" : "no longer ")held stopped: \(error)")
             }
             return StepReport(step: step, outcome: .ok, message: hold ? "\(name) stays stopped until `headnet start \(name)`" : "\(name) is no longer held stopped")
         case .removeStalePIDFile(let name, let pid):
-            if let node { await runner.removePIDFile(node) }
+            if let node { await runner.host(of: node).removePIDFile(node) }
             return StepReport(step: step, outcome: .ok, message: "\(name): removed stale pid file (pid \(pid) is not running)")
         case .checkPorts(let name):
             guard let node else { return unknown(step, name) }
-            let busy = await runner.busyPorts(of: node)
+            let busy = await runner.host(of: node).busyPorts(of: node)
             guard busy.isEmpty else {
                 return StepReport(
                     step: step, outcome: .failed, message: busy.map { "\(name): \($0)" }.joined(separator: "; "),
@@ -85,14 +88,14 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             return StepReport(step: step, outcome: .ok, message: "\(name): no other process holds ports \(node.listen.port), \(node.clientPort), \(node.apiPort)")
         case .createCertificates:
             do {
-                return StepReport(step: step, outcome: .ok, message: "certificates in \(try await runner.createCertificates())")
+                return StepReport(step: step, outcome: .ok, message: "certificates in \(try await runner.control.createCertificates())")
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot create the certificates: \(error)")
             }
         case .start(let name):
             guard let node else { return unknown(step, name) }
             do {
-                return StepReport(step: step, outcome: .ok, message: "started \(name) (pid \(try await runner.start(node)))")
+                return StepReport(step: step, outcome: .ok, message: "started \(name) (pid \(try await runner.host(of: node).start(node)))")
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot start \(name): \(error)")
             }
@@ -101,26 +104,26 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             return await waitReady(step, node, timeout: .seconds(timeout))
         case .stop(let name, let pid, let leader):
             guard let node else { return unknown(step, name) }
-            guard await runner.stop(node, pid: pid) else {
+            guard await runner.host(of: node).stop(node, pid: pid) else {
                 return StepReport(step: step, outcome: .failed, message: "\(name) (pid \(pid)) still runs after SIGKILL")
             }
             return StepReport(step: step, outcome: .ok, message: "stopped \(name) (pid \(pid)\(leader ? ", the etcd leader" : ""))")
         case .stopEtcd(let name, let pid):
             guard let node else { return unknown(step, name) }
-            guard await runner.stopEtcd(node, pid: pid) else {
+            guard await runner.host(of: node).stopEtcd(node, pid: pid) else {
                 return StepReport(step: step, outcome: .failed, message: "\(name)'s leftover etcd (pid \(pid)) still runs after SIGKILL")
             }
             return StepReport(step: step, outcome: .ok, message: "stopped \(name)'s leftover etcd (pid \(pid))")
         case .purgeState:
             do {
-                return StepReport(step: step, outcome: .ok, message: "removed \(try await runner.purgeState())")
+                return StepReport(step: step, outcome: .ok, message: "removed \(try await runner.control.purgeState())")
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "cannot remove the cluster's state: \(error)")
             }
         case .moveLeader(let name, let targetName):
             guard let node, let target = runner.spec.nodes.first(where: { $0.name == targetName }) else { return unknown(step, targetName) }
             do {
-                try await runner.moveLeader(from: node, to: target)
+                try await runner.membership.moveLeader(from: node, to: target)
                 return StepReport(step: step, outcome: .ok, message: "\(name) led: moved etcd leadership to \(targetName)")
             } catch {
                 return StepReport(
@@ -133,15 +136,34 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         case .member(let member):
             return await perform(member, as: step)
         case .issueCertificates:
-            return await attempt(step, "cannot issue new certificates") { try await runner.issueCertificates() }
+            return await attempt(step, "cannot issue new certificates") { try await runner.control.issueCertificates() }
         case .installCertificates(let name):
             if let name, node == nil { return unknown(step, name) }
             return await attempt(step, "cannot install \(name.map { "\($0)'s" } ?? "the client's") new certificates") {
-                try await runner.installCertificates(of: node)
+                try await runner.control.installCertificates(of: node)
             }
         case .revokeCertificates:
-            return await attempt(step, "cannot install the revocation list") { try await runner.revokeCertificates() }
+            return await attempt(step, "cannot install the revocation list") { try await runner.control.revokeCertificates() }
+        case .requireHealthy(let settle, let label):
+            return await requireHealthy(step, settle: .seconds(settle), label: label)
         }
+    }
+
+    /// Asks for the cluster report until no check fails or `settle` has passed; the failed
+    /// report names the failing checks with their evidence, and lists their hints.
+    private func requireHealthy(_ step: Step, settle: Duration, label: String) async -> StepReport {
+        let deadline = ContinuousClock.now.advanced(by: settle)
+        var health = await runner.health()
+        while ClusterHealth.failure(health) != nil, ContinuousClock.now < deadline, interruption?.isRequested != true {
+            try? await Task.sleep(for: healthInterval)
+            health = await runner.health()
+        }
+        guard let failure = ClusterHealth.failure(health) else {
+            return StepReport(
+                step: step, outcome: .ok, message: "\(label): \(health.results.count) checks pass\(health.verdict == .warn ? " (with warnings)" : "")")
+        }
+        let hints = health.results.filter { $0.verdict == .fail && !$0.hint.isEmpty }.map { "\($0.check)\($0.subject.map { " (\($0))" } ?? ""): \($0.hint)" }
+        return StepReport(step: step, outcome: .failed, message: failure, details: hints)
     }
 
     /// Runs `work`; its answer is the report's message, its error the failure's.
@@ -164,7 +186,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
             if let failure = await notRunning(step, node) { return failure }
             if interruption?.isRequested == true { return interrupted(step, node) }
             do {
-                let progress = try await runner.progress(of: node)
+                let progress = try await runner.reader.progress(of: node)
                 let goal = target ?? progress.newestMessage
                 target = goal
                 last = progress
@@ -193,7 +215,7 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
         while true {
             if let failure = await notRunning(step, node) { return failure }
             if interruption?.isRequested == true { return interrupted(step, node) }
-            if await runner.isReady(node) {
+            if await runner.reader.isReady(node) {
                 return StepReport(step: step, outcome: .ok, message: "\(node.name) ready")
             }
             guard ContinuousClock.now < deadline else {
@@ -208,10 +230,10 @@ public struct PlanExecutor<Runner: ClusterRunner>: Sendable {
     /// The failed report of a wait for `node` when its process exited or is stopped by a
     /// signal (waiting longer would change nothing); nil while it runs.
     private func notRunning(_ step: Step, _ node: NodeSpec) async -> StepReport? {
-        guard await runner.isRunning(node) else {
+        guard await runner.host(of: node).isRunning(node) else {
             return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
         }
-        guard let pid = await runner.stoppedPID(of: node) else { return nil }
+        guard let pid = await runner.host(of: node).stoppedPID(of: node) else { return nil }
         return StepReport(step: step, outcome: .failed, message: OrchestratorError.stopped(node.name, pid: pid).message)
     }
 

@@ -42,6 +42,10 @@ public enum Step: Sendable, Hashable {
     case installCertificates(node: String?)
     /// Install the revocation list: etcd refuses the replaced certificates from now on.
     case revokeCertificates
+    /// The health gate: `headnet health`'s cluster checks must pass (warnings are fine); a
+    /// failing report is asked again every second for up to `settleSeconds` (a queue that fills
+    /// under load while nodes restart drains again). `label` names it in the report.
+    case requireHealthy(settleSeconds: Int, label: String = "health")
 
     /// The node the step acts on, if it acts on one.
     public var node: String? {
@@ -51,7 +55,7 @@ public enum Step: Sendable, Hashable {
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
         case .installCertificates(let node): node
-        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates: nil
+        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy: nil
         case .member(let step): step.node
         }
     }
@@ -78,6 +82,7 @@ public enum Step: Sendable, Hashable {
         case .issueCertificates: "issue-certificates"
         case .installCertificates: "install-certificates"
         case .revokeCertificates: "revoke-certificates"
+        case .requireHealthy: "require-healthy"
         }
     }
 }

@@ -8,6 +8,11 @@ import Glibc
 /// an etcd left over by a killed node): its exit is awaited through a pidfd (Linux ≥ 5.3),
 /// which becomes readable when the process exits, reaped or not.
 public enum ProcessControl {
+    /// The path of the running executable (`/proc/self/exe`, else `argv[0]`).
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// Whether `pid` exists and is not a zombie.
     public static func isAlive(_ pid: Int32) -> Bool {
         pid > 0 && kill(pid, 0) == 0 && !isZombie(pid)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 import Health
 import Testing
 
@@ -91,7 +92,7 @@ import Testing
         #expect(secure.contains("export ETCDCTL_ENDPOINTS='https://127.0.0.1:2379'"))
         #expect(secure.contains("export ETCDCTL_CACERT='/p/.headnet/d/pki/ca.pem'"))
         #expect(secure.contains("export ETCDCTL_KEY='/p/.headnet/d/pki/client-key.pem'"))
-        #expect(EnvCommand.quoted("it's") == #"'it'\''s'"#)
+        #expect(ShellWord.quoted("it's") == #"'it'\''s'"#)
     }
 
     @Test func healthHintsCarryTheSpecTheUserNamed() {

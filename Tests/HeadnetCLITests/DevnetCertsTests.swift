@@ -34,13 +34,14 @@ extension DevnetCommandTests {
             }
             try #require(rotate.status.isSuccess, "\(rotate.output)")
 
-            // The step log: the client first, each node's certificates between its stop and its
-            // start, the revocation list last.
+            // The step log: the health gate, the client first, each node's certificates between
+            // its stop and its start, the revocation list last, then the health gate again.
             let steps = rotate.output.split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }.map { "\($0["step"] as? String ?? "?") \($0["node"] as? String ?? "")" }
-            #expect(steps.prefix(2) == ["issue-certificates ", "install-certificates "], "\(steps)")
-            #expect(steps.last == "revoke-certificates ", "\(steps)")
+            #expect(steps.first == "require-healthy " && steps.last == "require-healthy ", "\(steps)")
+            #expect(steps.dropFirst().prefix(2) == ["issue-certificates ", "install-certificates "], "\(steps)")
+            #expect(steps.dropLast().last == "revoke-certificates ", "\(steps)")
             for node in ["alice", "bob", "carol"] {
                 let stop = try #require(steps.firstIndex(of: "stop \(node)"))
                 #expect(steps[stop + 1] == "install-certificates \(node)" && steps[stop + 2] == "start \(node)", "\(steps)")

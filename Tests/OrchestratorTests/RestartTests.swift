@@ -73,28 +73,28 @@ import Testing
     }
 
     @Test func theFirstFailedStepEndsTheRestart() async throws {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["start carol"], observations: [three])
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["start carol"], observations: [three])
         for name in ["alice", "bob", "carol"] {
             runner.progressions.withLock { $0[name] = [NodeProgress(aliveKey: true, delivered: 10, newestMessage: 10)] }
         }
         let reports = PlanExecutorTests.Reports()
-        let outcome = try await Orchestrator(runner: runner).restart(["alice", "bob", "carol"]) { reports.add($0) }.get()
+        let outcome = try await Orchestrator(runner: runner.roles).restart(["alice", "bob", "carol"]) { reports.add($0) }.get()
         #expect(!outcome.succeeded)
         #expect(runner.recorded == ["stop bob", "start bob", "stop carol", "start carol"], "alice (the leader) is not touched")
         #expect(reports.lines.last == "✗ cannot start carol: no such binary")
     }
 
     @Test func aFailedLeadershipMoveStopsNothing() async throws {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["move alice"], observations: [three])
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["move alice"], observations: [three])
         let reports = PlanExecutorTests.Reports()
-        let outcome = try await Orchestrator(runner: runner).restart(["alice"]) { reports.add($0) }.get()
+        let outcome = try await Orchestrator(runner: runner.roles).restart(["alice"]) { reports.add($0) }.get()
         #expect(!outcome.succeeded)
         #expect(runner.recorded == ["move leader alice → bob"])
         #expect(reports.lines.last?.contains("alice still leads and runs; nothing was stopped") == true)
     }
 
     @Test func catchingUpWaitsForTheAliveKeyAndTheNewestMessageAtTheStart() async {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["bob"])
+        let runner = RecordingRunner(nodes: ["bob"])
         // The newest message is 40 when the wait starts; more keep coming (50, 60) but 40 is the goal.
         runner.progressions.withLock {
             $0["bob"] = [
@@ -103,7 +103,7 @@ import Testing
                 NodeProgress(aliveKey: true, delivered: 41, newestMessage: 60),
             ]
         }
-        var executor = PlanExecutor(runner: runner)
+        var executor = PlanExecutor(runner: runner.roles)
         executor.readinessInterval = .milliseconds(1)
         let reports = PlanExecutorTests.Reports()
         #expect(await executor.execute(Plan([.init([.waitCaughtUp(node: "bob", timeoutSeconds: 30)])])) { reports.add($0) })
@@ -111,9 +111,9 @@ import Testing
     }
 
     @Test func aNodeThatDoesNotCatchUpFailsAtTheDeadlineSayingWhereItIs() async {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["bob"])
+        let runner = RecordingRunner(nodes: ["bob"])
         runner.progressions.withLock { $0["bob"] = [NodeProgress(aliveKey: false, delivered: 12, newestMessage: 40)] }
-        var executor = PlanExecutor(runner: runner)
+        var executor = PlanExecutor(runner: runner.roles)
         executor.readinessInterval = .milliseconds(1)
         let reports = PlanExecutorTests.Reports()
         #expect(await !executor.execute(Plan([.init([.waitCaughtUp(node: "bob", timeoutSeconds: 0)])])) { reports.add($0) })

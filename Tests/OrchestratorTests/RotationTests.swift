@@ -40,12 +40,12 @@ import Testing
     }
 
     @Test func aFailedRestartEndsTheRotationWithNothingRevoked() async throws {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["start carol"], observations: [three])
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["start carol"], observations: [three])
         for name in ["alice", "bob", "carol"] {
             runner.progressions.withLock { $0[name] = [NodeProgress(aliveKey: true, delivered: 10, newestMessage: 10)] }
         }
         let reports = PlanExecutorTests.Reports()
-        let outcome = try await Orchestrator(runner: runner).rotateCertificates { reports.add($0) }.get()
+        let outcome = try await Orchestrator(runner: runner.roles).rotateCertificates { reports.add($0) }.get()
         #expect(!outcome.succeeded)
         #expect(runner.recorded == [
             "issue", "install client", "stop bob", "install bob", "start bob", "stop carol", "install carol", "start carol",
@@ -54,21 +54,21 @@ import Testing
     }
 
     @Test func aRotationThatCannotIssueStopsNothing() async throws {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["issue"], observations: [three])
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["issue"], observations: [three])
         let reports = PlanExecutorTests.Reports()
-        let outcome = try await Orchestrator(runner: runner).rotateCertificates { reports.add($0) }.get()
+        let outcome = try await Orchestrator(runner: runner.roles).rotateCertificates { reports.add($0) }.get()
         #expect(!outcome.succeeded)
         #expect(runner.recorded == ["issue"])
-        #expect(reports.lines == ["✗ cannot issue new certificates: there is no CA key"])
+        #expect(reports.lines == ["✓ health: 1 checks pass", "✗ cannot issue new certificates: there is no CA key"], "the gate, then the failed issue")
     }
 
     @Test func aWholeRotationReportsEveryStep() async throws {
-        let runner = PlanExecutorTests.RecordingRunner(nodes: ["alice", "bob", "carol"], observations: [three])
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], observations: [three])
         for name in ["alice", "bob", "carol"] {
             runner.progressions.withLock { $0[name] = [NodeProgress(aliveKey: true, delivered: 10, newestMessage: 10)] }
         }
         let reports = PlanExecutorTests.Reports()
-        #expect(try await Orchestrator(runner: runner).rotateCertificates { reports.add($0) }.get().succeeded)
+        #expect(try await Orchestrator(runner: runner.roles).rotateCertificates { reports.add($0) }.get().succeeded)
         #expect(runner.recorded.last == "revoke")
         #expect(runner.recorded.filter { $0.hasPrefix("install") } == ["install client", "install bob", "install carol", "install alice"])
         #expect(reports.lines.last == "✓ revoked 7 certificates")

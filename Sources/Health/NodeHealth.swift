@@ -1,57 +1,73 @@
 import ClusterSpec
 import Foundation
-import Health
 import HeadNetwork
 import NodeAPIModel
-import Orchestrator
 
 /// The node-level checks of `headnet health SPEC`: each node's API readiness, its queue depth,
 /// MessagesMissed, and how far its delivered revision is from etcd's compaction horizon. The
-/// nodes are read first (``read(node:api:)``), so that the write rate the running ones measure
+/// nodes are read first (a ``Reading`` each), so that the write rate the running ones measure
 /// can tell how long a stopped one has left.
-enum NodeHealth {
+public enum NodeHealth {
     /// What one node's API answered.
-    struct Reading {
+    public struct Reading: Sendable {
         /// The node.
-        var node: NodeSpec
+        public var node: NodeSpec
         /// Its `/status` document, or why there is none.
-        var document: Result<NodeStatus, OrchestratorError>
+        public var document: Result<NodeStatus, Unanswered>
         /// Its `/readyz` answer (status, text); nil without one.
-        var readiness: (status: Int, text: String)?
+        public var readiness: (status: Int, text: String)?
+
+        /// A reading of `node`.
+        public init(node: NodeSpec, document: Result<NodeStatus, Unanswered>, readiness: (status: Int, text: String)? = nil) {
+            self.node = node
+            self.document = document
+            self.readiness = readiness
+        }
 
         /// The revisions per second its etcd member measured over the last minute.
-        var revisionsPerSecond: Double? {
+        public var revisionsPerSecond: Double? {
             guard case .success(let document) = document else { return nil }
             return document.network.etcd?.revisionsPerSecond
         }
     }
 
-    /// Reads `node`'s `/status` and `/readyz`.
-    static func read(node: NodeSpec, api: NodeAPIClient) async -> Reading {
-        do {
-            let document = try await api.statusDocument()
-            try api.verify(document)
-            let readiness = try? await api.request("GET", "/readyz", timeout: 2)
-            return Reading(
-                node: node, document: .success(document),
-                readiness: readiness.map { ($0.status, String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) })
-        } catch let error as OrchestratorError {
-            return Reading(node: node, document: .failure(error))
-        } catch {
-            return Reading(node: node, document: .failure(OrchestratorError(.nodeDown, "\(node.name): \(error)")))
+    /// Why a node gave no `/status`.
+    public struct Unanswered: Error, Sendable, Hashable {
+        /// The kind of silence, which decides the hint.
+        public enum Reason: Sendable, Hashable {
+            /// Its API does not answer (not running, or not yet serving).
+            case down
+            /// Its process is stopped by a signal (SIGSTOP).
+            case stopped
+            /// A node of another cluster answers on its ports.
+            case wrongCluster
+            /// It answered, but not with a status of this cluster's node.
+            case refused
+        }
+
+        /// The kind of silence.
+        public var reason: Reason
+        /// What the client saw, for the evidence.
+        public var message: String
+
+        /// A silence of `reason`, saying `message`.
+        public init(_ reason: Reason, _ message: String) {
+            self.reason = reason
+            self.message = message
         }
     }
 
     /// The cluster's write rate as the running nodes measured it (the highest: the most
     /// cautious for the time left).
-    static func writeRate(_ readings: [Reading]) -> Double? {
+    public static func writeRate(_ readings: [Reading]) -> Double? {
         readings.compactMap(\.revisionsPerSecond).max()
     }
 
     /// The checks for one node. `lastMessageRevision` is the revision of the newest `msg-` put
-    /// (0 when none); `directory` holds a stopped node's last known revision.
-    static func check(
-        _ reading: Reading, directory: URL, clusterRevision: Int64, lastMessageRevision: Int64, revisionsPerSecond: Double?,
+    /// (0 when none); `storedRevision` is a stopped node's last known revision as its state on
+    /// disk says.
+    public static func check(
+        _ reading: Reading, storedRevision: Int64?, clusterRevision: Int64, lastMessageRevision: Int64, revisionsPerSecond: Double?,
         horizon: CompactionHorizon, queueCapacity: Int
     ) -> [CheckResult] {
         let node = reading.node
@@ -59,10 +75,10 @@ enum NodeHealth {
         switch reading.document {
         case .failure(let error):
             var results = [CheckResult(check: "node API", subject: node.name, verdict: .fail, evidence: error.message,
-                                       hint: error.code == .wrongCluster ? "another cluster answers on this node's ports"
-                                           : error.code == .stopped ? "it holds its queue and answers nothing until resumed" : "start it: `headnet up`")]
+                                       hint: error.reason == .wrongCluster ? "another cluster answers on this node's ports"
+                                           : error.reason == .stopped ? "it holds its queue and answers nothing until resumed" : "start it: `headnet up`")]
             // Down: how long it can stay down before its watch resumes past what etcd keeps.
-            if error.code == .nodeDown, clusterRevision > 0, let known = try? RevisionStore(directory: directory).load() {
+            if error.reason == .down, clusterRevision > 0, let known = storedRevision {
                 results.append(horizon.check(node: node.name, delivered: known, current: clusterRevision, revisionsPerSecond: revisionsPerSecond))
             }
             return results
@@ -81,7 +97,7 @@ enum NodeHealth {
         results.append(depth >= capacity
             ? CheckResult(
                 check: "queue depth", subject: node.name, verdict: .fail, evidence: queue,
-                hint: "new broadcasts are refused (503): " + (NodeAPIClient.queueFull(network)?.detail ?? "the node cannot write to etcd"))
+                hint: "new broadcasts are refused (503): " + (network.queueFull?.detail ?? "the node cannot write to etcd"))
             : depth * 2 >= capacity
                 ? CheckResult(check: "queue depth", subject: node.name, verdict: .warn, evidence: queue, hint: "broadcasts are not getting out; check etcd and the leader")
                 : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))

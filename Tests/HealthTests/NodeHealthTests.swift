@@ -1,12 +1,10 @@
 import ClusterSpec
 import Foundation
 import HeadNetwork
-import Health
 import NodeAPIModel
-import Orchestrator
 import Testing
 
-@testable import HeadnetCLI
+@testable import Health
 
 /// The node-level checks of `headnet health`, from readings made up here (no nodes, no etcd).
 @Suite struct NodeHealthTests {
@@ -26,10 +24,10 @@ import Testing
             node: node, document: .success(document), readiness: ready ? (200, "ready") : (503, "not ready: not connected to a majority"))
     }
 
-    func check(_ reading: NodeHealth.Reading, directory: URL = URL(fileURLWithPath: "/nonexistent"), cluster: Int64 = 520,
+    func check(_ reading: NodeHealth.Reading, storedRevision: Int64? = nil, cluster: Int64 = 520,
                lastMessage: Int64 = 500, rate: Double? = nil) -> [String: CheckResult] {
         let results = NodeHealth.check(
-            reading, directory: directory, clusterRevision: cluster, lastMessageRevision: lastMessage, revisionsPerSecond: rate,
+            reading, storedRevision: storedRevision, clusterRevision: cluster, lastMessageRevision: lastMessage, revisionsPerSecond: rate,
             horizon: horizon, queueCapacity: 100)
         return Dictionary(results.map { ($0.check, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -58,15 +56,11 @@ import Testing
         #expect(notReady?.verdict == .fail && notReady?.evidence.contains("not connected") == true)
     }
 
-    @Test func aStoppedNodeHasTheTimeLeftAtTheRunningNodesRate() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-health-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try await RevisionStore(directory: directory).save(400)
-        let down = NodeHealth.Reading(node: node, document: .failure(OrchestratorError(.nodeDown, "bob is not running")))
+    @Test func aStoppedNodeHasTheTimeLeftAtTheRunningNodesRate() throws {
+        let down = NodeHealth.Reading(node: node, document: .failure(.init(.down, "bob is not running")))
         let rate = NodeHealth.writeRate([running(rate: 2.5), running(rate: 5), down])
         #expect(rate == 5)
-        let results = check(down, directory: directory, cluster: 1000, rate: rate)
+        let results = check(down, storedRevision: 400, cluster: 1000, rate: rate)
         #expect(results["node API"]?.verdict == .fail)
         let horizonCheck = try #require(results["compaction horizon"])
         #expect(horizonCheck.verdict == .warn)
@@ -74,7 +68,7 @@ import Testing
     }
 
     @Test func anotherClusterOnTheNodesPortsIsNoLagQuestion() {
-        let other = NodeHealth.Reading(node: node, document: .failure(OrchestratorError(.wrongCluster, "another cluster answers")))
+        let other = NodeHealth.Reading(node: node, document: .failure(.init(.wrongCluster, "another cluster answers")))
         let results = check(other)
         #expect(results["node API"]?.hint.contains("another cluster") == true)
         #expect(results["compaction horizon"] == nil)

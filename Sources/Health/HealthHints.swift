@@ -1,12 +1,13 @@
-import Health
+import ClusterSpec
+import HeadnetCore
 
 /// The commands that `headnet health`'s hints suggest, made ready to copy for the spec the user
 /// named: `start it: `headnet up`` becomes `start it: `headnet up -f t3.yaml``.
-enum HealthHints {
+public enum HealthHints {
     /// `results` with ``withSpec(_:spec:)`` applied to each hint; unchanged for the default spec
     /// (`clusters/devnet.yaml`, what the commands read when given none).
-    static func withSpec(_ results: [CheckResult], spec: String) -> [CheckResult] {
-        guard spec != SpecHelp.defaultPath else { return results }
+    public static func withSpec(_ results: [CheckResult], spec: String) -> [CheckResult] {
+        guard spec != ClusterSpec.defaultPath else { return results }
         return results.map { result in
             var result = result
             result.hint = withSpec(result.hint, spec: spec)
@@ -17,8 +18,8 @@ enum HealthHints {
     /// `hint` with the spec added to each command in backquotes that starts with `headnet ` and
     /// names no spec of its own: `--spec SPEC` for `logs` and `tail` (where `-f` means follow),
     /// `-f SPEC` for the others. The spec is quoted for the shell when it needs to be.
-    static func withSpec(_ hint: String, spec: String) -> String {
-        let argument = shellWord(spec)
+    public static func withSpec(_ hint: String, spec: String) -> String {
+        let argument = ShellWord.of(spec)
         var parts = hint.split(separator: "`", omittingEmptySubsequences: false).map(String.init)
         // Odd parts are between backquotes (an unpaired last backquote leaves the text after it alone).
         for index in stride(from: 1, to: parts.count - (parts.count.isMultiple(of: 2) ? 1 : 0), by: 2) {
@@ -27,14 +28,5 @@ enum HealthHints {
             parts[index] += ["logs", "tail"].contains(words[1]) ? " --spec \(argument)" : " -f \(argument)"
         }
         return parts.joined(separator: "`")
-    }
-
-    /// `text` as one shell word: as it is when it holds only characters the shell leaves alone,
-    /// else single-quoted.
-    static func shellWord(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._/:=@%+,-".unicodeScalars.contains(scalar))
-        }
-        return plain ? text : EnvCommand.quoted(text)
     }
 }

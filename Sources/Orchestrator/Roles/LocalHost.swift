@@ -1,12 +1,13 @@
 import ClusterSpec
+import Deploy
 import Foundation
 import HeadnetCore
 import Processes
 
-/// Runs a cluster's nodes as background processes on this machine: `headnet node --spec --name`
+/// This machine as a ``NodeHost``: nodes are background processes, `headnet node --spec --name`
 /// started in a session of its own (detached from the terminal, outliving the command that
 /// started it), with a pid file and log files in the node's state directory.
-public struct LocalRunner: Sendable {
+public struct LocalHost: Sendable {
     /// The cluster's state layout.
     public let layout: StateLayout
     /// The spec file the nodes are started with (canonical: absolute, symbolic links resolved).
@@ -14,16 +15,11 @@ public struct LocalRunner: Sendable {
     /// The `headnet` executable.
     public let executable: String
 
-    /// Creates a runner.
+    /// This machine, running the nodes of `layout`'s cluster with `executable`.
     public init(layout: StateLayout, specPath: String, executable: String) {
         self.layout = layout
         self.specPath = CanonicalPath.of(specPath)
         self.executable = executable
-    }
-
-    /// The path of the running executable (`/proc/self/exe`, else `argv[0]`).
-    public static func currentExecutable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// `<node>/node.pid`.
@@ -63,12 +59,12 @@ public struct LocalRunner: Sendable {
     }
 
     /// Starts the node detached and records its pid; returns the pid.
-    public func start(_ node: NodeSpec) throws -> Int32 {
+    func spawn(_ node: NodeSpec) throws -> Int32 {
         let directory = layout.nodeDirectory(node)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw DeployError(.io, "cannot create \(directory.path)", cause: error)
+            throw OrchestratorError(.state, "cannot create \(directory.path)", cause: error)
         }
         // Two malloc arenas instead of one per busy thread: about 2 MiB less memory per node
         // after 100,000 messages (`headnet bench`), no change in throughput.
@@ -80,20 +76,13 @@ public struct LocalRunner: Sendable {
             pid = try DetachedProcess.spawn(spec, standardOutput: traceFile(node), standardError: logFile(node))
             try pidFile(node).write(pid)
         } catch {
-            throw DeployError(.start, "cannot start node \(node.name)", cause: error)
+            throw OrchestratorError(.tool, "cannot start node \(node.name)", cause: error)
         }
         return pid
     }
 
-    /// SIGINT; SIGTERM after `grace`; SIGKILL after `grace` + 5 s more (the node spends up to
-    /// 5 s + 5 s stopping its etcd after SIGTERM). Returns whether it is gone.
-    @discardableResult
-    public func stop(pid: Int32, grace: Duration = .seconds(5)) async -> Bool {
-        await ProcessControl.stop(pid, sequence: .graceful(grace, termGrace: grace + .seconds(5)))
-    }
-
     /// Every port of `node` that is taken now: (what, port).
-    public static func busyPorts(_ node: NodeSpec) -> [(String, Int)] {
+    static func takenPorts(_ node: NodeSpec) -> [(String, Int)] {
         var busy: [(String, Int)] = []
         if !Ports.isFree(host: node.listen.host, port: node.listen.port) { busy.append(("peer (listen)", node.listen.port)) }
         if !Ports.isFree(host: "127.0.0.1", port: node.clientPort) { busy.append(("etcd client", node.clientPort)) }
@@ -102,14 +91,14 @@ public struct LocalRunner: Sendable {
     }
 
     /// The last `count` lines of a file.
-    public static func tail(_ file: URL, lines count: Int) -> [String] {
+    static func tail(_ file: URL, lines count: Int) -> [String] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
         return Array(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count + 1).dropLast(text.hasSuffix("\n") ? 1 : 0))
             .map(String.init)
     }
 }
 
-/// The processes of one cluster found on this machine by ``LocalRunner/scan()``.
+/// The processes of one cluster found on this machine by ``LocalHost/scan()``.
 public struct ClusterProcesses: Sendable, Hashable {
     /// `headnet node` processes, by node name.
     public var nodes: [String: [Int32]] = [:]

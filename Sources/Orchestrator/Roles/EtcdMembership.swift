@@ -1,0 +1,90 @@
+import ClusterSpec
+import Deploy
+import EtcdClient
+import Foundation
+
+/// etcd's Cluster API through the nodes' client ports: member changes go to the members other
+/// than the one they are about, failing over between them.
+public struct EtcdMembership: Membership {
+    /// The cluster.
+    public let spec: ClusterSpec
+    /// Its etcd members, one at a time.
+    public let etcd: EtcdProbe
+
+    /// Membership of `spec`'s cluster, reached with `etcd`'s TLS.
+    public init(spec: ClusterSpec, etcd: EtcdProbe) {
+        self.spec = spec
+        self.etcd = etcd
+    }
+
+    public func members(asking nodes: [NodeSpec]) async throws -> [MemberObservation.Member] {
+        var lastError: (any Error)?
+        for node in nodes {
+            do {
+                return try await withEtcd([node]) { try await $0.memberList().members }.map { member in
+                    MemberObservation.Member(
+                        id: member.id, name: member.name, peerURLs: member.peerURLs, isLearner: member.isLearner,
+                        node: MemberObservation.node(forPeerURLs: member.peerURLs, among: spec.nodes))
+                }
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? OrchestratorError(.etcd, "no voting member of cluster '\(spec.name)' to ask for the member list")
+    }
+
+    public func addMember(_ node: NodeSpec, learner: Bool) async throws -> UInt64 {
+        try await withEtcd(others(than: node)) { try await $0.memberAdd(peerURLs: [EtcdConfigRenderer.peerURL(node, tls: spec.tlsEnabled)], learner: learner).member.id }
+    }
+
+    public func removeMember(_ node: NodeSpec) async throws -> UInt64? {
+        try await withEtcd(others(than: node)) { etcd in
+            guard let id = try await memberID(of: node, etcd) else { return nil }
+            try await etcd.memberRemove(id: id)
+            return id
+        }
+    }
+
+    public func promoteMember(_ node: NodeSpec) async throws -> Bool {
+        try await withEtcd(others(than: node)) { etcd in
+            guard let id = try await memberID(of: node, etcd) else {
+                throw OrchestratorError(.node, "\(node.name) is not an etcd member (any more)")
+            }
+            do {
+                try await etcd.memberPromote(id: id)
+                return true
+            } catch let error as EtcdError where error.message.contains("in sync with leader") {
+                return false
+            }
+        }
+    }
+
+    public func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws {
+        do {
+            try await etcd.moveLeader(from: leader, to: target)
+        } catch {
+            // etcd can close the call's stream while leadership moves ("Stream unexpectedly
+            // closed"): what counts is who leads afterwards.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while ContinuousClock.now < deadline {
+                if let now = await etcd.leader(among: spec.nodes), now != leader.name { return }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            throw error
+        }
+    }
+
+    /// The spec's nodes other than `node`, in order.
+    func others(than node: NodeSpec) -> [NodeSpec] { spec.nodes.filter { $0.name != node.name } }
+
+    /// The ID of `node`'s member (matched by peer URL), nil when it is not one.
+    func memberID(of node: NodeSpec, _ etcd: EtcdClient) async throws -> UInt64? {
+        MemberObservation.member(of: node, in: try await etcd.memberList().members)?.id
+    }
+
+    /// Runs `body` with a client of the etcd members of `nodes` (failing over between them).
+    func withEtcd<T: Sendable>(_ nodes: [NodeSpec], _ body: (EtcdClient) async throws -> T) async throws -> T {
+        try await EtcdClient.withClient(
+            .init(endpoints: nodes.map(spec.clientURL(of:)), tls: etcd.tls, requestTimeout: .seconds(5)), body)
+    }
+}
