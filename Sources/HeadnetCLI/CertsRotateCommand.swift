@@ -24,20 +24,17 @@ public struct CertsRotateCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
-    /// Per-step deadline.
-    @Option(help: "Seconds each node may take to be ready, and then to catch up.")
-    public var timeout: Int = 60
+    /// `--timeout`.
+    @OptionGroup var wait: WaitOptions
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     /// Creates the command.
     public init() {}
 
     /// Checks the arguments.
     public func validate() throws {
-        if timeout < 1 { throw ValidationError("--timeout takes a number of seconds, 1 or more") }
     }
 
     /// Checks TLS, the CA key and health; rotates; checks health again.
@@ -51,8 +48,8 @@ public struct CertsRotateCommand: AsyncParsableCommand {
         }
         try runner.rotation.authority()
         let outcome: Orchestrator.Outcome
-        let printer = StepPrinter(json: json)
-        switch await Orchestrator(runner: runner.roles).rotateCertificates(timeoutSeconds: timeout, report: { printer($0) }) {
+        let printer = output.printer
+        switch await Orchestrator(runner: runner.roles).rotateCertificates(timeoutSeconds: wait.timeout, report: { printer($0) }) {
         case .failure(let refusal): throw CLIError(.cluster, "not rotating: \(refusal.message)")
         case .success(let value): outcome = value
         }
@@ -64,13 +61,13 @@ public struct CertsRotateCommand: AsyncParsableCommand {
                     + "and revokes the old ones and those this run issued")
         }
         if let unhealthy = await Orchestrator(runner: runner.roles).requireHealthy(
-            settleSeconds: timeout, label: "health with the old certificates revoked",
+            settleSeconds: wait.timeout, label: "health with the old certificates revoked",
             advice: "If something still presents a replaced certificate, its etcd log says so: `headnet logs NODE --etcd | grep 'rejected connection'`",
             report: { printer($0) })
         {
             throw CLIError(.cluster, "rotated, but: \(unhealthy.message)")
         }
-        guard !json else { return }
+        guard !output.json else { return }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds
         print("rotated the certificates of cluster '\(cluster.name)' (\(cluster.nodes.count) nodes and the client) in \(String(format: "%.1f", seconds)) s")

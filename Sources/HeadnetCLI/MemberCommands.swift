@@ -50,13 +50,11 @@ public struct MemberAddCommand: AsyncParsableCommand {
     @Flag(help: "Join as a learner and promote it once it has caught up (else a voting member at once).")
     public var learner = false
 
-    /// Deadline of each wait.
-    @Option(help: "Seconds to wait for it to catch up, to be promoted and to be ready.")
-    public var timeout: Int = 60
+    /// `--timeout`.
+    @OptionGroup var wait: WaitOptions
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
@@ -72,7 +70,6 @@ public struct MemberAddCommand: AsyncParsableCommand {
             throw ValidationError("--listen: \(error.message)")
         }
         if let api, !(1...65535).contains(api) { throw ValidationError("--api \(api) is not a port (1…65535)") }
-        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
     }
 
     /// Adds the node.
@@ -90,13 +87,13 @@ public struct MemberAddCommand: AsyncParsableCommand {
         let runner = spec.runner(for: target, state: state)
         try runner.requireNodesOnThisMachine()
         try runner.checkClientPortsAreOurs()
-        let printer = StepPrinter(json: json)
-        if !json {
+        let printer = output.printer
+        if !output.json {
             print("adding \(name) (\(node.advertise), API port \(node.apiPort)) to cluster '\(target.name)' as a \(learner ? "learner" : "voting member")")
         }
-        let json = self.json
+        let json = output.json
         let outcome = try await Orchestrator(runner: runner.roles).addMember(
-            node, learner: learner, spec: edit, originalSpec: original, timeoutSeconds: timeout,
+            node, learner: learner, spec: edit, originalSpec: original, timeoutSeconds: wait.timeout,
             undoing: { if !json { print("undoing what this run did") } }
         ) { printer($0) }
         guard outcome.succeeded else {
@@ -105,7 +102,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
                 : "undoing it did not finish either; see the failed steps above and `headnet member list -f \(spec.path)`"
             throw CLIError(.cluster, "\(name) was not added; \(undo)")
         }
-        if !json {
+        if !output.json {
             print("\(name) is a \(learner ? "promoted " : "")voting member and ready; \(target.nodes.count) members: "
                 + target.nodes.map(\.name).joined(separator: ", "))
         }
@@ -128,9 +125,8 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
     @Argument(help: "The node's name.")
     public var name: String
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
@@ -149,7 +145,7 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
             throw CLIError(.spec, "\(spec.path): \(error)")
         }
         let edit = SpecEditor.edit(try spec.text(), to: target)
-        let printer = StepPrinter(json: json)
+        let printer = output.printer
         let runner = spec.runner(for: current, state: state)
         try runner.checkClientPortsAreOurs()
         let failed = FailedStep()
@@ -165,7 +161,7 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
             }
             throw CLIError(.cluster, "\(name) was not fully removed; see the failed step above (running `headnet member remove \(name)` again finishes the job)")
         }
-        if !json { print("\(name) removed; \(target.nodes.count) members: " + target.nodes.map(\.name).joined(separator: ", ")) }
+        if !output.json { print("\(name) removed; \(target.nodes.count) members: " + target.nodes.map(\.name).joined(separator: ", ")) }
     }
 }
 
@@ -179,13 +175,11 @@ public struct MemberPromoteCommand: AsyncParsableCommand {
     @Argument(help: "The learner's node name.")
     public var name: String
 
-    /// Deadline of each wait.
-    @Option(help: "Seconds to wait for it to catch up, to be promoted and to be ready.")
-    public var timeout: Int = 60
+    /// `--timeout`.
+    @OptionGroup var wait: WaitOptions
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
@@ -198,8 +192,8 @@ public struct MemberPromoteCommand: AsyncParsableCommand {
         let runner = try spec.runner(state: state, checkBinaries: false)
         try runner.checkClientPortsAreOurs()
         _ = try runner.spec.node(named: name)
-        let printer = StepPrinter(json: json)
-        let outcome = try await Orchestrator(runner: runner.roles).promoteMember(name, timeoutSeconds: timeout) { printer($0) }
+        let printer = output.printer
+        let outcome = try await Orchestrator(runner: runner.roles).promoteMember(name, timeoutSeconds: wait.timeout) { printer($0) }
         guard outcome.succeeded else { throw CLIError(.cluster, "\(name) was not promoted; see the failed step above") }
     }
 }

@@ -30,13 +30,11 @@ public struct RestartCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
-    /// Per-step deadline.
-    @Option(help: "Seconds each node may take to be ready, and then to catch up.")
-    public var timeout: Int = 60
+    /// `--timeout`.
+    @OptionGroup var wait: WaitOptions
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     /// Creates the command.
     public init() {}
@@ -49,7 +47,6 @@ public struct RestartCommand: AsyncParsableCommand {
             node = nil
         }
         if !rolling, node == nil { throw ValidationError("name the node to restart, or give --rolling") }
-        if timeout < 1 { throw ValidationError("--timeout takes a number of seconds, 1 or more") }
     }
 
     /// Checks health, then restarts.
@@ -59,16 +56,16 @@ public struct RestartCommand: AsyncParsableCommand {
         try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
         let names = rolling ? cluster.nodes.map(\.name) : [try cluster.node(named: node!).name]
-        let printer = StepPrinter(json: json)
+        let printer = output.printer
         let outcome: Orchestrator.Outcome
-        switch await Orchestrator(runner: runner.roles).restart(names, timeoutSeconds: timeout, report: { printer($0) }) {
+        switch await Orchestrator(runner: runner.roles).restart(names, timeoutSeconds: wait.timeout, report: { printer($0) }) {
         case .failure(let refusal): throw CLIError(.cluster, "not restarting: \(refusal.message)")
         case .success(let value): outcome = value
         }
         guard outcome.succeeded else {
             throw CLIError(.cluster, "restart stopped at the failed step. " + Self.stateAfterFailure(runner, specArgument: spec.path))
         }
-        guard !json else { return }
+        guard !output.json else { return }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds
         print("restarted \(names.count == 1 ? names[0] : "\(names.count) nodes") of cluster '\(cluster.name)' in \(String(format: "%.1f", seconds)) s")

@@ -4,17 +4,15 @@ import Orchestrator
 /// The options of the commands that start nodes and wait for them (`up`, `start`), and how
 /// they run: Ctrl-C ends the waits, what the run started is stopped again unless `--retain`.
 struct StartOptions: ParsableArguments {
-    /// Readiness deadline.
-    @Option(help: "Seconds to wait for the nodes to be ready.")
-    var timeout: Int = 60
+    /// `--timeout`: the readiness deadline.
+    @OptionGroup var wait: WaitOptions
 
     /// Keep what started when the run fails.
     @Flag(help: "When the run fails or is interrupted, keep the nodes it started running (to look into them).")
     var retain = false
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     /// Runs `start` — an orchestrator call given the interruption, the notice to print before a
     /// rollback, and the step printer — with SIGINT/SIGTERM ending its waits. After a signal it
@@ -22,10 +20,10 @@ struct StartOptions: ParsableArguments {
     func run<T: Sendable>(
         _ runner: LocalClusterRunner, _ start: (Interruption, @escaping @Sendable () async -> Void, StepPrinter) async throws -> T
     ) async throws -> T {
-        let json = self.json
+        let json = output.json
         let interruption = Interruption()
         let result = try await Interruptible.run(flagging: interruption, onSignal: { if !json { print("interrupted: no more waiting") } }) {
-            try await start(interruption, { if !json { print("stopping the nodes this run started (--retain keeps them)") } }, StepPrinter(json: json))
+            try await start(interruption, { if !json { print("stopping the nodes this run started (--retain keeps them)") } }, output.printer)
         }
         if interruption.isRequested {
             if !json {

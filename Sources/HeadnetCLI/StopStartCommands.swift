@@ -15,18 +15,17 @@ public struct StopCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     /// Creates the command.
     public init() {}
 
     /// Stops the node.
     public func run() async throws {
-        let printer = StepPrinter(json: json)
+        let printer = output.printer
         let outcome = try await Orchestrator(runner: try spec.runner(state: state, checkBinaries: false).roles).stop(node) { printer($0) }.get()
-        if !outcome.succeeded { throw CLIError(.cluster, "\(node) was not stopped; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+        if !outcome.succeeded { throw CLIError(.cluster, "\(node) was not stopped; \(output.seeFailedStep)") }
     }
 }
 
@@ -55,10 +54,10 @@ public struct StartCommand: AsyncParsableCommand {
         try runner.requireNodesOnThisMachine()
         let outcome = try await options.run(runner) { interruption, rollback, printer in
             try await Orchestrator(runner: runner.roles).start(
-                node, timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
+                node, timeoutSeconds: options.wait.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
         }
         if !outcome.succeeded {
-            throw CLIError(.cluster, "\(node) is not up; see the failed step\(options.json ? " (outcome \"failed\")" : " (✗)") above")
+            throw CLIError(.cluster, "\(node) is not up; \(options.output.seeFailedStep)")
         }
     }
 }

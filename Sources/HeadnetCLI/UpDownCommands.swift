@@ -31,14 +31,14 @@ public struct UpCommand: AsyncParsableCommand {
         let runner = try spec.runner(state: state)
         try runner.requireNodesOnThisMachine()
         let cluster = runner.spec
-        let json = options.json
+        let json = options.output.json
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
         let outcome = try await options.run(runner) { interruption, rollback, printer in
             await Orchestrator(runner: runner.roles).up(
-                timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
+                timeoutSeconds: options.wait.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
         }
         guard outcome.succeeded else {
-            throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above")
+            throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; \(options.output.seeFailedStep)")
         }
         guard !json else { return }
         let held = outcome.plan.steps.compactMap { step in if case .held(let node) = step { node } else { nil } }
@@ -79,16 +79,15 @@ public struct DownCommand: AsyncParsableCommand {
     @Flag(help: "Delete the cluster's state (etcd data, queues, journals, certificates).")
     public var purge = false
 
-    /// JSON lines.
-    @Flag(help: "Print each step as a JSON line.")
-    public var json = false
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
 
     /// Creates the command.
     public init() {}
 
     /// Stops the cluster; fails when anything of it still runs afterwards.
     public func run() async throws {
-        let printer = StepPrinter(json: json)
+        let printer = output.printer
         let runner = try spec.runner(state: state, checkBinaries: false)
         let outcome = await Orchestrator(runner: runner.roles).down(purge: purge) { printer($0) }
         let left = runner.processes().filter { !$0.livePIDs.isEmpty }
@@ -96,7 +95,7 @@ public struct DownCommand: AsyncParsableCommand {
             let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
         }
-        if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; see the failed step\(json ? " (outcome \"failed\")" : " (✗)") above") }
+        if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; \(output.seeFailedStep)") }
         if purge { try forgetFounders(runner.spec, at: runner.nodes.specPath) }
     }
 
@@ -112,7 +111,7 @@ public struct DownCommand: AsyncParsableCommand {
             text = try String(contentsOfFile: path, encoding: .utf8)
             let edit = SpecEditor.edit(text, to: target)
             try edit.text.write(toFile: path, atomically: true, encoding: .utf8)
-            if !json {
+            if !output.json {
                 print("✓ dropped initialCluster from \(path): the next `headnet up` founds the cluster with every node"
                     + (edit.inPlace ? "" : " (the file was rewritten whole; its comments are gone)"))
             }

@@ -18,7 +18,7 @@ import Testing
 
     @Test func removePromoteAndListTakeTheirArguments() throws {
         #expect(try MemberRemoveCommand.parse(["dave", "--spec", "a.yaml", "--json"]).name == "dave")
-        #expect(try MemberPromoteCommand.parse(["dave", "--timeout", "5", "a.yaml"]).timeout == 5)
+        #expect(try MemberPromoteCommand.parse(["dave", "--timeout", "5", "a.yaml"]).wait.timeout == 5)
         #expect(try MemberListCommand.parse(["--json", "-f", "a.yaml"]).json)
         #expect(throws: (any Error).self) { try MemberRemoveCommand.parse([]) }
         let member = try Headnet.parseAsRoot(["member", "list", "-f", "a.yaml"])

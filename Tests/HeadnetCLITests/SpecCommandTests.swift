@@ -88,7 +88,7 @@ import Testing
 
     @Test func certsRotateParsesItsArguments() throws {
         let command = try CertsRotateCommand.parse(["-f", "clusters/devnet-tls.yaml", "--json", "--timeout", "90"])
-        #expect(command.spec.path == "clusters/devnet-tls.yaml" && command.json && command.timeout == 90)
+        #expect(command.spec.path == "clusters/devnet-tls.yaml" && command.output.json && command.wait.timeout == 90)
         #expect(try CertsRotateCommand.parse(["clusters/devnet-tls.yaml"]).spec.path == "clusters/devnet-tls.yaml")
         #expect(throws: (any Error).self) { try CertsRotateCommand.parse(["--timeout", "0"]) }
     }
