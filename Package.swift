@@ -54,14 +54,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "CBOR"),
+        .target(name: "CBOR", dependencies: ["HeadnetCore"]),
         // HeadnetCore: decisions with one owner (Hydra's port formulas, the quorum rule, the
-        // names of a node's state files); no dependencies.
+        // names of a node's state files, the shape and text of every module's error); no
+        // dependencies, so every module (CBOR and EtcdClient too) may depend on it.
         .target(name: "HeadnetCore"),
         // Processes: spawning, watching and stopping processes (the only place that spawns).
         .target(
             name: "Processes",
             dependencies: [
+                "HeadnetCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -79,7 +81,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "EtcdTesting", dependencies: ["Processes", "EtcdClient"]),
+        .target(name: "EtcdTesting", dependencies: ["HeadnetCore", "Processes", "EtcdClient"]),
         // NodeAPIModel: the node's HTTP contract, shared by the server and every client: the
         // /status document, the journal entry and its one NDJSON codec.
         .target(name: "NodeAPIModel", dependencies: ["HeadNetwork"]),
@@ -87,6 +89,7 @@ let package = Package(
         .target(
             name: "NodeHTTP",
             dependencies: [
+                "HeadnetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -142,6 +145,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
+                "HeadnetCore",
                 "EtcdClient", "ClusterSpec", "Deploy", "Orchestrator", "Processes", "NodeAPIModel", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

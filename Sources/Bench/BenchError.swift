@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `Bench` module: what failed, what to do, and the cause.
-public struct BenchError: Error, Sendable, CustomStringConvertible {
+public struct BenchError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// The bench's own devnet could not be written, started or stopped.
@@ -31,7 +33,4 @@ public struct BenchError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.cause = cause
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

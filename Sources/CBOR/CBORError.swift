@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `CBOR` module: malformed or unsupported input, with the byte offset.
-public struct CBORError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CBORError: CodedError, Hashable {
     /// What is wrong with the input.
     public enum Code: String, Sendable, Hashable {
         /// The input ends inside an item.
@@ -38,6 +40,10 @@ public struct CBORError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `CBOR <code> at byte <offset>: <message>`.
+    /// None: a CBOR error is found in the input, never caused by another error (so the type
+    /// stays `Hashable`).
+    public var cause: (any Error)? { nil }
+
+    /// `CBOR <code> at byte <offset>: <message>`: its own text, since the offset is the point.
     public var description: String { "CBOR \(code.rawValue) at byte \(offset): \(message)" }
 }

@@ -1,3 +1,5 @@
+import HeadnetCore
+
 /// One problem found in a spec: where (YAML path and line) and what.
 public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
     /// The YAML path, e.g. `nodes[1].listen`.
@@ -25,7 +27,7 @@ public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The one error type of `ClusterSpec`: a spec that cannot be used, with every problem found.
-public struct SpecError: Error, Sendable, CustomStringConvertible {
+public struct SpecError: CodedError {
     /// What kind of failure.
     public enum Code: String, Sendable {
         /// The file could not be read.
@@ -53,7 +55,8 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// The message and one line per issue.
+    /// The message and one line per issue: its own text, with the issues and without the cause
+    /// (a syntax error's message already quotes it).
     public var description: String {
         ([message] + issues.map { "  \($0)" }).joined(separator: "\n")
     }

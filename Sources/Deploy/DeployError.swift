@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `Deploy` module.
-public struct DeployError: Error, Sendable, CustomStringConvertible {
+public struct DeployError: CodedError {
     /// What kind of failure.
     public enum Code: String, Sendable {
         /// Certificates could not be made or written.
@@ -27,7 +29,4 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.cause = cause
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

@@ -1,11 +1,12 @@
 import GRPCCore
+import HeadnetCore
 
 /// The one error type of the `EtcdClient` module.
 ///
 /// `message` says what went wrong and what to do about it; `cause` keeps the underlying error
 /// (usually a gRPC `RPCError`) for logs. Watches canceled because their start revision was
 /// compacted carry the compact revision in ``compactRevision``.
-public struct EtcdError: Error, Sendable, CustomStringConvertible {
+public struct EtcdError: CodedError {
     /// What kind of failure this is; callers branch on it.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
@@ -73,6 +74,8 @@ public struct EtcdError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A one-line rendering: `etcd <operation> failed (<code>) at <endpoint>: <message> (<cause>)`.
+    /// Its own text, not the common one: it names the call and endpoint and leaves out an
+    /// `RPCError` cause, whose text the message already starts with.
     public var description: String {
         var text = "etcd"
         if let operation { text += " \(operation)" }

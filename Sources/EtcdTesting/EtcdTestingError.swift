@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of `EtcdTesting`: what failed, what to do, and the underlying cause.
-public struct EtcdTestingError: Error, Sendable, CustomStringConvertible {
+public struct EtcdTestingError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// The etcd binary could not be found or started.
@@ -28,8 +30,6 @@ public struct EtcdTestingError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// `<code>: <message>`.
-    public var description: String {
-        "\(code.rawValue): \(message)" + (cause.map { " (\($0))" } ?? "")
-    }
+    /// `<code>: <message> (<cause>)`: the common text, led by the code.
+    public var description: String { "\(code.rawValue): \(messageAndCause)" }
 }

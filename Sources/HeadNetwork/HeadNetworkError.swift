@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `HeadNetwork` module.
-public struct HeadNetworkError: Error, Sendable, CustomStringConvertible {
+public struct HeadNetworkError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// A file of the node's persistence directory could not be read or written.
@@ -35,8 +37,6 @@ public struct HeadNetworkError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// `<operation>: <message> (<cause>)`: the message never repeats the cause, so it is said once.
-    public var description: String {
-        (operation.map { "\($0): " } ?? "") + message + (cause.map { " (\($0))" } ?? "")
-    }
+    /// `<operation>: <message> (<cause>)`: the common text, led by the operation when known.
+    public var description: String { (operation.map { "\($0): " } ?? "") + messageAndCause }
 }

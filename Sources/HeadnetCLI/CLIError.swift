@@ -1,6 +1,8 @@
+import HeadnetCore
+
 /// The one error type of `HeadnetCLI`: a failure at run time (not a wrong command line, which
 /// argument-parser reports with usage and exit 64). Printed as `Error: <message>`, exit 1.
-public struct CLIError: Error, Sendable, CustomStringConvertible {
+public struct CLIError: CodedError {
     /// What kind of failure.
     public enum Code: String, Sendable {
         /// The spec is missing or unusable.
@@ -24,7 +26,4 @@ public struct CLIError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.cause = cause
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

@@ -1,3 +1,4 @@
+import HeadnetCore
 import NIOCore
 import NIOPosix
 
@@ -6,7 +7,7 @@ import Glibc
 #endif
 
 /// The one error type of the `NodeHTTP` module: why a request to a node's API got no answer.
-public struct NodeHTTPError: Error, Sendable, CustomStringConvertible {
+public struct NodeHTTPError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// Nothing listens on the port (the node is not running).
@@ -46,9 +47,6 @@ public struct NodeHTTPError: Error, Sendable, CustomStringConvertible {
         case .failed: cause.map { "\($0)" } ?? message
         }
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 
     /// The error for a failed connect to `authority`.
     static func connecting(to authority: String, _ error: any Error) -> NodeHTTPError {

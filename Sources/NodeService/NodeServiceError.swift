@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `NodeService` module: the node's journal and API.
-public struct NodeServiceError: Error, Sendable, CustomStringConvertible {
+public struct NodeServiceError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// The delivered journal could not be read or written.
@@ -23,7 +25,4 @@ public struct NodeServiceError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.cause = cause
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

@@ -1,7 +1,8 @@
 import HeadNetwork
+import HeadnetCore
 
 /// The one error type of the `Orchestrator` module.
-public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
+public struct OrchestratorError: CodedError {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// A node's API refused a request.
@@ -62,7 +63,4 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
             .queueFull,
             "\(node) refused the broadcast: \(full.summary)\(cluster.map { ", \($0)" } ?? ""); nothing was queued, try again in \(full.retryAfterSeconds) s")
     }
-
-    /// The message, then the cause once.
-    public var description: String { message + (cause.map { " (\($0))" } ?? "") }
 }

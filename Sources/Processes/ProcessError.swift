@@ -1,5 +1,7 @@
+import HeadnetCore
+
 /// The one error type of the `Processes` module: what failed, what to do, and the cause.
-public struct ProcessError: Error, Sendable, CustomStringConvertible {
+public struct ProcessError: CodedError {
     /// What kind of failure this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
@@ -28,10 +30,5 @@ public struct ProcessError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.cause = cause
-    }
-
-    /// The message, then the cause once.
-    public var description: String {
-        message + (cause.map { " (\($0))" } ?? "")
     }
 }
