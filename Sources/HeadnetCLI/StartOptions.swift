@@ -4,8 +4,9 @@ import Orchestrator
 /// The options of the commands that start nodes and wait for them (`up`, `start`), and how
 /// they run: Ctrl-C ends the waits, what the run started is stopped again unless `--retain`.
 struct StartOptions: ParsableArguments {
-    /// `--timeout`: the readiness deadline.
-    @OptionGroup var wait: WaitOptions
+    /// Readiness deadline; 0 checks once without waiting.
+    @Option(help: "Seconds to wait for the nodes to be ready (0: do not wait, fail unless they are).")
+    var timeout: Int = 60
 
     /// Keep what started when the run fails.
     @Flag(help: "When the run fails or is interrupted, keep the nodes it started running (to look into them).")
@@ -13,6 +14,10 @@ struct StartOptions: ParsableArguments {
 
     /// `--json`.
     @OptionGroup var output: StepOutputOptions
+
+    func validate() throws {
+        if timeout < 0 { throw ValidationError("--timeout takes a number of seconds, 0 or more") }
+    }
 
     /// Runs `start` — an orchestrator call given the interruption, the notice to print before a
     /// rollback, and the step printer — with SIGINT/SIGTERM ending its waits. After a signal it

@@ -54,7 +54,7 @@ public struct StartCommand: AsyncParsableCommand {
         try runner.requireNodesOnThisMachine()
         let outcome = try await options.run(runner) { interruption, rollback, printer in
             try await Orchestrator(runner: runner.roles).start(
-                node, timeoutSeconds: options.wait.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
+                node, timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }.get()
         }
         if !outcome.succeeded {
             throw CLIError(.cluster, "\(node) is not up; \(options.output.seeFailedStep)")

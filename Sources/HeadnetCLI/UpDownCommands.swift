@@ -35,7 +35,7 @@ public struct UpCommand: AsyncParsableCommand {
         if !json { print("✓ spec \(spec.path): cluster '\(cluster.name)', \(cluster.nodes.count) nodes, TLS \(cluster.tlsEnabled ? "on" : "off")") }
         let outcome = try await options.run(runner) { interruption, rollback, printer in
             await Orchestrator(runner: runner.roles).up(
-                timeoutSeconds: options.wait.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
+                timeoutSeconds: options.timeout, retain: options.retain, interruption: interruption, rollback: rollback) { printer($0) }
         }
         guard outcome.succeeded else {
             throw CLIError(.cluster, "cluster '\(cluster.name)' is not up; \(options.output.seeFailedStep)")

@@ -7,36 +7,24 @@ import Glibc
 #endif
 
 /// The one error type of the `NodeHTTP` module: why a request to a node's API got no answer.
-public struct NodeHTTPError: CodedError {
-    /// What kind of failure this is.
-    public enum Code: String, Sendable {
-        /// Nothing listens on the port (the node is not running).
-        case refused
-        /// The connection was not set up within the connect timeout.
-        case connectTimeout
-        /// The node accepted the request but did not answer within the read timeout (a node
-        /// stopped with SIGSTOP, or one too busy to answer).
-        case timeout
-        /// The node closed the connection before it answered.
-        case closed
-        /// Anything else: the cause says what.
-        case failed
-    }
+public typealias NodeHTTPError = ModuleError<NodeHTTPErrorCode>
 
-    /// What kind of failure this is.
-    public var code: Code
-    /// What went wrong, with the address.
-    public var message: String
-    /// The underlying error, if any.
-    public var cause: (any Error)?
+/// What kind of failure a ``NodeHTTPError`` is.
+public enum NodeHTTPErrorCode: String, Sendable {
+    /// Nothing listens on the port (the node is not running).
+    case refused
+    /// The connection was not set up within the connect timeout.
+    case connectTimeout
+    /// The node accepted the request but did not answer within the read timeout (a node
+    /// stopped with SIGSTOP, or one too busy to answer).
+    case timeout
+    /// The node closed the connection before it answered.
+    case closed
+    /// Anything else: the cause says what.
+    case failed
+}
 
-    /// Creates an error.
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
+extension ModuleError where Code == NodeHTTPErrorCode {
     /// A short reason for the user: "connection refused", "no answer within 5 s", ….
     public var reason: String {
         switch code {

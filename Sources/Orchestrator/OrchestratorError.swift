@@ -2,54 +2,42 @@ import HeadNetwork
 import HeadnetCore
 
 /// The one error type of the `Orchestrator` module.
-public struct OrchestratorError: CodedError {
-    /// What kind of failure this is.
-    public enum Code: String, Sendable {
-        /// A node's API refused a request.
-        case node
-        /// A node's API does not answer.
-        case nodeDown
-        /// A node's process (or its etcd) is stopped by a signal (SIGSTOP): alive, answering
-        /// nothing until SIGCONT.
-        case stopped
-        /// A node refused a broadcast because its queue is full; nothing was queued.
-        case queueFull
-        /// A node or etcd of another cluster answered on this cluster's ports.
-        case wrongCluster
-        /// No node of that name in the spec.
-        case unknownNode
-        /// A file of the cluster's state could not be read, or is in the way (a restore onto
-        /// a node that has data).
-        case state
-        /// The cluster is not in a state where the change is safe (quorum, health, membership);
-        /// nothing was changed.
-        case refused
-        /// A process of the cluster runs where the operation needs it stopped.
-        case running
-        /// An etcd member does not answer, has no leader, or refused a maintenance call.
-        case etcd
-        /// A snapshot file is missing, fails its checks, or `etcdctl` failed on it.
-        case snapshot
-        /// A program the operation runs (`etcdctl`) cannot be started.
-        case tool
-        /// The spec asks for what headnet cannot do yet (nodes on remote hosts); nothing was done.
-        case unsupported
-    }
+public typealias OrchestratorError = ModuleError<OrchestratorErrorCode>
 
-    /// What kind of failure this is.
-    public var code: Code
-    /// What went wrong and what to do about it (without the cause).
-    public var message: String
-    /// The underlying error, if any.
-    public var cause: (any Error)?
+/// What kind of failure an ``OrchestratorError`` is.
+public enum OrchestratorErrorCode: String, Sendable {
+    /// A node's API refused a request.
+    case node
+    /// A node's API does not answer.
+    case nodeDown
+    /// A node's process (or its etcd) is stopped by a signal (SIGSTOP): alive, answering
+    /// nothing until SIGCONT.
+    case stopped
+    /// A node refused a broadcast because its queue is full; nothing was queued.
+    case queueFull
+    /// A node or etcd of another cluster answered on this cluster's ports.
+    case wrongCluster
+    /// No node of that name in the spec.
+    case unknownNode
+    /// A file of the cluster's state could not be read, or is in the way (a restore onto
+    /// a node that has data).
+    case state
+    /// The cluster is not in a state where the change is safe (quorum, health, membership);
+    /// nothing was changed.
+    case refused
+    /// A process of the cluster runs where the operation needs it stopped.
+    case running
+    /// An etcd member does not answer, has no leader, or refused a maintenance call.
+    case etcd
+    /// A snapshot file is missing, fails its checks, or `etcdctl` failed on it.
+    case snapshot
+    /// A program the operation runs (`etcdctl`) cannot be started.
+    case tool
+    /// The spec asks for what headnet cannot do yet (nodes on remote hosts); nothing was done.
+    case unsupported
+}
 
-    /// Creates an error.
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
+extension ModuleError where Code == OrchestratorErrorCode {
     /// A node (or its etcd, `what`) stopped by a signal: one wording for `status`, `health`,
     /// `up` and every request to its API.
     public static func stopped(_ node: String, pid: Int32, what: String = "") -> OrchestratorError {

@@ -68,15 +68,20 @@ import Testing
         let up = try UpCommand.parse(["--retain", "-f", "a.yaml", "--state-dir", "/s"])
         #expect(up.options.retain && up.spec.path == "a.yaml" && up.state.stateDir == "/s")
         let start = try StartCommand.parse(["carol", "--timeout", "5", "--retain", "-f", "a.yaml"])
-        #expect(start.node == "carol" && start.options.wait.timeout == 5 && start.options.retain && start.spec.path == "a.yaml")
+        #expect(start.node == "carol" && start.options.timeout == 5 && start.options.retain && start.spec.path == "a.yaml")
         #expect(try StopCommand.parse(["carol", "a.yaml"]).spec.path == "a.yaml")
         #expect(try DownCommand.parse(["--purge", "a.yaml"]).purge)
         #expect(try NodeCommand.parse(["-f", "a.yaml", "--name", "bob"]).spec == "a.yaml")
     }
 
-    @Test func everyCommandThatWaitsRefusesATimeoutBelowOneSecond() {
+    @Test func upAndStartTakeATimeoutOfZeroAndNothingBelow() {
+        #expect((try? UpCommand.parse(["--timeout", "0"]))?.options.timeout == 0)
+        #expect(throws: (any Error).self) { try UpCommand.parse(["--timeout", "-1"]) }
+        #expect(throws: (any Error).self) { try StartCommand.parse(["carol", "--timeout", "-1"]) }
+    }
+
+    @Test func everyCommandThatWaitsForCatchUpRefusesATimeoutBelowOneSecond() {
         let commands: [(String, (([String]) throws -> Any))] = [
-            ("up", { try UpCommand.parse($0) }), ("start", { try StartCommand.parse(["carol"] + $0) }),
             ("restart", { try RestartCommand.parse(["--rolling"] + $0) }), ("certs rotate", { try CertsRotateCommand.parse($0) }),
             ("member add", { try MemberAddCommand.parse(["dave", "--listen", "127.0.0.1:5004"] + $0) }),
             ("member promote", { try MemberPromoteCommand.parse(["dave"] + $0) }),
