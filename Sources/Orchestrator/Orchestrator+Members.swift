@@ -31,7 +31,7 @@ extension Orchestrator {
             node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, caKeyKept: runner.control.keepsCAKey, spec: spec,
             timeoutSeconds: timeoutSeconds)
         let completed = CompletedSteps()
-        let succeeded = await PlanExecutor(runner: runner).execute(plan) { step in
+        let succeeded = await executor().execute(plan) { step in
             if step.outcome == .ok { await completed.add(step.step) }
             await report(step)
         }
@@ -39,7 +39,7 @@ extension Orchestrator {
         await undoing()
         let process = await runner.observe().nodes.first { $0.name == node.name }
         let undo = MemberPlanner.undoAdd(node.name, completed: await completed.kinds, process: process, originalSpec: originalSpec)
-        let undone = await PlanExecutor(runner: runner).execute(undo, report: report)
+        let undone = await executor().execute(undo, report: report)
         return MemberAddOutcome(plan: plan, succeeded: false, undo: undo, undone: undone)
     }
 
@@ -52,7 +52,7 @@ extension Orchestrator {
     ///   cluster has none; nothing was changed then.
     public func removeMember(_ name: String, spec: SpecEditor.Edit, report: @Sendable (StepReport) async -> Void) async throws(OrchestratorError) -> Outcome {
         let plan = try MemberPlanner.remove(name, observation: await runner.observeMembers(), spec: spec)
-        return Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report))
+        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
     }
 
     /// `headnet member promote`: waits until the learner of the node called `name` caught up
@@ -64,7 +64,7 @@ extension Orchestrator {
         _ name: String, timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
     ) async throws(OrchestratorError) -> Outcome {
         let plan = try MemberPlanner.promote(name, observation: await runner.observeMembers(), timeoutSeconds: timeoutSeconds)
-        return Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report))
+        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
     }
 }
 

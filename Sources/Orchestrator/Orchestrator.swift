@@ -18,10 +18,19 @@ public struct Orchestrator: Sendable {
 
     /// What executes the plans.
     public let runner: ClusterRunner
+    /// The clock the plans' waits run on (a test gives a ``HeadnetCore/SteppingClock``).
+    public var clock = AnyClock(ContinuousClock())
 
     /// An orchestrator for the cluster `runner` runs.
     public init(runner: ClusterRunner) {
         self.runner = runner
+    }
+
+    /// The executor of this orchestrator's plans, on its clock.
+    func executor(_ interruption: Interruption? = nil) -> PlanExecutor {
+        var executor = PlanExecutor(runner: runner, interruption: interruption)
+        executor.clock = clock
+        return executor
     }
 
     /// `headnet up`: starts what is not running and waits until every node is ready. When that
@@ -50,7 +59,7 @@ public struct Orchestrator: Sendable {
     public func stop(_ name: String, report: @Sendable (StepReport) async -> Void) async -> Result<Outcome, OrchestratorError> {
         do { _ = try runner.spec.node(named: name) } catch { return .failure(error) }
         let plan = DownPlanner.stop(await runner.observe(), node: name)
-        return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+        return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
     }
 
     /// Runs an `up`-like plan; when it fails, stops the nodes it started unless `retain`.
@@ -58,7 +67,7 @@ public struct Orchestrator: Sendable {
         _ plan: Plan, retain: Bool, interruption: Interruption?, rollback: @Sendable () async -> Void, report: @Sendable (StepReport) async -> Void
     ) async -> Outcome {
         let started = StartedNodes()
-        let succeeded = await PlanExecutor(runner: runner, interruption: interruption).execute(plan) { step in
+        let succeeded = await executor(interruption).execute(plan) { step in
             if step.step == "start", step.outcome == .ok, let node = step.node { await started.add(node) }
             await report(step)
         }
@@ -70,7 +79,7 @@ public struct Orchestrator: Sendable {
                 ((node.process.runningPID.map { [$0] } ?? []) + node.unrecorded).map { Step.stop(node: node.name, pid: $0) }
                     + (node.leftoverEtcd.map { [Step.stopEtcd(node: node.name, pid: $0)] } ?? [])
             }
-            _ = await PlanExecutor(runner: runner).execute(Plan([Plan.Stage(stops, concurrent: true)]), report: report)
+            _ = await executor().execute(Plan([Plan.Stage(stops, concurrent: true)]), report: report)
         }
         return Outcome(plan: plan, succeeded: succeeded)
     }
@@ -90,7 +99,7 @@ public struct Orchestrator: Sendable {
         }
         switch RestartPlanner.plan(await runner.observe(), restarting: names, timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
-        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
         }
     }
 
@@ -107,7 +116,7 @@ public struct Orchestrator: Sendable {
         }
         switch RotationPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
-        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report)))
+        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
         }
     }
 
@@ -119,7 +128,7 @@ public struct Orchestrator: Sendable {
     ) async -> OrchestratorError? {
         let failure = LockedValue<String?>(nil)
         let plan = Plan([.init([.requireHealthy(settleSeconds: settleSeconds, label: label)])])
-        let passed = await PlanExecutor(runner: runner).execute(plan) { step in
+        let passed = await executor().execute(plan) { step in
             if step.outcome == .failed { failure.withLock { $0 = step.message } }
             await report(step)
         }
@@ -130,7 +139,7 @@ public struct Orchestrator: Sendable {
     /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.
     public func down(purge: Bool = false, report: @Sendable (StepReport) async -> Void) async -> Outcome {
         let plan = DownPlanner.plan(await runner.observe(), purge: purge)
-        return Outcome(plan: plan, succeeded: await PlanExecutor(runner: runner).execute(plan, report: report))
+        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
     }
 }
 

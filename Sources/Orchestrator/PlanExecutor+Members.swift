@@ -36,11 +36,10 @@ extension PlanExecutor {
                 }
                 return StepReport(step: step, outcome: .ok, message: "removed \(name) (ID \(String(id, radix: 16))) from etcd's members")
             case .drainQueue(_, let timeout):
-                let deadline = ContinuousClock.now.advanced(by: .seconds(timeout))
-                var queued = await runner.queuedBroadcasts(of: target)
-                while queued > 0, ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: readinessInterval)
+                var queued = 0
+                _ = await poll(within: .seconds(timeout), every: readinessInterval) { () -> Bool? in
                     queued = await runner.queuedBroadcasts(of: target)
+                    return queued == 0 ? true : nil
                 }
                 guard queued == 0 else {
                     return StepReport(
@@ -66,54 +65,44 @@ extension PlanExecutor {
 
     /// Polls the learner's applied index until it reaches the leader's index at the first poll.
     private func waitCaughtUp(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
         var goal: UInt64?
         var applied: UInt64?
-        while true {
+        let answer = await poll(within: timeout, every: readinessInterval) { () -> StepReport? in
             guard await runner.host(of: node).isRunning(node) else {
                 return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
             }
-            if let progress = try? await runner.raftProgress(of: node) {
-                let target = goal ?? progress.leader
-                goal = target
-                applied = progress.applied
-                if progress.applied >= target {
-                    return StepReport(
-                        step: step, outcome: .ok,
-                        message: "\(node.name)'s etcd caught up: applied raft index \(progress.applied), the leader's was \(target)")
-                }
-            }
-            guard ContinuousClock.now < deadline else {
-                let where_ = goal.map { " (applied \(applied ?? 0) of \($0))" } ?? " (its etcd did not answer)"
-                return StepReport(
-                    step: step, outcome: .failed, message: "\(node.name)'s etcd did not catch up within \(timeout.components.seconds) s" + where_,
-                    details: await runner.failureDetails(node))
-            }
-            try? await Task.sleep(for: readinessInterval)
+            guard let progress = try? await runner.raftProgress(of: node) else { return nil }
+            let target = goal ?? progress.leader
+            goal = target
+            applied = progress.applied
+            guard progress.applied >= target else { return nil }
+            return StepReport(
+                step: step, outcome: .ok, message: "\(node.name)'s etcd caught up: applied raft index \(progress.applied), the leader's was \(target)")
         }
+        if let answer { return answer }
+        let where_ = goal.map { " (applied \(applied ?? 0) of \($0))" } ?? " (its etcd did not answer)"
+        return StepReport(
+            step: step, outcome: .failed, message: "\(node.name)'s etcd did not catch up within \(timeout.components.seconds) s" + where_,
+            details: await runner.failureDetails(node))
     }
 
     /// Asks etcd to promote the learner until it agrees or `timeout` passes.
     private func promote(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
         var attempts = 0
-        while true {
+        let answer = await poll(within: timeout, every: readinessInterval) { () -> StepReport? in
             attempts += 1
             do {
-                if try await runner.membership.promoteMember(node) {
-                    let tries = attempts == 1 ? "" : " (etcd found it in sync at attempt \(attempts))"
-                    return StepReport(step: step, outcome: .ok, message: "promoted \(node.name) to a voting member\(tries)")
-                }
+                guard try await runner.membership.promoteMember(node) else { return nil }
+                let tries = attempts == 1 ? "" : " (etcd found it in sync at attempt \(attempts))"
+                return StepReport(step: step, outcome: .ok, message: "promoted \(node.name) to a voting member\(tries)")
             } catch {
                 return StepReport(step: step, outcome: .failed, message: "etcd refused to promote \(node.name): \(error)")
             }
-            guard ContinuousClock.now < deadline else {
-                return StepReport(
-                    step: step, outcome: .failed,
-                    message: "etcd did not find \(node.name) in sync with its leader within \(timeout.components.seconds) s (\(attempts) attempts)",
-                    details: await runner.failureDetails(node))
-            }
-            try? await Task.sleep(for: readinessInterval)
         }
+        if let answer { return answer }
+        return StepReport(
+            step: step, outcome: .failed,
+            message: "etcd did not find \(node.name) in sync with its leader within \(timeout.components.seconds) s (\(attempts) attempts)",
+            details: await runner.failureDetails(node))
     }
 }

@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Health
 import Processes
 
@@ -12,6 +13,8 @@ public struct PlanExecutor: Sendable {
     public var readinessInterval: Duration = .milliseconds(100)
     /// How often the health gate asks again while a check fails.
     public var healthInterval: Duration = .seconds(1)
+    /// The clock the waits run on (a test gives a ``HeadnetCore/SteppingClock``).
+    public var clock = AnyClock(ContinuousClock())
     /// Set from outside (Ctrl-C) to end the waits and skip the stages left.
     public var interruption: Interruption?
 
@@ -152,11 +155,10 @@ public struct PlanExecutor: Sendable {
     /// Asks for the cluster report until no check fails or `settle` has passed; the failed
     /// report names the failing checks with their evidence, and lists their hints.
     private func requireHealthy(_ step: Step, settle: Duration, label: String) async -> StepReport {
-        let deadline = ContinuousClock.now.advanced(by: settle)
-        var health = await runner.health()
-        while ClusterHealth.failure(health) != nil, ContinuousClock.now < deadline, interruption?.isRequested != true {
-            try? await Task.sleep(for: healthInterval)
+        var health = HealthReport(results: [])
+        _ = await poll(within: settle, every: healthInterval) { () -> Bool? in
             health = await runner.health()
+            return ClusterHealth.failure(health) == nil || interruption?.isRequested == true ? true : nil
         }
         guard let failure = ClusterHealth.failure(health) else {
             return StepReport(
@@ -164,6 +166,11 @@ public struct PlanExecutor: Sendable {
         }
         let hints = health.results.filter { $0.verdict == .fail && !$0.hint.isEmpty }.map { "\($0.check)\($0.subject.map { " (\($0))" } ?? ""): \($0.hint)" }
         return StepReport(step: step, outcome: .failed, message: failure, details: hints)
+    }
+
+    /// ``HeadnetCore/Polling/poll(every:within:clock:_:)`` on this executor's clock.
+    func poll<Answer>(within timeout: Duration, every interval: Duration, _ attempt: () async -> Answer?) async -> Answer? {
+        await Polling.poll(every: interval, within: timeout, clock: clock, attempt)
     }
 
     /// Runs `work`; its answer is the report's message, its error the failure's.
@@ -178,11 +185,10 @@ public struct PlanExecutor: Sendable {
     /// Polls the node's progress until its `alive-` key is back and it delivered up to the
     /// newest message seen at the first reading.
     private func waitCaughtUp(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
         var target: Int64?
         var last: NodeProgress?
         var lastError: (any Error)?
-        while true {
+        let answer = await poll(within: timeout, every: readinessInterval) { () -> StepReport? in
             if let failure = await notRunning(step, node) { return failure }
             if interruption?.isRequested == true { return interrupted(step, node) }
             do {
@@ -190,41 +196,34 @@ public struct PlanExecutor: Sendable {
                 let goal = target ?? progress.newestMessage
                 target = goal
                 last = progress
-                if progress.aliveKey && progress.delivered >= goal {
-                    return StepReport(
-                        step: step, outcome: .ok,
-                        message: "\(node.name) caught up: alive key back, delivered through revision \(progress.delivered) (newest message \(goal) when it started)")
-                }
+                guard progress.aliveKey && progress.delivered >= goal else { return nil }
+                return StepReport(
+                    step: step, outcome: .ok,
+                    message: "\(node.name) caught up: alive key back, delivered through revision \(progress.delivered) (newest message \(goal) when it started)")
             } catch {
                 lastError = error
+                return nil
             }
-            guard ContinuousClock.now < deadline else {
-                let seen = last.map {
-                    "delivered through revision \($0.delivered) of \(target ?? $0.newestMessage); alive key \($0.aliveKey ? "present" : "missing")"
-                } ?? "no progress reading: \(lastError.map { "\($0)" } ?? "none")"
-                return StepReport(
-                    step: step, outcome: .failed, message: "\(node.name) has not caught up after \(timeout.components.seconds) s: \(seen)",
-                    details: await runner.failureDetails(node))
-            }
-            try? await Task.sleep(for: readinessInterval)
         }
+        if let answer { return answer }
+        let seen = last.map {
+            "delivered through revision \($0.delivered) of \(target ?? $0.newestMessage); alive key \($0.aliveKey ? "present" : "missing")"
+        } ?? "no progress reading: \(lastError.map { "\($0)" } ?? "none")"
+        return StepReport(
+            step: step, outcome: .failed, message: "\(node.name) has not caught up after \(timeout.components.seconds) s: \(seen)",
+            details: await runner.failureDetails(node))
     }
 
     private func waitReady(_ step: Step, _ node: NodeSpec, timeout: Duration) async -> StepReport {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
+        let answer = await poll(within: timeout, every: readinessInterval) { () -> StepReport? in
             if let failure = await notRunning(step, node) { return failure }
             if interruption?.isRequested == true { return interrupted(step, node) }
-            if await runner.reader.isReady(node) {
-                return StepReport(step: step, outcome: .ok, message: "\(node.name) ready")
-            }
-            guard ContinuousClock.now < deadline else {
-                return StepReport(
-                    step: step, outcome: .failed, message: "\(node.name) not ready after \(timeout.components.seconds) s",
-                    details: await runner.failureDetails(node))
-            }
-            try? await Task.sleep(for: readinessInterval)
+            return await runner.reader.isReady(node) ? StepReport(step: step, outcome: .ok, message: "\(node.name) ready") : nil
         }
+        if let answer { return answer }
+        return StepReport(
+            step: step, outcome: .failed, message: "\(node.name) not ready after \(timeout.components.seconds) s",
+            details: await runner.failureDetails(node))
     }
 
     /// The failed report of a wait for `node` when its process exited or is stopped by a

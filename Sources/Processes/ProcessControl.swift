@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 
 #if canImport(Glibc)
 import Glibc
@@ -53,9 +54,7 @@ public enum ProcessControl {
         guard isAlive(pid) else { return true }
         guard let fd = PIDDescriptor.open(pid) else {
             // No pidfd (kernel < 5.3): look again until the deadline.
-            let deadline = ContinuousClock.now.advanced(by: timeout)
-            while isAlive(pid), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            return !isAlive(pid)
+            return await Polling.poll(every: .milliseconds(20), within: timeout) { isAlive(pid) ? nil : true } ?? false
         }
         defer { close(fd) }
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)

@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Health
 import NodeAPIModel
 import Synchronization
@@ -158,16 +159,22 @@ import Testing
     let dave = NodeSpec(name: "dave", listen: Address(host: "127.0.0.1", port: 5004))
     let edit = SpecEditor.Edit(text: "with dave", inPlace: true)
 
+    func orchestrator(_ runner: MemberRunner) -> Orchestrator {
+        var orchestrator = Orchestrator(runner: runner.roles)
+        orchestrator.clock = AnyClock(SteppingClock())
+        return orchestrator
+    }
+
     func executor(_ runner: MemberRunner) -> PlanExecutor {
         var executor = PlanExecutor(runner: runner.roles)
-        executor.readinessInterval = .milliseconds(1)
+        executor.clock = AnyClock(SteppingClock())
         return executor
     }
 
     @Test func aLearnerIsPromotedOnceEtcdFindsItInSync() async throws {
         let runner = MemberRunner(notInSync: 2, progress: [(3, 40), (39, 45), (41, 50)])
         let reports = Reports()
-        let outcome = try await Orchestrator(runner: runner.roles).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
+        let outcome = try await orchestrator(runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
         #expect(outcome.succeeded && outcome.undo == nil)
         #expect(runner.recorded == [
             "add dave learner", "write with dave", "start dave", "progress dave", "progress dave", "progress dave",
@@ -180,7 +187,7 @@ import Testing
     @Test func theFirstFailedStepEndsTheAddAndWhatWasDoneIsUndone() async throws {
         let runner = MemberRunner(failing: ["start dave"])
         let reports = Reports()
-        let outcome = try await Orchestrator(runner: runner.roles).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
+        let outcome = try await orchestrator(runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
         #expect(!outcome.succeeded && outcome.undone == true)
         #expect(runner.recorded == ["add dave learner", "write with dave", "start dave", "remove dave", "write before"],
                 "nothing after the failed start; then its member goes and the spec is put back")
@@ -189,7 +196,7 @@ import Testing
 
     @Test func anAddThatFailsAfterTheStartStopsTheNodeAndDeletesItsData() async throws {
         let runner = MemberRunner(failing: ["ready dave"])
-        let outcome = try await Orchestrator(runner: runner.roles).addMember(dave, learner: false, spec: edit, originalSpec: "before", timeoutSeconds: 1) { _ in }
+        let outcome = try await orchestrator(runner).addMember(dave, learner: false, spec: edit, originalSpec: "before", timeoutSeconds: 1) { _ in }
         #expect(!outcome.succeeded)
         #expect(runner.recorded == ["add dave", "write with dave", "start dave", "stop dave", "remove dave", "write before", "rm etcd dave"])
     }
@@ -197,7 +204,7 @@ import Testing
     @Test func aRefusedMemberAddChangesNothing() async throws {
         let runner = MemberRunner()
         await #expect(throws: OrchestratorError.self) {
-            try await Orchestrator(runner: runner.roles).addMember(
+            try await orchestrator(runner).addMember(
                 NodeSpec(name: "carol", listen: Address(host: "127.0.0.1", port: 5003)), learner: true, spec: edit, originalSpec: "before") { _ in }
         }
         #expect(runner.recorded.isEmpty)

@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Synchronization
 import Testing
 
@@ -46,10 +47,22 @@ import Testing
     @Test func aNodeThatNeverGetsReadyFailsAtTheDeadline() async {
         let runner = RecordingRunner(nodes: ["alice"], ready: [])
         var executor = PlanExecutor(runner: runner.roles)
-        executor.readinessInterval = .milliseconds(10)
+        executor.clock = AnyClock(SteppingClock())
         let reports = Reports()
         #expect(await !executor.execute(Plan([.init([.waitReady(node: "alice", timeoutSeconds: 0)])])) { reports.add($0) })
         #expect(reports.lines == ["✗ alice not ready after 0 s\n" + Self.logDetails("alice")])
+    }
+
+    @Test func aThirtySecondWaitAsksEveryTenthOfASecondOnTheClockItIsGiven() async {
+        let runner = RecordingRunner(nodes: ["alice"], ready: [])
+        let clock = SteppingClock()
+        var executor = PlanExecutor(runner: runner.roles)
+        executor.clock = AnyClock(clock)
+        let reports = Reports()
+        #expect(await !executor.execute(Plan([.init([.waitReady(node: "alice", timeoutSeconds: 30)])])) { reports.add($0) })
+        #expect(runner.readyAsks.withLock { $0 } == 301, "at 0, 0.1, …, 30 s")
+        #expect(clock.now.offset == .seconds(30))
+        #expect(reports.lines == ["✗ alice not ready after 30 s\n" + Self.logDetails("alice")])
     }
 
     @Test func reportsAreJSONLinesToo() async throws {

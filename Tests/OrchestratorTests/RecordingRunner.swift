@@ -19,6 +19,8 @@ final class RecordingRunner: Sendable {
     let observations: Mutex<[ClusterObservation]>
     /// The observation the last `processes` call took.
     let current = Mutex<ClusterObservation>(ClusterObservation(nodes: []))
+    /// How often the reader was asked whether a node is ready.
+    let readyAsks = Mutex(0)
     /// What `progress(of:)` answers per node, one after the other (the last one repeats).
     let progressions = Mutex<[String: [NodeProgress]]>([:])
 
@@ -75,7 +77,10 @@ final class RecordingRunner: Sendable {
     struct Reader: NodeReader {
         let log: RecordingRunner
 
-        func isReady(_ node: NodeSpec) async -> Bool { log.ready.contains(node.name) }
+        func isReady(_ node: NodeSpec) async -> Bool {
+            log.readyAsks.withLock { $0 += 1 }
+            return log.ready.contains(node.name)
+        }
         func status(of node: NodeSpec) async throws -> NodeStatus { throw OrchestratorError(.nodeDown, "\(node.name) does not answer") }
         func progress(of node: NodeSpec) async throws -> NodeProgress {
             try log.progressions.withLock { all in

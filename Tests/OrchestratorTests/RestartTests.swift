@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Processes
 import Testing
 
@@ -104,7 +105,7 @@ import Testing
             ]
         }
         var executor = PlanExecutor(runner: runner.roles)
-        executor.readinessInterval = .milliseconds(1)
+        executor.clock = AnyClock(SteppingClock())
         let reports = PlanExecutorTests.Reports()
         #expect(await executor.execute(Plan([.init([.waitCaughtUp(node: "bob", timeoutSeconds: 30)])])) { reports.add($0) })
         #expect(reports.lines == ["✓ bob caught up: alive key back, delivered through revision 41 (newest message 40 when it started)"])
@@ -114,7 +115,7 @@ import Testing
         let runner = RecordingRunner(nodes: ["bob"])
         runner.progressions.withLock { $0["bob"] = [NodeProgress(aliveKey: false, delivered: 12, newestMessage: 40)] }
         var executor = PlanExecutor(runner: runner.roles)
-        executor.readinessInterval = .milliseconds(1)
+        executor.clock = AnyClock(SteppingClock())
         let reports = PlanExecutorTests.Reports()
         #expect(await !executor.execute(Plan([.init([.waitCaughtUp(node: "bob", timeoutSeconds: 0)])])) { reports.add($0) })
         #expect(reports.lines.first?.hasPrefix("✗ bob has not caught up after 0 s: delivered through revision 12 of 40; alive key missing") == true,

@@ -2,6 +2,7 @@ import ClusterSpec
 import Deploy
 import EtcdClient
 import Foundation
+import HeadnetCore
 
 /// etcd's Cluster API through the nodes' client ports: member changes go to the members other
 /// than the one they are about, failing over between them.
@@ -65,12 +66,11 @@ public struct EtcdMembership: Membership {
         } catch {
             // etcd can close the call's stream while leadership moves ("Stream unexpectedly
             // closed"): what counts is who leads afterwards.
-            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
-            while ContinuousClock.now < deadline {
-                if let now = await etcd.leader(among: spec.nodes), now != leader.name { return }
-                try? await Task.sleep(for: .milliseconds(100))
+            let moved = await Polling.poll(every: .milliseconds(100), within: .seconds(5)) { () -> Bool? in
+                guard let now = await etcd.leader(among: spec.nodes), now != leader.name else { return nil }
+                return true
             }
-            throw error
+            if moved == nil { throw error }
         }
     }
 
