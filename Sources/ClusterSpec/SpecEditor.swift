@@ -24,6 +24,17 @@ public enum SpecEditor {
         }
     }
 
+    /// The text of `spec`'s file without `initialCluster:` (read from `text`), nil when it has
+    /// none: once the state is purged no founding member's data is left, and the next `up`
+    /// founds the cluster with every node (a node added by `member add` would otherwise wait to
+    /// join a cluster that is gone).
+    public static func forgettingFounders(_ text: String, of spec: ClusterSpec) -> Edit? {
+        guard spec.initialCluster != nil else { return nil }
+        var target = spec
+        target.initialCluster = nil
+        return edit(text, to: target)
+    }
+
     /// `text`, a spec file's contents, changed so that it reads as `target`: `target` has the
     /// same settings, may add `initialCluster:` where the file has none (or drop it), and has the file's
     /// nodes with some removed and some appended.

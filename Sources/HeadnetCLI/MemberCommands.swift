@@ -4,7 +4,6 @@ import Deploy
 import Foundation
 import HeadnetCore
 import Orchestrator
-import Synchronization
 
 /// `headnet member`: changes and lists the etcd members of a cluster, keeping the spec in step.
 public struct MemberCommand: AsyncParsableCommand {
@@ -148,13 +147,9 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
         let printer = output.printer
         let runner = spec.runner(for: current, state: state)
         try runner.checkClientPortsAreOurs()
-        let failed = FailedStep()
-        let outcome = try await Orchestrator(runner: runner.roles).removeMember(name, spec: edit) { report in
-            if report.outcome == .failed { failed.kind.withLock { $0 = report.step } }
-            printer(report)
-        }
+        let outcome = try await Orchestrator(runner: runner.roles).removeMember(name, spec: edit) { printer($0) }
         guard outcome.succeeded else {
-            if failed.kind.withLock({ $0 }) == MemberStep.drainQueue(node: name, timeoutSeconds: 0).kind {
+            if case .member(.drainQueue) = outcome.failedStep {
                 throw CLIError(
                     .cluster, "\(name) was not removed: broadcasts it accepted are still queued. Start it (`headnet up -f \(spec.path)`) "
                         + "so they go out, stop sending to it, then run `headnet member remove \(name)` again")
@@ -242,9 +237,4 @@ extension SpecLocating {
             throw CLIError(.spec, "cannot read the spec \(path)", cause: error)
         }
     }
-}
-
-/// The kind of the step that failed, as the step reports arrive.
-final class FailedStep: Sendable {
-    let kind = Mutex<String?>(nil)
 }

@@ -89,35 +89,14 @@ public struct DownCommand: AsyncParsableCommand {
     public func run() async throws {
         let printer = output.printer
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let outcome = await Orchestrator(runner: runner.roles).down(purge: purge) { printer($0) }
+        let founders = purge ? SpecEditor.forgettingFounders(try spec.text(), of: runner.spec) : nil
+        let outcome = await Orchestrator(runner: runner.roles).down(purge: purge, forgettingFounders: founders) { printer($0) }
         let left = runner.processes().filter { !$0.livePIDs.isEmpty }
         guard left.isEmpty else {
             let list = left.map { "\($0.name) (pid \($0.livePIDs.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
             throw CLIError(.cluster, "still running after down: \(list); stop them with `kill` or run `headnet down -f \(spec.path)` again")
         }
         if !outcome.succeeded { throw CLIError(.cluster, "down did not finish; \(output.seeFailedStep)") }
-        if purge { try forgetFounders(runner.spec, at: runner.nodes.specPath) }
-    }
-
-    /// After a purge no etcd data is left, so the members the cluster was founded with no longer
-    /// matter: `initialCluster:` is dropped from the spec and the next `up` founds the cluster with
-    /// every node (a node added by `member add` would otherwise wait to join a cluster that is gone).
-    private func forgetFounders(_ cluster: ClusterSpec, at path: String) throws {
-        guard cluster.initialCluster != nil else { return }
-        var target = cluster
-        target.initialCluster = nil
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-            let edit = SpecEditor.edit(text, to: target)
-            try edit.text.write(toFile: path, atomically: true, encoding: .utf8)
-            if !output.json {
-                print("✓ dropped initialCluster from \(path): the next `headnet up` founds the cluster with every node"
-                    + (edit.inPlace ? "" : " (the file was rewritten whole; its comments are gone)"))
-            }
-        } catch {
-            throw CLIError(.spec, "the state is purged, but \(path) still names the founding members (initialCluster:); delete that line before `headnet up`", cause: error)
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+import ClusterSpec
+
 /// Plans `headnet down` and `headnet stop NODE`: stop running nodes, the leader last.
 public enum DownPlanner {
     /// The plan for a cluster observed as `observation`.
@@ -7,11 +9,15 @@ public enum DownPlanner {
     /// stop together, then the leader: a leader stopped while its peers stop too spends
     /// etcd's request timeout (7 s) on a leadership transfer to a peer that is going away; a
     /// leader left alone has no one to transfer to and stops at once. `purge` deletes the state
-    /// once every node is stopped. A node stopped with `headnet stop` is forgotten as such: the
+    /// once every node is stopped, then writes `founders` (the spec without `initialCluster:`), if
+    /// given. A node stopped with `headnet stop` is forgotten as such: the
     /// next `up` starts every node (as compose's `down` then `up` does).
-    public static func plan(_ observation: ClusterObservation, purge: Bool = false) -> Plan {
+    public static func plan(_ observation: ClusterObservation, purge: Bool = false, forgettingFounders founders: SpecEditor.Edit? = nil) -> Plan {
         let released = observation.nodes.filter(\.held).map { Step.release(node: $0.name) }
-        return Plan(stop(observation.nodes, leader: observation.leader).stages + [Plan.Stage(released), Plan.Stage(purge ? [.purgeState] : [])])
+        let forget = purge ? founders.map { [Step.forgetFounders(text: $0.text, inPlace: $0.inPlace)] } ?? [] : []
+        return Plan(
+            stop(observation.nodes, leader: observation.leader).stages
+                + [Plan.Stage(released), Plan.Stage(purge ? [.purgeState] : []), Plan.Stage(forget)])
     }
 
     /// `headnet stop NODE`: record that `up` is to leave it stopped, then stop it (and an etcd

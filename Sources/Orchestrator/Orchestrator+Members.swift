@@ -52,7 +52,7 @@ extension Orchestrator {
     ///   cluster has none; nothing was changed then.
     public func removeMember(_ name: String, spec: SpecEditor.Edit, report: @Sendable (StepReport) async -> Void) async throws(OrchestratorError) -> Outcome {
         let plan = try MemberPlanner.remove(name, observation: await runner.observeMembers(), spec: spec)
-        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
+        return await outcome(plan, report: report)
     }
 
     /// `headnet member promote`: waits until the learner of the node called `name` caught up
@@ -64,7 +64,7 @@ extension Orchestrator {
         _ name: String, timeoutSeconds: Int = 60, report: @Sendable (StepReport) async -> Void
     ) async throws(OrchestratorError) -> Outcome {
         let plan = try MemberPlanner.promote(name, observation: await runner.observeMembers(), timeoutSeconds: timeoutSeconds)
-        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
+        return await outcome(plan, report: report)
     }
 }
 

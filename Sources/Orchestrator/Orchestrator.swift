@@ -1,3 +1,4 @@
+import ClusterSpec
 import HeadnetCore
 
 /// The cluster operations the CLI offers, each a plan made from what the runner observes and
@@ -12,8 +13,20 @@ public struct Orchestrator: Sendable {
     public struct Outcome: Sendable, Hashable {
         /// What was planned.
         public var plan: Plan
+        /// How its run ended.
+        public var end: PlanExecutor.End
+
         /// Whether every step succeeded.
-        public var succeeded: Bool
+        public var succeeded: Bool { end == .completed }
+        /// The step that failed, if one did.
+        public var failedStep: Step? {
+            if case .failed(let step) = end { step } else { nil }
+        }
+    }
+
+    /// Runs `plan` on this orchestrator's executor.
+    func outcome(_ plan: Plan, report: @Sendable (StepReport) async -> Void) async -> Outcome {
+        Outcome(plan: plan, end: await executor().run(plan, report: report))
     }
 
     /// What executes the plans.
@@ -59,7 +72,7 @@ public struct Orchestrator: Sendable {
     public func stop(_ name: String, report: @Sendable (StepReport) async -> Void) async -> Result<Outcome, OrchestratorError> {
         do { _ = try runner.spec.node(named: name) } catch { return .failure(error) }
         let plan = DownPlanner.stop(await runner.observe(), node: name)
-        return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
+        return .success(await outcome(plan, report: report))
     }
 
     /// Runs an `up`-like plan; when it fails, stops the nodes it started unless `retain`.
@@ -67,12 +80,12 @@ public struct Orchestrator: Sendable {
         _ plan: Plan, retain: Bool, interruption: Interruption?, rollback: @Sendable () async -> Void, report: @Sendable (StepReport) async -> Void
     ) async -> Outcome {
         let started = StartedNodes()
-        let succeeded = await executor(interruption).execute(plan) { step in
-            if step.step == "start", step.outcome == .ok, let node = step.node { await started.add(node) }
+        let end = await executor(interruption).run(plan) { step in
+            if step.step == Step.start(node: "").kind, step.outcome == .ok, let node = step.node { await started.add(node) }
             await report(step)
         }
         let names = await started.names
-        if !succeeded, !retain, !names.isEmpty {
+        if end != .completed, !retain, !names.isEmpty {
             await rollback()
             let observation = await runner.observe()
             let stops = observation.nodes.filter { names.contains($0.name) }.flatMap { node in
@@ -81,7 +94,7 @@ public struct Orchestrator: Sendable {
             }
             _ = await executor().execute(Plan([Plan.Stage(stops, concurrent: true)]), report: report)
         }
-        return Outcome(plan: plan, succeeded: succeeded)
+        return Outcome(plan: plan, end: end)
     }
 
     /// `headnet restart`: once the health gate passes (a failing check gets `settleSeconds` to
@@ -99,7 +112,7 @@ public struct Orchestrator: Sendable {
         }
         switch RestartPlanner.plan(await runner.observe(), restarting: names, timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
-        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
+        case .success(let plan): return .success(await outcome(plan, report: report))
         }
     }
 
@@ -116,7 +129,7 @@ public struct Orchestrator: Sendable {
         }
         switch RotationPlanner.plan(await runner.observe(), timeoutSeconds: timeoutSeconds) {
         case .failure(let refusal): return .failure(refusal)
-        case .success(let plan): return .success(Outcome(plan: plan, succeeded: await executor().execute(plan, report: report)))
+        case .success(let plan): return .success(await outcome(plan, report: report))
         }
     }
 
@@ -136,10 +149,13 @@ public struct Orchestrator: Sendable {
         return OrchestratorError(.refused, "\(failure.value ?? "the health gate failed"). \(advice)")
     }
 
-    /// `headnet down`: stops every node, the leader last; `purge` then deletes the state.
-    public func down(purge: Bool = false, report: @Sendable (StepReport) async -> Void) async -> Outcome {
-        let plan = DownPlanner.plan(await runner.observe(), purge: purge)
-        return Outcome(plan: plan, succeeded: await executor().execute(plan, report: report))
+    /// `headnet down`: stops every node, the leader last; `purge` then deletes the state and
+    /// writes `founders`, the spec's text without `initialCluster:` (nil: nothing to forget).
+    public func down(
+        purge: Bool = false, forgettingFounders founders: SpecEditor.Edit? = nil, report: @Sendable (StepReport) async -> Void
+    ) async -> Outcome {
+        let plan = DownPlanner.plan(await runner.observe(), purge: purge, forgettingFounders: founders)
+        return await outcome(plan, report: report)
     }
 }
 

@@ -24,30 +24,45 @@ public struct PlanExecutor: Sendable {
         self.interruption = interruption
     }
 
+    /// How a plan's run ended.
+    public enum End: Sendable, Hashable {
+        /// Every stage ran and no step failed.
+        case completed
+        /// This step failed (the first, in the order the reports came); its stage was the last.
+        case failed(Step)
+        /// Interrupted (``interruption``) before a stage.
+        case interrupted
+    }
+
     /// Executes `plan`, calling `report` for each step as it ends; returns whether every step
     /// succeeded.
     public func execute(_ plan: Plan, report: @Sendable (StepReport) async -> Void) async -> Bool {
+        await run(plan, report: report) == .completed
+    }
+
+    /// Executes `plan` as ``execute(_:report:)`` does; says how it ended.
+    public func run(_ plan: Plan, report: @Sendable (StepReport) async -> Void) async -> End {
         for stage in plan.stages {
-            if interruption?.isRequested == true { return false }
-            var failed = false
+            if interruption?.isRequested == true { return .interrupted }
+            var failed: Step?
             if stage.concurrent {
-                await withTaskGroup(of: StepReport.self) { group in
-                    for step in stage.steps { group.addTask { await self.run(step) } }
-                    for await result in group {
-                        failed = failed || result.outcome == .failed
+                await withTaskGroup(of: (Step, StepReport).self) { group in
+                    for step in stage.steps { group.addTask { (step, await self.run(step)) } }
+                    for await (step, result) in group {
+                        if result.outcome == .failed, failed == nil { failed = step }
                         await report(result)
                     }
                 }
             } else {
                 for step in stage.steps {
                     let result = await run(step)
-                    failed = failed || result.outcome == .failed
+                    if result.outcome == .failed, failed == nil { failed = step }
                     await report(result)
                 }
             }
-            if failed { return false }
+            if let failed { return .failed(failed) }
         }
-        return true
+        return .completed
     }
 
     /// Runs one step and says how it went.
@@ -147,6 +162,18 @@ public struct PlanExecutor: Sendable {
             }
         case .revokeCertificates:
             return await attempt(step, "cannot install the revocation list") { try await runner.control.revokeCertificates() }
+        case .forgetFounders(let text, let inPlace):
+            do {
+                let path = try await runner.control.writeSpec(text)
+                return StepReport(
+                    step: step, outcome: .ok,
+                    message: "dropped initialCluster from \(path): the next `headnet up` founds the cluster with every node"
+                        + (inPlace ? "" : " (the file was rewritten whole; its comments are gone)"))
+            } catch {
+                return StepReport(
+                    step: step, outcome: .failed, message: "the state is purged, but the spec still names the founding members: \(error)",
+                    details: ["delete its initialCluster: before `headnet up`"])
+            }
         case .requireHealthy(let settle, let label):
             return await requireHealthy(step, settle: .seconds(settle), label: label)
         }

@@ -42,6 +42,10 @@ public enum Step: Sendable, Hashable {
     case installCertificates(node: String?)
     /// Install the revocation list: etcd refuses the replaced certificates from now on.
     case revokeCertificates
+    /// After a purge, write the spec without `initialCluster:` (its new `text`, edited in place
+    /// or rewritten whole): no data of the founding members is left, so the next `up` founds
+    /// the cluster with every node.
+    case forgetFounders(text: String, inPlace: Bool)
     /// The health gate: `headnet health`'s cluster checks must pass (warnings are fine); a
     /// failing report is asked again every second for up to `settleSeconds` (a queue that fills
     /// under load while nodes restart drains again). `label` names it in the report.
@@ -55,7 +59,7 @@ public enum Step: Sendable, Hashable {
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
             node
         case .installCertificates(let node): node
-        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy: nil
+        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy, .forgetFounders: nil
         case .member(let step): step.node
         }
     }
@@ -83,6 +87,7 @@ public enum Step: Sendable, Hashable {
         case .installCertificates: "install-certificates"
         case .revokeCertificates: "revoke-certificates"
         case .requireHealthy: "require-healthy"
+        case .forgetFounders: "forget-founders"
         }
     }
 }

@@ -23,6 +23,16 @@ import Testing
         #expect(written.nodes.allSatisfy(written.isFounder))
     }
 
+    @Test func forgettingTheFoundersDropsInitialClusterOnly() throws {
+        let founded = devnet.replacingOccurrences(
+            of: "nodes:", with: "initialCluster: [alice=127.0.0.1:5001, bob=127.0.0.1:5002]\nnodes:")
+        let spec = try SpecReader.parse(founded, checkBinaries: false)
+        let edit = try #require(SpecEditor.forgettingFounders(founded, of: spec))
+        let after = try SpecReader.parse(edit.text, checkBinaries: false)
+        #expect(after.initialCluster == nil && after.nodes == spec.nodes && edit.inPlace)
+        #expect(SpecEditor.forgettingFounders(devnet, of: try SpecReader.parse(devnet, checkBinaries: false)) == nil, "nothing to forget")
+    }
+
     @Test func badInitialClusterEntriesAreReportedWithTheirPaths() {
         let text = devnet.replacingOccurrences(
             of: "nodes:", with: "initialCluster: [alice, bob=nope, carol=127.0.0.1:5003, carol=127.0.0.1:5004, dave=127.0.0.1:5003]\nnodes:")

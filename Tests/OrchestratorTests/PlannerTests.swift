@@ -1,4 +1,5 @@
 import Processes
+import ClusterSpec
 import Testing
 
 @testable import Orchestrator
@@ -24,6 +25,14 @@ import Testing
             Plan.Stage([.stop(node: "alice", pid: 11), .removeStalePIDFile(node: "bob", pid: 99), .notRunning(node: "carol")], concurrent: true),
             Plan.Stage([.purgeState]),
         ])
+    }
+
+    @Test func aPurgeForgetsTheFoundersLastAndOnlyAPurgeDoes() {
+        let founders = SpecEditor.Edit(text: "nodes: []\n", inPlace: true)
+        let observation = observe([("alice", .none)])
+        let purged = DownPlanner.plan(observation, purge: true, forgettingFounders: founders)
+        #expect(Array(purged.steps.suffix(2)) == [Step.purgeState, .forgetFounders(text: "nodes: []\n", inPlace: true)])
+        #expect(!DownPlanner.plan(observation, forgettingFounders: founders).steps.contains { $0.kind == "forget-founders" })
     }
 
     @Test func upOnAClusterWithOneNodeDownStartsOnlyThatNode() {
