@@ -63,10 +63,7 @@ public struct ClusterMaintenance: Sendable {
                         let (status, members) = try await probe.statusAndMembers(of: node)
                         let names = Set(members.map(\.name))
                         guard names == expected else {
-                            return (index, .failure(OrchestratorError(
-                                .wrongCluster,
-                                "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
-                                    + "this spec's are \(expected.sorted().joined(separator: ", ")); stop the other cluster or give this one free ports")))
+                            return (index, .failure(.otherCluster(at: node, members: names, expected: expected)))
                         }
                         return (index, .success(MemberReading(node: node.name, status: status)))
                     } catch {

@@ -110,11 +110,7 @@ public struct ClusterStatus: Sendable, Codable {
                     let (status, members) = try await runner.etcd.statusAndMembers(of: node)
                     let names = Set(members.map(\.name))
                     guard names == expectedMembers || !seen.livePIDs.isEmpty else {
-                        throw OrchestratorError(
-                            .wrongCluster,
-                            "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(names.sorted().joined(separator: ", ")), "
-                                + "this spec's are \(expectedMembers.sorted().joined(separator: ", ")). Two specs use the same ports: "
-                                + "stop the other cluster or give this one free ports (`headnet init` picks them)")
+                        throw OrchestratorError.otherCluster(at: node, members: names, expected: expectedMembers)
                     }
                     row.etcdHealthy = status.errors.isEmpty && status.leader != 0
                     row.leader = status.isLeader

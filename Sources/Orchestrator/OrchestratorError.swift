@@ -1,3 +1,4 @@
+import ClusterSpec
 import HeadNetwork
 import HeadnetCore
 
@@ -50,5 +51,15 @@ extension ModuleError where Code == OrchestratorErrorCode {
         OrchestratorError(
             .queueFull,
             "\(node) refused the broadcast: \(full.summary)\(cluster.map { ", \($0)" } ?? ""); nothing was queued, try again in \(full.retryAfterSeconds) s")
+    }
+
+    /// Another cluster's etcd answered on `node`'s client port, its members `found` where this
+    /// spec expects `expected`: one wording for `status` and the maintenance commands.
+    public static func otherCluster(at node: NodeSpec, members found: Set<String>, expected: Set<String>) -> OrchestratorError {
+        OrchestratorError(
+            .wrongCluster,
+            "another cluster's etcd answered at 127.0.0.1:\(node.clientPort): its members are \(found.sorted().joined(separator: ", ")), "
+                + "this spec's are \(expected.sorted().joined(separator: ", ")). Two specs use the same ports: "
+                + "stop the other cluster or give this one free ports (`headnet init` picks them)")
     }
 }
