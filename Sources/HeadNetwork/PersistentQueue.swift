@@ -45,7 +45,7 @@ public actor PersistentQueue {
     private(set) var inFlight: InFlightBatch?
     /// Tasks waiting for a change (room, an item), in a lock so that a cancelled one is woken
     /// at once, without a task.
-    private nonisolated let waiters = LockedValue(Waiters())
+    nonisolated let waiters = LockedValue(Waiters())
     // Group commit: records appended and records known durable, counted.
     private var appended: UInt64 = 0
     private var synced: UInt64 = 0
@@ -118,25 +118,6 @@ public actor PersistentQueue {
 
     deinit {
         log.close()
-    }
-
-    /// Item files of versions before the log (`<directory>/<index>`), in order.
-    private static func legacyItems(in directory: URL) throws -> [Item] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var items: [Item] = []
-        for name in names {
-            if name.hasSuffix(".tmp") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
-            guard let index = UInt64(name) else { continue }
-            items.append(Item(index: index, bytes: try DurableFile.read(directory.appendingPathComponent(name)) ?? []))
-        }
-        return items.sorted { $0.index < $1.index }
-    }
-
-    /// How many broadcasts the queue in `directory` holds, read without changing anything
-    /// (for a node that is not running).
-    public static func storedCount(in directory: URL) throws -> Int {
-        let state = QueueLogState(try QueueLog.read(directory: directory).records)
-        return state.items.count + (try legacyItems(in: directory).filter { $0.index > state.highestIndex }.count)
     }
 
     /// Number of queued items.
@@ -315,56 +296,5 @@ public actor PersistentQueue {
         log.dropSegments(poppedThrough: through)
         wakeAll()
         return count
-    }
-
-    private func waitForChange() async {
-        let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                // Registered unless the task was cancelled, even a moment ago (the handler below
-                // has run then and left the id behind).
-                let cancelled = waiters.withLock { $0.add(id, continuation) }
-                if cancelled || Task.isCancelled { waiters.withLock { $0.remove(id) }?.resume() }
-            }
-        } onCancel: {
-            waiters.withLock { $0.cancel(id) }?.resume()
-        }
-    }
-
-    private func wakeAll() {
-        for continuation in waiters.withLock({ $0.removeAll() }) { continuation.resume() }
-    }
-
-    /// The waiting tasks, and the ids of those cancelled before they were registered.
-    struct Waiters: Sendable {
-        private var continuations: [UUID: CheckedContinuation<Void, Never>] = [:]
-        private var cancelledEarly: Set<UUID> = []
-
-        /// Registers `id`; returns true (keeping it registered, for the caller to remove) when
-        /// its task was cancelled before.
-        mutating func add(_ id: UUID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
-            continuations[id] = continuation
-            return cancelledEarly.remove(id) != nil
-        }
-
-        /// Takes `id` out; its continuation, if it was registered.
-        mutating func remove(_ id: UUID) -> CheckedContinuation<Void, Never>? {
-            continuations.removeValue(forKey: id)
-        }
-
-        /// `id`'s task was cancelled: its continuation to resume, or a note for when it registers.
-        mutating func cancel(_ id: UUID) -> CheckedContinuation<Void, Never>? {
-            guard let continuation = continuations.removeValue(forKey: id) else {
-                cancelledEarly.insert(id)
-                return nil
-            }
-            return continuation
-        }
-
-        /// Takes every continuation out.
-        mutating func removeAll() -> [CheckedContinuation<Void, Never>] {
-            defer { continuations.removeAll() }
-            return Array(continuations.values)
-        }
     }
 }
