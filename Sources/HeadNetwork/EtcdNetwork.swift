@@ -174,6 +174,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                     group.addTask { try await self.pollEtcdFigures(client) }
                     group.addTask { try await self.waitMessages(client) }
                     if let checkpoint = self.checkpoint { group.addTask { try await checkpoint.run() } }
+                    // The queue's fdatasyncs, while the sender pops: a write whose item was sent
+                    // first returns then, its fdatasync still under way.
+                    group.addTask { await self.queue.runSyncLoop() }
                     group.addTask { try await self.broadcastMessages(client) }
                     // The first task to fail (or cancellation) ends the component: its calls
                     // are cancelled, the connections close once those calls have ended, and
