@@ -70,6 +70,10 @@ extension EtcdClient {
     /// an ``EtcdError`` (callers re-open it, or grant a new lease).
     public func keepAlive(lease id: Int64, every interval: Duration = .seconds(1)) -> AsyncThrowingStream<EtcdLease, any Error> {
         let (stream, continuation) = AsyncThrowingStream<EtcdLease, any Error>.makeStream()
+        // An unstructured producer, required by this API's shape (as in ``watch(_:)``): the
+        // stream is returned at once and read later, while gRPC runs the keepalive stream only
+        // inside the scope of its call. The stream owns the task: it ends with the keepalive
+        // stream, and is cancelled when the stream terminates (consumer cancelled or gone).
         let task = Task { [self] in
             let (_, connection) = currentConnection()
             var options = callOptions()

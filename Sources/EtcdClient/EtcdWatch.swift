@@ -70,6 +70,13 @@ extension EtcdClient {
     /// Stop watching by cancelling the consuming task or dropping the iterator.
     public func watch(_ options: EtcdWatchOptions) -> AsyncThrowingStream<EtcdWatchResponse, any Error> {
         let (stream, continuation) = AsyncThrowingStream<EtcdWatchResponse, any Error>.makeStream()
+        // An unstructured producer, required by this API's shape: a synchronous call returns a
+        // stream that its consumer reads later, from any task, while gRPC delivers a watch only
+        // inside the scope of its call (`onResponse`), which must keep running between reads.
+        // No task group of the caller's exists here to own it; the stream does: the task ends
+        // when the watch fails, and is cancelled when the stream terminates (the consumer's
+        // task cancelled, its iterator dropped). Structured callers use
+        // ``watch(_:onResponse:)`` (the node's delivery does, through `ReadAhead`).
         let task = Task { [self] in
             do {
                 try await watch(options) { continuation.yield($0) }

@@ -55,6 +55,11 @@ final class EtcdMemberProcess: Sendable {
         ChildRegistry.add(child.pid)
         let (readiness, ready) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let log = directory.appendingPathComponent("etcd.log")
+        // An unstructured reader, required by the shape of ``EtcdCluster/start(members:configuration:)``:
+        // it returns members that keep running, whose output must be read (logged, kept, watched
+        // for readiness) until they exit, beyond this call. The member owns the task: it ends
+        // when the child's output closes (the child exited), and ``waitForExit(timeout:)``
+        // awaits it, as ``EtcdCluster/shutdown()`` does for every member.
         let reader = Task { [self] in
             let file = FileHandle.appending(to: log)
             for await line in child.lines {

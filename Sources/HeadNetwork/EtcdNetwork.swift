@@ -151,7 +151,16 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                 endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
             logger: logger)
         defer { client.shutdown() }
-        let connections = Task { try await client.run() }
+        // The client's connections run in a task of their own, which the component's cancellation
+        // does not reach: when the component stops, its calls are cancelled first, on live
+        // connections, and the client is shut down after (below). Stopping the connections under
+        // calls still being made can leave a call of grpc-swift-2 waiting for ever, deaf to
+        // cancellation and to its deadline, and the node would never exit. Swift has no child task
+        // that its parent's cancellation skips, hence this one unstructured task; it never outlives
+        // `run()`: a task of the group below waits for it, and what cuts the connections 2 s after
+        // the component stopped is a child task of its own (``StopGrace``).
+        let (stopping, componentStopped) = AsyncStream<Never>.makeStream()
+        let connections = Task { try await StopGrace.run({ try await client.run() }, stopping: stopping, grace: .seconds(2)) }
         defer { connections.cancel() }
         do {
             try await cancelWhenGracefulShutdown {
@@ -162,18 +171,16 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                         guard let status = await child.waitForExit() else { return }
                         throw HeadNetworkError(.etcdProcess, self.etcdExitMessage(status, lastLines: lastLines, joining: joining), operation: "etcd")
                     }
-                    // The client's connections run in a task of their own, which the group's
-                    // cancellation does not reach: when the component stops, its calls are
-                    // cancelled first, on live connections, and the client is shut down after
-                    // (below). Stopping the connections under calls still being made can leave
-                    // a call of grpc-swift-2 waiting for ever, deaf to cancellation and to its
-                    // deadline, and the node would never exit.
+                    // The connections' task (see above), which the group's cancellation does not reach.
                     group.addTask { try await connections.value }
                     group.addTask { try await self.checkVersion(client) }
                     group.addTask { try await self.pollConnectivity(client) }
                     group.addTask { try await self.pollEtcdFigures(client) }
                     group.addTask { try await self.waitMessages(client) }
                     if let checkpoint = self.checkpoint { group.addTask { try await checkpoint.run() } }
+                    // The queue's fdatasyncs, while the sender pops: a write whose item was sent
+                    // first returns then, its fdatasync still under way.
+                    group.addTask { await self.queue.runSyncLoop() }
                     group.addTask { try await self.broadcastMessages(client) }
                     // The first task to fail (or cancellation) ends the component: its calls
                     // are cancelled, the connections close once those calls have ended, and
@@ -181,10 +188,7 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
                     defer {
                         group.cancelAll()
                         client.shutdown()
-                        Task {
-                            try? await Task.sleep(for: .seconds(2))
-                            connections.cancel()
-                        }
+                        componentStopped.finish()
                     }
                     while let _ = try await group.next() {}
                 }

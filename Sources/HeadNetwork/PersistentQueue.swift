@@ -9,7 +9,9 @@ import Synchronization
 /// ``write(_:onFull:)`` (or ``offer(_:onFirstRefusal:)``) appends the item's record at once (the sender sees it immediately) and returns
 /// when the item is safe: when an fdatasync covering it finished — one for all items written
 /// meanwhile (group commit) — or when it was sent and popped, whichever comes first: etcd
-/// committed it on a majority's WAL then. ``peek()`` suspends while the queue is empty.
+/// committed it on a majority's WAL then. The fdatasyncs run on ``runSyncLoop()`` while it runs
+/// (the node runs it with its sender); otherwise a writer runs one on its own task and waits for
+/// it even when its item is sent first. ``peek()`` suspends while the queue is empty.
 /// ``pop(_:)`` removes the head only when it is the given item, so a sender that pops what it
 /// sent can never drop an item it has not sent. The batch being sent is recorded in the log
 /// too (``markInFlight(_:)``), so a restart can tell whether etcd committed it.
@@ -45,11 +47,14 @@ public actor PersistentQueue {
     private(set) var inFlight: InFlightBatch?
     /// Tasks waiting for a change (room, an item), in a lock so that a cancelled one is woken
     /// at once, without a task.
-    private nonisolated let waiters = LockedValue(Waiters())
+    nonisolated let waiters = LockedValue(Waiters())
     // Group commit: records appended and records known durable, counted.
     private var appended: UInt64 = 0
     private var synced: UInt64 = 0
-    private var syncing = false
+    /// Who runs the fdatasyncs while records wait for one.
+    private var syncDriver = SyncDriver.none
+    /// Wakes ``runSyncLoop()`` while it runs.
+    private var syncLoop: AsyncStream<Void>.Continuation?
     private var writers: [UInt64: Writer] = [:]
     private var syncFailure: HeadNetworkError?
     private nonisolated let syncQueue = DispatchQueue(label: "headnet.broadcast-queue.sync")
@@ -57,7 +62,18 @@ public actor PersistentQueue {
 
     private struct Writer {
         var record: UInt64
-        var continuation: CheckedContinuation<Void, any Error>
+        /// Resumed with true when the writer is to run the next sync itself (``leadSyncs()``).
+        var continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    /// Who runs the group commit's fdatasyncs.
+    private enum SyncDriver {
+        /// Nobody: every record is synced, or the next write starts a sync.
+        case none
+        /// ``runSyncLoop()``.
+        case loop
+        /// A writer, on its own task (no sync loop ran when it was handed the syncs).
+        case writer
     }
 
     /// Opens (creating it if needed) the queue in `directory`. Capacity grows to the number of
@@ -118,25 +134,6 @@ public actor PersistentQueue {
 
     deinit {
         log.close()
-    }
-
-    /// Item files of versions before the log (`<directory>/<index>`), in order.
-    private static func legacyItems(in directory: URL) throws -> [Item] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var items: [Item] = []
-        for name in names {
-            if name.hasSuffix(".tmp") { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
-            guard let index = UInt64(name) else { continue }
-            items.append(Item(index: index, bytes: try DurableFile.read(directory.appendingPathComponent(name)) ?? []))
-        }
-        return items.sorted { $0.index < $1.index }
-    }
-
-    /// How many broadcasts the queue in `directory` holds, read without changing anything
-    /// (for a node that is not running).
-    public static func storedCount(in directory: URL) throws -> Int {
-        let state = QueueLogState(try QueueLog.read(directory: directory).records)
-        return state.items.count + (try legacyItems(in: directory).filter { $0.index > state.highestIndex }.count)
     }
 
     /// Number of queued items.
@@ -205,9 +202,11 @@ public actor PersistentQueue {
         publishLoad()
         wakeAll()
         let record = appended
-        requestSync()
-        guard synced < record, item.index > poppedThrough else { return .queued(item) }
-        try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
+        var leads = requestSync()
+        if !leads, synced < record, item.index > poppedThrough {
+            leads = try await withCheckedThrowingContinuation { writers[item.index] = Writer(record: record, continuation: $0) }
+        }
+        if leads { try await leadSyncs() }
         return .queued(item)
     }
 
@@ -216,40 +215,114 @@ public actor PersistentQueue {
         loadValue.withLock { $0 = load }
     }
 
-    private func requestSync() {
-        guard !syncing else { return }
-        syncing = true
-        Task { await runSyncs() }
+    /// Sees to it that a sync covers the record just appended. With one under way nothing: one
+    /// follows it for the records appended meanwhile. Otherwise it wakes the sync loop or, with
+    /// none running, returns true: the writer runs the sync on its own task (``leadSyncs()``).
+    private func requestSync() -> Bool {
+        guard syncDriver == .none else { return false }
+        if let syncLoop {
+            syncDriver = .loop
+            syncLoop.yield()
+            return false
+        }
+        syncDriver = .writer
+        return true
     }
 
-    /// One fdatasync after another while records are appended; each resumes the writers it
-    /// covers. The first that fails ends them (see the type's durability note).
-    private func runSyncs() async {
-        while synced < appended, syncFailure == nil {
-            let target = appended
-            let work = log.takeSyncWork()
-            let result: Result<Void, any Error>
-            do {
-                try await BlockingWork.run(on: syncQueue) { [performSync] in try performSync(work) }
-                result = .success(())
-            } catch {
-                let failure = HeadNetworkError(
-                    .persistence,
-                    "the broadcast queue in \(directory.path) could not be synced to disk; the node stops: check the disk, then start it again "
-                        + "(broadcasts answered with this error may still be sent)",
-                    cause: error)
-                syncFailure = failure
-                result = .failure(failure)
-                wakeAll()
-            }
-            synced = target
-            // After a failure no sync follows: the writers of records appended meanwhile fail too.
-            for (index, writer) in writers where writer.record <= target || syncFailure != nil {
-                writers.removeValue(forKey: index)
-                writer.continuation.resume(with: result)
+    /// Whether ``runSyncLoop()`` runs.
+    var runsSyncLoop: Bool { syncLoop != nil }
+
+    /// Runs the group commit's fdatasyncs until cancelled (``EtcdNetwork/run()`` does, while its
+    /// sender pops): woken by a write that finds no sync running, one fdatasync after another
+    /// while records are appended; each resumes the writers it covers, and a writer whose item
+    /// was sent first has returned already. Cancelled, it stops after the fdatasync under way;
+    /// the first writer still waiting runs the next one (as when no loop runs: ``leadSyncs()``).
+    /// One at a time: a second call returns at once.
+    func runSyncLoop() async {
+        guard syncLoop == nil else { return }
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        syncLoop = wake
+        // A writer's sync under way hands the records appended meanwhile to the loop.
+        for await _ in wakeups {
+            while syncDriver == .loop, !Task.isCancelled {
+                await syncOnce()
+                if synced >= appended || syncFailure != nil { syncDriver = .none }
             }
         }
-        syncing = false
+        syncLoop = nil
+        wake.finish()
+        guard syncDriver == .loop else { return }
+        // Stopped with records to sync: the first writer waiting syncs them; with none waiting
+        // (their items were sent) the next write's sync covers them.
+        syncDriver = .none
+        if synced < appended, syncFailure == nil { _ = handToWriter() }
+    }
+
+    /// A writer's own sync, when no sync loop runs: one fdatasync covering its record and every
+    /// one appended before it started. The records appended meanwhile go to the sync loop if one
+    /// started, else to the first writer waiting; with none waiting (their items were sent) this
+    /// writer syncs them too, as the loop would. Its own write succeeds or fails with its sync.
+    private func leadSyncs() async throws {
+        await Task.yield()  // as a task of its own would: writes waiting for the queue share this sync
+        let own = await syncOnce()
+        while !passOn() { await syncOnce() }
+        try own.get()
+    }
+
+    /// After a writer's sync: true when that writer is done — nothing is left to sync (or a sync
+    /// failed), or the sync loop or the first writer waiting takes the rest; false when nobody does.
+    private func passOn() -> Bool {
+        guard synced < appended, syncFailure == nil else {
+            syncDriver = .none
+            return true
+        }
+        if let syncLoop {
+            syncDriver = .loop
+            syncLoop.yield()
+            return true
+        }
+        return handToWriter()
+    }
+
+    /// Hands the next sync to the first writer waiting, which runs it on its own task; false
+    /// when none waits.
+    private func handToWriter() -> Bool {
+        guard let next = writers.min(by: { $0.value.record < $1.value.record }) else { return false }
+        writers.removeValue(forKey: next.key)
+        syncDriver = .writer
+        next.value.continuation.resume(returning: true)
+        return true
+    }
+
+    /// One fdatasync covering every record appended so far; resumes the writers it covers. The
+    /// first that fails is final (see the type's durability note): it fails every writer
+    /// waiting, and no sync runs after it. Returns its outcome.
+    @discardableResult
+    private func syncOnce() async -> Result<Void, HeadNetworkError> {
+        if let syncFailure { return .failure(syncFailure) }
+        let target = appended
+        let work = log.takeSyncWork()
+        let result: Result<Void, HeadNetworkError>
+        do {
+            try await BlockingWork.run(on: syncQueue) { [performSync] in try performSync(work) }
+            result = .success(())
+        } catch {
+            let failure = HeadNetworkError(
+                .persistence,
+                "the broadcast queue in \(directory.path) could not be synced to disk; the node stops: check the disk, then start it again "
+                    + "(broadcasts answered with this error may still be sent)",
+                cause: error)
+            syncFailure = failure
+            result = .failure(failure)
+            wakeAll()
+        }
+        synced = target
+        // After a failure no sync follows: the writers of records appended meanwhile fail too.
+        for (index, writer) in writers where writer.record <= target || syncFailure != nil {
+            writers.removeValue(forKey: index)
+            writer.continuation.resume(with: result.map { false })
+        }
+        return result
     }
 
     /// The head item, suspending while the queue is empty.
@@ -310,61 +383,10 @@ public actor PersistentQueue {
         if let batch = inFlight, batch.indices.allSatisfy({ $0 <= through }) { inFlight = nil }
         for (index, writer) in writers where index <= through {
             writers.removeValue(forKey: index)
-            writer.continuation.resume()
+            writer.continuation.resume(returning: false)
         }
         log.dropSegments(poppedThrough: through)
         wakeAll()
         return count
-    }
-
-    private func waitForChange() async {
-        let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                // Registered unless the task was cancelled, even a moment ago (the handler below
-                // has run then and left the id behind).
-                let cancelled = waiters.withLock { $0.add(id, continuation) }
-                if cancelled || Task.isCancelled { waiters.withLock { $0.remove(id) }?.resume() }
-            }
-        } onCancel: {
-            waiters.withLock { $0.cancel(id) }?.resume()
-        }
-    }
-
-    private func wakeAll() {
-        for continuation in waiters.withLock({ $0.removeAll() }) { continuation.resume() }
-    }
-
-    /// The waiting tasks, and the ids of those cancelled before they were registered.
-    struct Waiters: Sendable {
-        private var continuations: [UUID: CheckedContinuation<Void, Never>] = [:]
-        private var cancelledEarly: Set<UUID> = []
-
-        /// Registers `id`; returns true (keeping it registered, for the caller to remove) when
-        /// its task was cancelled before.
-        mutating func add(_ id: UUID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
-            continuations[id] = continuation
-            return cancelledEarly.remove(id) != nil
-        }
-
-        /// Takes `id` out; its continuation, if it was registered.
-        mutating func remove(_ id: UUID) -> CheckedContinuation<Void, Never>? {
-            continuations.removeValue(forKey: id)
-        }
-
-        /// `id`'s task was cancelled: its continuation to resume, or a note for when it registers.
-        mutating func cancel(_ id: UUID) -> CheckedContinuation<Void, Never>? {
-            guard let continuation = continuations.removeValue(forKey: id) else {
-                cancelledEarly.insert(id)
-                return nil
-            }
-            return continuation
-        }
-
-        /// Takes every continuation out.
-        mutating func removeAll() -> [CheckedContinuation<Void, Never>] {
-            defer { continuations.removeAll() }
-            return Array(continuations.values)
-        }
     }
 }

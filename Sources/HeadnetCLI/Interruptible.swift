@@ -11,14 +11,29 @@ enum Interruptible {
     static func run<T: Sendable>(
         _ body: @escaping @Sendable () async throws -> T, afterwards: @Sendable () async throws -> Void = {}
     ) async throws -> T {
-        let work = Task { try await body() }
         let interrupted = Interruption()
+        let (signals, signalled) = AsyncStream<Void>.makeStream()
         let handlers = SignalHandlers {
             interrupted.request()
-            work.cancel()
+            signalled.yield()
         }
         defer { handlers.remove() }
-        let result = await work.result
+        // `body` in a child task, and a child that cancels it at the first signal (nil).
+        let result = await withTaskGroup(of: Result<T, any Error>?.self) { group -> Result<T, any Error> in
+            group.addTask {
+                do { return .success(try await body()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                for await _ in signals { return nil }
+                return nil
+            }
+            while let next = await group.next() {
+                // Body done: the listener ends. A signal: the body is cancelled; wait for it.
+                group.cancelAll()
+                if let outcome = next { return outcome }
+            }
+            preconditionFailure("the body's task always reports its outcome")
+        }
         let cleanup: (any Error)?
         do {
             try await afterwards()

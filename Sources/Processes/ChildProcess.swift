@@ -69,6 +69,11 @@ public final class ChildProcess: Sendable {
         let started = OneShot<Result<Int32, ProcessError>>()
         let exit = OneShot<ExitStatus>()
         let (lines, sink) = AsyncStream<String>.makeStream()
+        // An unstructured task, required by this API's shape: `start` returns a handle to a child
+        // that keeps running, while swift-subprocess runs a child only inside the scope of its
+        // `run` call. The handle owns the task: it ends when the child exits, which ``stop()``
+        // brings about and waits for; a handle dropped unstopped cancels it (deinit), which
+        // stops the child with its stop sequence. Scoped callers use ``with(_:output:stop:_:)``.
         let owner = Task {
             do {
                 let status = try await launch(configuration, output: output, started: { started.fulfill(.success($0)) }, sink: sink)
@@ -128,6 +133,9 @@ public final class ChildProcess: Sendable {
     @discardableResult
     public func stop(_ sequence: StopSequence? = nil) async -> ExitStatus {
         let steps = (sequence ?? stopSequence).steps
+        // A task of its own, awaited at once (it never outlives the call), because the caller's
+        // cancellation must not reach the stop sequence's waits: Swift has no child task that
+        // its parent's cancellation skips.
         return await Task { await self.escalate(steps) }.value
     }
 
