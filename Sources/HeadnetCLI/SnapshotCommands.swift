@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadnetCore
 import Orchestrator
 
 /// `headnet snapshot save|restore`: backups of a cluster's etcd data.
@@ -104,54 +105,24 @@ public struct DefragCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
+
     /// Creates the command.
     public init() {}
 
     /// Defragments the members.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let totals = SizeTotals()
-        try await ClusterMaintenance(runner: runner).defragment { done in
-            await totals.add(before: done.before.dbSize, after: done.after.dbSize)
-            print("✓ \(done.before.node) (\(done.before.leads ? "leader" : "follower")): \(DefragCommand.describe(done))")
+        let printer = output.printer
+        let outcome = try await ClusterMaintenance(runner: runner).defragment { printer($0) }
+        guard outcome.succeeded else {
+            let order = outcome.plan.steps.compactMap(\.node)
+            let rest = outcome.failedStep?.node.flatMap { order.firstIndex(of: $0) }.map { Array(order.dropFirst($0 + 1)) } ?? []
+            throw CLIError(
+                .cluster, "defragmentation stopped at the failed step" + (rest.isEmpty ? "" : "; \(rest.joined(separator: ", ")) were not defragmented")
+                    + "; \(output.seeFailedStep)")
         }
-        let (count, before, after) = await totals.sums
-        print("defragmented \(count) members of cluster '\(runner.spec.name)': \(ByteCount.text(before)) → \(ByteCount.text(after))")
+        if !output.json { print("defragmented \(outcome.plan.steps.count) members of cluster '\(runner.spec.name)'") }
     }
-
-    /// `db 132.0 KiB → 40.0 KiB, in use 36.0 KiB → 36.0 KiB (0.03 s)`.
-    static func describe(_ done: ClusterMaintenance.Defragmented) -> String {
-        "db \(ByteCount.text(done.before.dbSize)) → \(ByteCount.text(done.after.dbSize)), "
-            + "in use \(ByteCount.text(done.before.dbSizeInUse)) → \(ByteCount.text(done.after.dbSizeInUse)) (\(String(format: "%.2f", done.seconds)) s)"
-    }
-}
-
-/// Sizes in bytes for people: `512 bytes`, `20.0 KiB`, `3.4 MiB`; `exact` adds the bytes:
-/// `20.0 KiB (20512 bytes)`.
-enum ByteCount {
-    static func text(_ bytes: Int64, exact: Bool = false) -> String {
-        var value = Double(bytes)
-        var unit: String?
-        for next in ["KiB", "MiB", "GiB"] where value >= 1024 {
-            value /= 1024
-            unit = next
-        }
-        guard let unit else { return "\(bytes) bytes" }
-        return "\(String(format: "%.1f", value)) \(unit)" + (exact ? " (\(bytes) bytes)" : "")
-    }
-}
-
-/// Database sizes summed over the members `defrag` did.
-private actor SizeTotals {
-    private var count = 0
-    private var before: Int64 = 0
-    private var after: Int64 = 0
-
-    func add(before: Int64, after: Int64) {
-        count += 1
-        self.before += before
-        self.after += after
-    }
-
-    var sums: (Int, Int64, Int64) { (count, before, after) }
 }

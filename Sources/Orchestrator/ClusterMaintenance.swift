@@ -30,16 +30,6 @@ public struct ClusterMaintenance: Sendable {
         public var keys: Int64?
     }
 
-    /// One member defragmented by ``defragment(report:)``.
-    public struct Defragmented: Sendable, Hashable {
-        /// The member before.
-        public var before: MemberReading
-        /// The member after.
-        public var after: MemberReading
-        /// How long the defragmentation took, in seconds.
-        public var seconds: Double
-    }
-
     /// The cluster and where its state is.
     public let runner: LocalClusterRunner
 
@@ -122,37 +112,14 @@ public struct ClusterMaintenance: Sendable {
     }
 
     /// `headnet defrag`: defragments every member, one at a time, followers first and the leader
-    /// last (``DefragPlanner``), reading each one's Status right before and after. Stops at the
-    /// first member that fails or has no leader afterwards.
+    /// last (``DefragPlanner``), each a step reported as it ends; the first member that fails or
+    /// has no leader afterwards ends the run.
     ///
-    /// - Throws: ``OrchestratorError``: see ``DefragPlanner/order(_:spec:)``; `etcd` when a
-    ///   member's defragmentation fails (naming the members left as they were).
-    public func defragment(report: @Sendable (Defragmented) async -> Void) async throws {
-        let order = try DefragPlanner.order(try await readings(), spec: runner.specArgument)
-        for (position, planned) in order.enumerated() {
-            let rest = order.dropFirst(position + 1).map(\.node)
-            let untouched = rest.isEmpty ? "" : "; \(rest.joined(separator: ", ")) were not defragmented"
-            let member = try runner.spec.nodes.first { $0.name == planned.node }.orThrow(planned.node)
-            let clock = ContinuousClock()
-            let done: Defragmented
-            do {
-                done = try await runner.etcd.withMember(member, requestTimeout: .seconds(5)) { etcd in
-                    let before = MemberReading(node: member.name, status: try await etcd.status(endpoint: 0))
-                    let started = clock.now
-                    try await etcd.defragment(endpoint: 0)
-                    let elapsed = started.duration(to: clock.now)
-                    let after = MemberReading(node: member.name, status: try await etcd.status(endpoint: 0))
-                    return Defragmented(before: before, after: after, seconds: elapsed.inSeconds)
-                }
-            } catch {
-                throw OrchestratorError(.etcd, "defragmenting \(member.name)'s etcd failed\(untouched)", cause: error)
-            }
-            await report(done)
-            guard done.after.hasLeader else {
-                throw OrchestratorError(
-                    .etcd, "\(member.name)'s etcd has no leader after its defragmentation\(untouched); `headnet status -f \(runner.specArgument)` shows why")
-            }
-        }
+    /// - Throws: ``OrchestratorError``: see ``DefragPlanner/order(_:spec:)``; nothing was
+    ///   defragmented then.
+    public func defragment(report: @Sendable (StepReport) async -> Void) async throws -> Orchestrator.Outcome {
+        let plan = try DefragPlanner.plan(try await readings(), spec: runner.specArgument)
+        return await Orchestrator(runner: runner.roles).outcome(plan, report: report)
     }
 }
 

@@ -24,4 +24,11 @@ public enum DefragPlanner {
         }
         return readings.filter { $0.node != leader.node } + [leader]
     }
+
+    /// The plan: a stage per member, in ``order(_:spec:)``, so the first failure ends it.
+    ///
+    /// - Throws: as ``order(_:spec:)``.
+    public static func plan(_ readings: [MemberReading], spec: String) throws(OrchestratorError) -> Plan {
+        Plan(try order(readings, spec: spec).map { Plan.Stage([.defragment(node: $0.node)]) })
+    }
 }

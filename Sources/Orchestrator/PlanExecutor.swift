@@ -174,6 +174,21 @@ public struct PlanExecutor: Sendable {
                     step: step, outcome: .failed, message: "the state is purged, but the spec still names the founding members: \(error)",
                     details: ["delete its initialCluster: before `headnet up`"])
             }
+        case .defragment(let name):
+            guard let node else { return unknown(step, name) }
+            let done: MemberDefragmentation
+            do {
+                done = try await runner.membership.defragment(node)
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "defragmenting \(name)'s etcd failed: \(error)")
+            }
+            let line = "\(name) (\(done.before.leads ? "leader" : "follower")): \(done.summary)"
+            guard done.after.hasLeader else {
+                return StepReport(
+                    step: step, outcome: .failed, message: "\(line); its etcd has no leader after its defragmentation",
+                    details: ["`headnet status -f \(runner.control.specArgument)` shows why"])
+            }
+            return StepReport(step: step, outcome: .ok, message: line)
         case .requireHealthy(let settle, let label):
             return await requireHealthy(step, settle: .seconds(settle), label: label)
         }

@@ -46,6 +46,9 @@ public enum Step: Sendable, Hashable {
     /// or rewritten whole): no data of the founding members is left, so the next `up` founds
     /// the cluster with every node.
     case forgetFounders(text: String, inPlace: Bool)
+    /// Defragment a node's etcd member (blocks it while it runs); fails when the member has no
+    /// leader afterwards.
+    case defragment(node: String)
     /// The health gate: `headnet health`'s cluster checks must pass (warnings are fine); a
     /// failing report is asked again every second for up to `settleSeconds` (a queue that fills
     /// under load while nodes restart drains again). `label` names it in the report.
@@ -56,7 +59,8 @@ public enum Step: Sendable, Hashable {
         switch self {
         case .held(let node), .hold(let node), .release(let node): node
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
-            .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _):
+            .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _),
+            .defragment(let node):
             node
         case .installCertificates(let node): node
         case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy, .forgetFounders: nil
@@ -88,6 +92,7 @@ public enum Step: Sendable, Hashable {
         case .revokeCertificates: "revoke-certificates"
         case .requireHealthy: "require-healthy"
         case .forgetFounders: "forget-founders"
+        case .defragment: "defragment"
         }
     }
 }

@@ -123,6 +123,7 @@ import Testing
                 }
             }
             func moveLeader(from: NodeSpec, to: NodeSpec) async throws { try log.record("move leader \(from.name) → \(to.name)") }
+            func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation { throw OrchestratorError(.etcd, "not used by member plans") }
         }
 
         struct Control: ControlPlane {

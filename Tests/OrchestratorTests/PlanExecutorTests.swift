@@ -65,6 +65,20 @@ import Testing
         #expect(reports.lines == ["✗ alice not ready after 30 s\n" + Self.logDetails("alice")])
     }
 
+    @Test func defragmentationGoesMemberByMemberAndStopsAtOneLeftWithoutALeader() async throws {
+        let runner = RecordingRunner(nodes: ["alice", "bob", "carol"], failing: ["leaderless bob"])
+        let plan = try DefragPlanner.plan(
+            [MemberReading(node: "alice", leads: true), MemberReading(node: "bob", leads: false), MemberReading(node: "carol", leads: false)], spec: "t.yaml")
+        let reports = Reports()
+        let end = await PlanExecutor(runner: runner.roles).run(plan) { reports.add($0) }
+        #expect(end == .failed(.defragment(node: "bob")))
+        #expect(runner.recorded == ["defragment bob"], "carol and alice (the leader, last) are left as they were")
+        #expect(reports.lines == [
+            "✗ bob (follower): db 2.0 MiB → 1.0 MiB, in use 1.0 MiB → 1.0 MiB (0.25 s); its etcd has no leader after its defragmentation\n"
+                + "    `headnet status -f test.yaml` shows why"
+        ])
+    }
+
     @Test func reportsAreJSONLinesToo() async throws {
         let runner = RecordingRunner(nodes: ["alice"])
         let reports = Reports()

@@ -112,6 +112,16 @@ final class RecordingRunner: Sendable {
             log.record("move leader \(leader.name) → \(target.name)")
             if log.failing.contains("move \(leader.name)") { throw OrchestratorError(.state, "etcdserver: request timed out") }
         }
+        /// 2 MiB → 1 MiB; without a leader afterwards when `leaderless <node>` is failing.
+        func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation {
+            log.record("defragment \(node.name)")
+            if log.failing.contains("defragment \(node.name)") { throw OrchestratorError(.etcd, "etcdserver: request timed out") }
+            let leads = log.current.withLock { $0.leader } == node.name
+            return MemberDefragmentation(
+                before: MemberReading(node: node.name, leads: leads, dbSize: 2 << 20, dbSizeInUse: 1 << 20),
+                after: MemberReading(node: node.name, leads: leads, hasLeader: !log.failing.contains("leaderless \(node.name)"), dbSize: 1 << 20, dbSizeInUse: 1 << 20),
+                seconds: 0.25)
+        }
     }
 
     struct Control: ControlPlane {

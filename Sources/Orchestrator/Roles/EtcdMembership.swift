@@ -74,6 +74,18 @@ public struct EtcdMembership: Membership {
         }
     }
 
+    public func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation {
+        try await etcd.withMember(node, requestTimeout: .seconds(5)) { member in
+            let before = MemberReading(node: node.name, status: try await member.status(endpoint: 0))
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await member.defragment(endpoint: 0)
+            let elapsed = started.duration(to: clock.now)
+            let after = MemberReading(node: node.name, status: try await member.status(endpoint: 0))
+            return MemberDefragmentation(before: before, after: after, seconds: elapsed.inSeconds)
+        }
+    }
+
     /// The spec's nodes other than `node`, in order.
     func others(than node: NodeSpec) -> [NodeSpec] { spec.nodes.filter { $0.name != node.name } }
 

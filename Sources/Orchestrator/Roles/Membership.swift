@@ -1,6 +1,7 @@
 import ClusterSpec
 
-/// Changes to the cluster's etcd membership and leadership (``EtcdMembership``).
+/// Changes to the cluster's etcd membership, leadership and members' databases
+/// (``EtcdMembership``).
 public protocol Membership: Sendable {
     /// etcd's member list as the first of `nodes` that answers sees it (ask voting members: a
     /// learner refuses the call), each member matched to its spec node.
@@ -15,4 +16,6 @@ public protocol Membership: Sendable {
     func promoteMember(_ node: NodeSpec) async throws -> Bool
     /// Hands etcd leadership from `leader`'s member to `target`'s; returns once `target` leads.
     func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws
+    /// Defragments `node`'s member, reading its Status right before and after.
+    func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation
 }
