@@ -10,13 +10,6 @@ public struct MemberDefragmentation: Sendable, Hashable {
     /// How long the defragmentation took, in seconds.
     public var seconds: Double
 
-    /// A defragmentation that took `seconds`.
-    public init(before: MemberReading, after: MemberReading, seconds: Double) {
-        self.before = before
-        self.after = after
-        self.seconds = seconds
-    }
-
     /// `db 132.0 KiB → 40.0 KiB, in use 36.0 KiB → 36.0 KiB (0.03 s)`.
     public var summary: String {
         "db \(ByteCount.text(before.dbSize)) → \(ByteCount.text(after.dbSize)), "
