@@ -1,18 +1,18 @@
 /// Hydra's port arithmetic, written once: a node's etcd client port and its API port follow
 /// from its listen (etcd peer) port, as hydra-node derives them.
 public enum HydraPorts {
-    /// The listen port the others are counted from.
-    public static let listenBase = 5001
-    /// The etcd client port of a node listening on ``listenBase``.
-    public static let clientBase = 2379
-    /// The API port of a node listening on ``listenBase``.
-    public static let apiBase = 4001
-
     /// The etcd client port of a node listening on `listenPort`: 2379 for 5001, 2380 for 5002, ….
-    public static func clientPort(listen listenPort: Int) -> Int { clientBase + listenPort - listenBase }
+    public static func clientPort(listen listenPort: Int) -> Int { 2379 + listenPort - 5001 }
 
     /// The default API port of a node listening on `listenPort`: 4001 for 5001, 4002 for 5002, ….
-    public static func apiPort(listen listenPort: Int) -> Int { apiBase + listenPort - listenBase }
+    public static func apiPort(listen listenPort: Int) -> Int { 4001 + listenPort - 5001 }
+
+    /// The listen port the others are counted from (Hydra's first node's).
+    public static let listenBase = 5001
+    /// The etcd client port of a node listening on ``listenBase``.
+    public static let clientBase = clientPort(listen: listenBase)
+    /// The API port of a node listening on ``listenBase``.
+    public static let apiBase = apiPort(listen: listenBase)
 
     /// The lowest listen port accepted (DESIGN §4): below it Hydra's arithmetic gives a negative
     /// etcd client port. (At it, the client port is 0, which etcd takes as "any free port".)
