@@ -37,6 +37,9 @@ public struct SnapshotSaveCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Take the snapshot from this node's etcd member instead of the leader's.", valueName: "name"))
     public var node: String?
 
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
+
     /// Creates the command.
     public init() {}
 
@@ -44,12 +47,10 @@ public struct SnapshotSaveCommand: AsyncParsableCommand {
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
         if let node { _ = try runner.spec.node(named: node) }
-        let saved = try await ClusterMaintenance(runner: runner).saveSnapshot(to: file, node: node)
-        let revision = saved.status.map { "revision \($0.revision)" } ?? "revision unknown (\(saved.statusProblem ?? "no etcdctl"))"
-        let keys = saved.keys.map { ", \($0) key\($0 == 1 ? "" : "s")" } ?? ""
-        print("✓ saved \(saved.path) from \(saved.source.member.node)'s etcd (\(saved.source.why))")
-        print("    size \(ByteCount.text(saved.integrity.size, exact: true)), \(revision)\(keys), sha256 ok (\(saved.integrity.actual.prefix(16))…)")
-        print("restore it with `headnet snapshot restore \(file) -f \(spec.path)` on the stopped, purged cluster")
+        let printer = output.printer
+        let outcome = try await ClusterMaintenance(runner: runner).saveSnapshot(to: file, node: node) { printer($0) }
+        guard outcome.succeeded else { throw CLIError(.cluster, "no snapshot was saved; \(output.seeFailedStep)") }
+        if !output.json { print("restore it with `headnet snapshot restore \(file) -f \(spec.path)` on the stopped, purged cluster") }
     }
 }
 

@@ -174,6 +174,9 @@ public struct PlanExecutor: Sendable {
                     step: step, outcome: .failed, message: "the state is purged, but the spec still names the founding members: \(error)",
                     details: ["delete its initialCluster: before `headnet up`"])
             }
+        case .saveSnapshot(let name, let path, let why):
+            guard let node else { return unknown(step, name) }
+            return await saveSnapshot(step, of: node, to: path, why: why)
         case .defragment(let name):
             guard let node else { return unknown(step, name) }
             let done: MemberDefragmentation

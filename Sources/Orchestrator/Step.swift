@@ -46,6 +46,9 @@ public enum Step: Sendable, Hashable {
     /// or rewritten whole): no data of the founding members is left, so the next `up` founds
     /// the cluster with every node.
     case forgetFounders(text: String, inPlace: Bool)
+    /// Save a snapshot of a node's etcd member into `path` (through `<path>.incoming`, checked
+    /// against its sha256 before it replaces anything); `why` says why that member.
+    case saveSnapshot(node: String, path: String, why: String)
     /// Defragment a node's etcd member (blocks it while it runs); fails when the member has no
     /// leader afterwards.
     case defragment(node: String)
@@ -60,7 +63,7 @@ public enum Step: Sendable, Hashable {
         case .held(let node), .hold(let node), .release(let node): node
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _),
-            .defragment(let node):
+            .defragment(let node), .saveSnapshot(let node, _, _):
             node
         case .installCertificates(let node): node
         case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy, .forgetFounders: nil
@@ -93,6 +96,7 @@ public enum Step: Sendable, Hashable {
         case .requireHealthy: "require-healthy"
         case .forgetFounders: "forget-founders"
         case .defragment: "defragment"
+        case .saveSnapshot: "save-snapshot"
         }
     }
 }

@@ -151,6 +151,7 @@ import Testing
         let restore = try SnapshotRestoreCommand.parse(["backup.db", "--spec", "a.yaml", "--state-dir", "/s"])
         #expect(restore.file == "backup.db" && restore.spec.path == "a.yaml" && restore.state.stateDir == "/s")
         #expect(try DefragCommand.parse(["a.yaml"]).spec.path == "a.yaml")
+        #expect(try SnapshotSaveCommand.parse(["backup.db", "--json"]).output.json && DefragCommand.parse(["--json"]).output.json)
         #expect(throws: (any Error).self) { try SnapshotSaveCommand.parse([]) }
         #expect(throws: (any Error).self) { try SnapshotRestoreCommand.parse(["backup.db", "--node", "carol"]) }
         #expect(throws: (any Error).self) { try DefragCommand.parse(["-f", "a.yaml", "b.yaml"]) }

@@ -124,6 +124,8 @@ import Testing
             }
             func moveLeader(from: NodeSpec, to: NodeSpec) async throws { try log.record("move leader \(from.name) → \(to.name)") }
             func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation { throw OrchestratorError(.etcd, "not used by member plans") }
+            func snapshot(of node: NodeSpec, to path: String) async throws { throw OrchestratorError(.etcd, "not used by these plans") }
+            func keyCount(of node: NodeSpec, at revision: Int64) async throws -> Int64 { 0 }
         }
 
         struct Control: ControlPlane {

@@ -112,6 +112,8 @@ final class RecordingRunner: Sendable {
             log.record("move leader \(leader.name) → \(target.name)")
             if log.failing.contains("move \(leader.name)") { throw OrchestratorError(.state, "etcdserver: request timed out") }
         }
+        func snapshot(of node: NodeSpec, to path: String) async throws { throw OrchestratorError(.etcd, "not used by these plans") }
+        func keyCount(of node: NodeSpec, at revision: Int64) async throws -> Int64 { 0 }
         /// 2 MiB → 1 MiB; without a leader afterwards when `leaderless <node>` is failing.
         func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation {
             log.record("defragment \(node.name)")

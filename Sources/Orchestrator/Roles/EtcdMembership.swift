@@ -86,6 +86,16 @@ public struct EtcdMembership: Membership {
         }
     }
 
+    public func snapshot(of node: NodeSpec, to path: String) async throws {
+        _ = try await etcd.withMember(node, requestTimeout: .seconds(5)) { member in try await member.snapshot(to: path, endpoint: 0) }
+    }
+
+    public func keyCount(of node: NodeSpec, at revision: Int64) async throws -> Int64 {
+        try await etcd.withMember(node, requestTimeout: .seconds(5)) { member in
+            try await member.range(EtcdKeyRange(key: [0], rangeEnd: [0]), EtcdRangeOptions(revision: revision, serializable: true, countOnly: true)).count
+        }
+    }
+
     /// The spec's nodes other than `node`, in order.
     func others(than node: NodeSpec) -> [NodeSpec] { spec.nodes.filter { $0.name != node.name } }
 

@@ -18,4 +18,8 @@ public protocol Membership: Sendable {
     func moveLeader(from leader: NodeSpec, to target: NodeSpec) async throws
     /// Defragments `node`'s member, reading its Status right before and after.
     func defragment(_ node: NodeSpec) async throws -> MemberDefragmentation
+    /// Streams a snapshot of `node`'s member into `path`.
+    func snapshot(of node: NodeSpec, to path: String) async throws
+    /// The number of keys in `node`'s member at `revision` (serializable; 0: the newest).
+    func keyCount(of node: NodeSpec, at revision: Int64) async throws -> Int64
 }
