@@ -97,7 +97,8 @@ public struct HealthCommand: AsyncParsableCommand {
     }
 
     /// The spec's cluster: etcd through its client ports, then each node's API, then the
-    /// certificates' expiry (not part of the gates below: an expired certificate must not keep
+    /// certificates' expiry (not part of the gate before restarts and rotations, `ClusterRunner.health()`:
+    /// an expired certificate must not keep
     /// `headnet certs rotate` from replacing it).
     private func clusterReport() async throws -> HealthReport {
         let runner = try spec.runner(state: state, checkBinaries: false)

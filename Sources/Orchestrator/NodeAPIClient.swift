@@ -117,10 +117,17 @@ public struct NodeAPIClient: Sendable {
         }
     }
 
+    /// The `/status` document, checked to come from this cluster's node (``verify(_:)``).
+    public func verifiedStatus() async throws -> NodeStatus {
+        let status = try await statusDocument()
+        try verify(status)
+        return status
+    }
+
     /// Checks that the node answering is this cluster's (see ``verify(_:)``).
     public func verifyCluster() async throws {
         guard cluster != nil else { return }
-        try verify(try await statusDocument())
+        _ = try await verifiedStatus()
     }
 
     /// Queues `payload` for broadcast on the node; returns nil when it was queued, or the node's

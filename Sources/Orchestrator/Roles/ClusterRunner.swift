@@ -46,14 +46,14 @@ public struct ClusterRunner: Sendable {
     /// Each node's processes, asked of each host for its own nodes, in spec order.
     public func processes() async -> [ClusterObservation.Node] {
         var byName: [String: ClusterObservation.Node] = [:]
-        for (name, nodes) in Dictionary(grouping: spec.nodes, by: \.host) {
-            let host = hosts[name] ?? self.host(of: nodes[0])
-            for var seen in await host.processes(of: nodes) {
-                seen.held = control.isHeld(nodes.first { $0.name == seen.name } ?? nodes[0])
-                byName[seen.name] = seen
-            }
+        for nodes in Dictionary(grouping: spec.nodes, by: \.host).values {
+            for seen in await host(of: nodes[0]).processes(of: nodes) { byName[seen.name] = seen }
         }
-        return spec.nodes.map { byName[$0.name] ?? ClusterObservation.Node(name: $0.name, process: .none) }
+        return spec.nodes.map { node in
+            var seen = byName[node.name] ?? ClusterObservation.Node(name: node.name, process: .none)
+            seen.held = control.isHeld(node)
+            return seen
+        }
     }
 
     /// etcd's member list and leader, and each spec node's process, etcd health and data.

@@ -22,10 +22,7 @@ public struct EndpointReader: NodeReader {
     }
 
     public func status(of node: NodeSpec) async throws -> NodeStatus {
-        let client = api(node)
-        let status = try await client.statusDocument()
-        try client.verify(status)
-        return status
+        try await api(node).verifiedStatus()
     }
 
     public func progress(of node: NodeSpec) async throws -> NodeProgress {
@@ -50,7 +47,7 @@ public struct EndpointReader: NodeReader {
     @Sendable func reading(of node: NodeSpec) async -> NodeHealth.Reading {
         let client = api(node)
         do {
-            let document = try await status(of: node)
+            let document = try await client.verifiedStatus()
             let readiness = try? await client.request("GET", "/readyz", timeout: 2)
             return NodeHealth.Reading(
                 node: node, document: .success(document),
