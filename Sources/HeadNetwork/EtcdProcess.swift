@@ -2,6 +2,7 @@ import CBOR
 import Crypto
 import EtcdClient
 import Foundation
+import HeadnetCore
 
 /// The etcd member a node runs as its child: command line, data directory and stderr handling.
 public struct EtcdProcess: Sendable {
@@ -37,7 +38,7 @@ public struct EtcdProcess: Sendable {
     public var dataDirectory: URL {
         let digest = SHA256.hash(data: CBOR.bytes(Array(dataDirectoryCluster.utf8)).encoded)
         let hex = digest.map { String(format: "%02x", $0) }.joined()
-        return configuration.persistenceDirectory.appendingPathComponent("etcd").appendingPathComponent(hex)
+        return configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.etcdData).appendingPathComponent(hex)
     }
 
     /// Whether the data directory already holds a member (then it joins as `existing`).

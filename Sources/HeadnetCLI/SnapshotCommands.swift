@@ -76,18 +76,25 @@ public struct SnapshotRestoreCommand: AsyncParsableCommand {
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
+    /// `--json`.
+    @OptionGroup var output: StepOutputOptions
+
     /// Creates the command.
     public init() {}
 
     /// Restores every node.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        let snapshot = try await ClusterMaintenance(runner: runner).restore(from: file) { snapshot in
-            print("✓ snapshot \(snapshot.path): \(ByteCount.text(snapshot.integrity.size, exact: true)), revision \(snapshot.status.revision), sha256 ok")
-        } report: { restore in
-            print("✓ \(restore.node): restored member \(restore.member) into \(restore.dataDirectory)")
+        let printer = output.printer
+        let (snapshot, outcome) = try await ClusterMaintenance(runner: runner).restore(from: file) { printer($0) }
+        guard outcome.succeeded else {
+            throw CLIError(
+                .cluster, "no node was restored" + (outcome.undone == false ? " (and what the restore wrote is not all deleted)" : "")
+                    + "; \(output.seeFailedStep)")
         }
-        print("cluster '\(runner.spec.name)' restored to revision \(snapshot.status.revision); start it with `headnet up -f \(spec.path)`")
+        if !output.json {
+            print("cluster '\(runner.spec.name)' restored to revision \(snapshot.status.revision); start it with `headnet up -f \(spec.path)`")
+        }
     }
 }
 

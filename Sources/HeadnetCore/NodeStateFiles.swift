@@ -23,6 +23,9 @@ public enum NodeStateFiles {
     public static let held = "held"
     /// The node's etcd config file.
     public static let etcdConfig = "etcd.conf.yml"
+    /// The directory of the node's etcd data directories (one per founding cluster, named by
+    /// the hash of its initial cluster as Hydra names them).
+    public static let etcdData = "etcd"
 
     /// What the node's network component and journal keep about the cluster's data — what a
     /// restore from a snapshot must remove with the etcd data (a node that kept them would

@@ -105,18 +105,18 @@ public struct NodeMetrics: Sendable {
         queuedToCommitted = histogram("broadcast_queued_to_committed", "This node's messages: from queued (POST /broadcast) until etcd committed their put")
         committedToDelivered = histogram(
             "broadcast_committed_to_delivered", "This node's batches: from etcd's commit until the node's own watch journaled them")
-        func etcdGauge(_ name: String, _ unit: String?, _ help: String) -> Gauge {
+        func etcdGauge(_ name: String, _ unit: String, _ help: String) -> Gauge {
             registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "headnet", subsystem: "etcd", metricName: name, unitName: unit, helpText: help))
         }
-        etcdReachable = etcdGauge("up", nil, "1 when the node's etcd member answered its last status poll")
-        etcdHasLeader = etcdGauge("has_leader", nil, "1 when the node's etcd member knows of a leader")
+        etcdReachable = etcdGauge("up", "", "1 when the node's etcd member answered its last status poll")
+        etcdHasLeader = etcdGauge("has_leader", "", "1 when the node's etcd member knows of a leader")
         etcdLeaderChanges = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "headnet", subsystem: "etcd", metricName: "leader_changes", unitName: "total",
                 helpText: "Leader changes the node saw since it started (status polled every second)"))
-        etcdRaftTerm = etcdGauge("raft_term", nil, "Raft term of the node's etcd member")
-        etcdRaftIndex = etcdGauge("raft_index", nil, "Raft log index of the node's etcd member")
-        etcdRevision = etcdGauge("revision", nil, "The cluster's revision as the node's etcd member reports it")
+        etcdRaftTerm = etcdGauge("raft_term", "", "Raft term of the node's etcd member")
+        etcdRaftIndex = etcdGauge("raft_index", "", "Raft log index of the node's etcd member")
+        etcdRevision = etcdGauge("revision", "", "The cluster's revision as the node's etcd member reports it")
         etcdDBSize = etcdGauge("db_size", "bytes", "Size of the member's backend database")
         etcdDBSizeInUse = etcdGauge("db_size_in_use", "bytes", "Bytes of the member's database in use (the rest is freed by defragmentation)")
     }

@@ -26,6 +26,11 @@ public struct Etcdctl: Sendable {
         executable = etcdBinary.contains("/") && FileManager.default.isExecutableFile(atPath: sibling) ? sibling : "etcdctl"
     }
 
+    /// The program `executable` (a path, or a name looked up on PATH).
+    public init(executable: String) {
+        self.executable = executable
+    }
+
     /// Runs etcdctl with `arguments` and `ETCDCTL_API=3` (its standard output and error, interleaved).
     ///
     /// - Throws: ``OrchestratorError`` `tool` when etcdctl cannot be started.

@@ -67,7 +67,7 @@ public struct LocalClusterRunner: Sendable {
     /// - Throws: ``OrchestratorError`` `unsupported`, naming each such node and its host.
     public func requireNodesOnThisMachine() throws(OrchestratorError) {
         let remote = spec.remoteNodes
-        guard remote.isEmpty else { throw UnreachableHost.refusal(remote) }
+        guard remote.isEmpty else { throw UnreachableHost.refusal(remote.map { ($0.node.name, $0.host) }) }
     }
 
     /// Refuses when another cluster's etcd holds a node's etcd client port (a second checkout of

@@ -1,18 +1,5 @@
 import ClusterSpec
 
-/// What `headnet member add` did: the plan, whether it went through, and, when it did not, the
-/// plan that undid what it had done and whether that went through.
-public struct MemberAddOutcome: Sendable, Hashable {
-    /// The plan of the add.
-    public var plan: Plan
-    /// Whether every step succeeded.
-    public var succeeded: Bool
-    /// The undo after a failure (nil when the add went through).
-    public var undo: Plan? = nil
-    /// Whether every undo step succeeded (nil without an undo).
-    public var undone: Bool? = nil
-}
-
 extension Orchestrator {
     /// `headnet member add`: adds `node` — in the runner's spec, whose file's new text is `spec`
     /// (`originalSpec` is its text now) — as a learner promoted once caught up, or as a voting
@@ -25,7 +12,7 @@ extension Orchestrator {
     public func addMember(
         _ node: NodeSpec, learner: Bool, spec: SpecEditor.Edit, originalSpec: String, timeoutSeconds: Int = 60,
         undoing: @Sendable () async -> Void = {}, report: @Sendable (StepReport) async -> Void
-    ) async throws(OrchestratorError) -> MemberAddOutcome {
+    ) async throws(OrchestratorError) -> UndoableOutcome {
         let observation = await runner.observeMembers()
         let plan = try MemberPlanner.add(
             node, learner: learner, observation: observation, tls: runner.spec.tlsEnabled, caKeyKept: runner.control.keepsCAKey, spec: spec,
@@ -35,12 +22,12 @@ extension Orchestrator {
             if step.outcome == .ok { await completed.add(step.step) }
             await report(step)
         }
-        guard !succeeded else { return MemberAddOutcome(plan: plan, succeeded: true) }
+        guard !succeeded else { return UndoableOutcome(plan: plan, succeeded: true) }
         await undoing()
         let process = await runner.observe().nodes.first { $0.name == node.name }
         let undo = MemberPlanner.undoAdd(node.name, completed: await completed.kinds, process: process, originalSpec: originalSpec)
         let undone = await executor().execute(undo, report: report)
-        return MemberAddOutcome(plan: plan, succeeded: false, undo: undo, undone: undone)
+        return UndoableOutcome(plan: plan, succeeded: false, undo: undo, undone: undone)
     }
 
     /// `headnet member remove`: removes the node called `name` from etcd's members, stops it,

@@ -49,4 +49,37 @@ extension PlanExecutor {
             step: step, outcome: .ok, message: "saved \(path) from \(node.name)'s etcd (\(why))",
             details: ["size \(ByteCount.text(integrity.size, exact: true)), \(revision)\(keys), sha256 ok (\(integrity.actual.prefix(16))…)"])
     }
+
+    /// Stages a node's restore, or moves it into place.
+    func restore(_ step: Step, _ restore: RestorePlanner.MemberRestore, on node: NodeSpec) async -> StepReport {
+        let host = runner.host(of: node)
+        if case .installRestore = step {
+            do {
+                try await host.installRestore(restore)
+            } catch {
+                return StepReport(step: step, outcome: .failed, message: "cannot move \(node.name)'s restored etcd data into place: \(error)")
+            }
+            return StepReport(step: step, outcome: .ok, message: "\(node.name): its etcd starts from \(restore.dataDirectory)")
+        }
+        do {
+            try await host.stageRestore(restore)
+        } catch {
+            return StepReport(step: step, outcome: .failed, message: "cannot restore \(node.name)'s member from the snapshot: \(error)")
+        }
+        return StepReport(step: step, outcome: .ok, message: "\(node.name): restored member \(restore.member) into \(restore.stagingDirectory)")
+    }
+
+    /// Deletes what a failed restore wrote of a node's etcd data.
+    func discardRestore(_ step: Step, _ node: NodeSpec) async -> StepReport {
+        do {
+            guard let path = try await runner.host(of: node).removeEtcdData(node) else {
+                return StepReport(step: step, outcome: .skipped, message: "\(node.name): the restore wrote no etcd data")
+            }
+            return StepReport(step: step, outcome: .ok, message: "\(node.name): removed what the restore wrote (\(path))")
+        } catch {
+            return StepReport(
+                step: step, outcome: .failed, message: "cannot remove what the restore wrote of \(node.name)'s etcd data: \(error)",
+                details: ["`headnet down --purge -f \(runner.control.specArgument)` deletes it"])
+        }
+    }
 }

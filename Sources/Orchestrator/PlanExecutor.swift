@@ -177,6 +177,16 @@ public struct PlanExecutor: Sendable {
         case .saveSnapshot(let name, let path, let why):
             guard let node else { return unknown(step, name) }
             return await saveSnapshot(step, of: node, to: path, why: why)
+        case .snapshotChecked(let snapshot):
+            return StepReport(
+                step: step, outcome: .ok,
+                message: "snapshot \(snapshot.path): \(ByteCount.text(snapshot.integrity.size, exact: true)), revision \(snapshot.status.revision), sha256 ok")
+        case .restoreMember(let restore), .installRestore(let restore):
+            guard let node else { return unknown(step, restore.node) }
+            return await self.restore(step, restore, on: node)
+        case .discardRestore(let name):
+            guard let node else { return unknown(step, name) }
+            return await discardRestore(step, node)
         case .defragment(let name):
             guard let node else { return unknown(step, name) }
             let done: MemberDefragmentation

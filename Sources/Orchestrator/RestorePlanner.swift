@@ -7,6 +7,10 @@ import HeadnetCore
 /// data directory that node's etcd will look for, with the member name, initial cluster, token
 /// and peer URL its config file gives etcd (``Deploy/EtcdConfigRenderer``). Refused while any
 /// process of the cluster runs or while a node has state of its own.
+///
+/// The plan (``steps(_:snapshot:)``) stages every node's restore before it moves any into
+/// place; when a step fails, ``undo(_:)`` deletes what the restore wrote (there was no etcd
+/// data before it), so no node is left half restored.
 public enum RestorePlanner {
     /// What is on disk and running of one node, as found before the restore.
     public struct NodeState: Sendable, Hashable {
@@ -37,6 +41,8 @@ public enum RestorePlanner {
         /// Where etcdctl writes it first; renamed to ``dataDirectory`` once every node's restore
         /// succeeded, so a failed restore leaves no node half restored.
         public var stagingDirectory: String
+        /// The `etcdctl` program that runs it.
+        public var etcdctl: String
         /// The `etcdctl` arguments (run with `ETCDCTL_API=3`).
         public var arguments: [String]
     }
@@ -49,12 +55,13 @@ public enum RestorePlanner {
     ///
     /// - Parameters:
     ///   - snapshot: the snapshot file's absolute path.
+    ///   - etcdctl: the `etcdctl` program (``Etcdctl/executable``).
     ///   - states: what was found of each node.
     ///   - specArgument: the spec as the user named it, for the commands the message suggests.
     /// - Throws: ``OrchestratorError`` `running` while a process of the cluster runs; `state`
     ///   when a node has etcd data or other state (`headnet down --purge` deletes it).
     public static func plan(
-        spec: ClusterSpec, layout: StateLayout, snapshot: String, states: [NodeState], specArgument: String
+        spec: ClusterSpec, layout: StateLayout, snapshot: String, etcdctl: String = "etcdctl", states: [NodeState], specArgument: String
     ) throws(OrchestratorError) -> [MemberRestore] {
         let running = states.filter { !$0.pids.isEmpty }
         guard running.isEmpty else {
@@ -75,7 +82,7 @@ public enum RestorePlanner {
             let directory = EtcdConfigRenderer.dataDirectory(spec: spec, node: node, directory: layout.nodeDirectory(node)).path
             let staging = directory + ".restoring"
             return MemberRestore(
-                node: node.name, member: EtcdConfigRenderer.memberName(node), dataDirectory: directory, stagingDirectory: staging,
+                node: node.name, member: EtcdConfigRenderer.memberName(node), dataDirectory: directory, stagingDirectory: staging, etcdctl: etcdctl,
                 arguments: [
                     "snapshot", "restore", snapshot,
                     "--name", EtcdConfigRenderer.memberName(node),
@@ -85,5 +92,21 @@ public enum RestorePlanner {
                     "--initial-advertise-peer-urls", EtcdConfigRenderer.peerURL(node, tls: tls),
                 ])
         }
+    }
+
+    /// The restore as a plan: the checked snapshot, then every node's restore staged, then —
+    /// only when all of them succeeded — each moved into place.
+    public static func steps(_ restores: [MemberRestore], snapshot: CheckedSnapshot) -> Plan {
+        Plan([
+            .init([.snapshotChecked(snapshot)]),
+            .init(restores.map { .restoreMember($0) }),
+            .init(restores.map { .installRestore($0) }),
+        ])
+    }
+
+    /// What undoes a failed restore: every node's etcd data deleted, staged or moved into
+    /// place (the plan was refused unless no node had any).
+    public static func undo(_ restores: [MemberRestore]) -> Plan {
+        Plan([.init(restores.map { .discardRestore(node: $0.node) })])
     }
 }

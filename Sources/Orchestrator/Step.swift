@@ -49,6 +49,15 @@ public enum Step: Sendable, Hashable {
     /// Save a snapshot of a node's etcd member into `path` (through `<path>.incoming`, checked
     /// against its sha256 before it replaces anything); `why` says why that member.
     case saveSnapshot(node: String, path: String, why: String)
+    /// A snapshot passed its checks (sha256, `etcdctl snapshot status`) before the restore was
+    /// planned; reported, nothing to do.
+    case snapshotChecked(CheckedSnapshot)
+    /// Restore a node's etcd member from the snapshot into its staging directory.
+    case restoreMember(RestorePlanner.MemberRestore)
+    /// Move a node's staged restore into its etcd data directory.
+    case installRestore(RestorePlanner.MemberRestore)
+    /// Delete what a failed restore wrote of a node's etcd data.
+    case discardRestore(node: String)
     /// Defragment a node's etcd member (blocks it while it runs); fails when the member has no
     /// leader afterwards.
     case defragment(node: String)
@@ -63,10 +72,11 @@ public enum Step: Sendable, Hashable {
         case .held(let node), .hold(let node), .release(let node): node
         case .keep(let node, _), .notRunning(let node), .removeStalePIDFile(let node, _), .checkPorts(let node), .start(let node),
             .waitReady(let node, _), .stop(let node, _, _), .stopEtcd(let node, _), .moveLeader(let node, _), .waitCaughtUp(let node, _),
-            .defragment(let node), .saveSnapshot(let node, _, _):
+            .defragment(let node), .saveSnapshot(let node, _, _), .discardRestore(let node):
             node
+        case .restoreMember(let restore), .installRestore(let restore): restore.node
         case .installCertificates(let node): node
-        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy, .forgetFounders: nil
+        case .createCertificates, .purgeState, .issueCertificates, .revokeCertificates, .requireHealthy, .forgetFounders, .snapshotChecked: nil
         case .member(let step): step.node
         }
     }
@@ -97,6 +107,10 @@ public enum Step: Sendable, Hashable {
         case .forgetFounders: "forget-founders"
         case .defragment: "defragment"
         case .saveSnapshot: "save-snapshot"
+        case .snapshotChecked: "snapshot-checked"
+        case .restoreMember: "restore-member"
+        case .installRestore: "install-restore"
+        case .discardRestore: "discard-restore"
         }
     }
 }

@@ -34,6 +34,8 @@ import Testing
         func lastKnownRevision(of node: NodeSpec) async -> Int64? { nil }
         func hasEtcdData(_ node: NodeSpec) async -> Bool { true }
         func removeEtcdData(_ node: NodeSpec) async throws -> String? { nil }
+        func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
+        func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
     }
 
     @Test func aRestartWhoseStartFailsEndsAtThatStep() async throws {

@@ -73,6 +73,8 @@ import Testing
                 try log.record("rm etcd \(node.name)")
                 return "/state/\(node.name)/etcd"
             }
+            func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
+            func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
         }
 
         struct Reader: NodeReader {
@@ -153,11 +155,7 @@ import Testing
         }
     }
 
-    final class Reports: Sendable {
-        let all = Mutex<[StepReport]>([])
-        func add(_ report: StepReport) { all.withLock { $0.append(report) } }
-        var lines: [String] { all.withLock { $0.map(\.text) } }
-    }
+    typealias Reports = PlanExecutorTests.Reports
 
     let dave = NodeSpec(name: "dave", listen: Address(host: "127.0.0.1", port: 5004))
     let edit = SpecEditor.Edit(text: "with dave", inPlace: true)

@@ -71,7 +71,18 @@ final class RecordingRunner: Sendable {
         func storedBroadcasts(of node: NodeSpec) async -> Int { 0 }
         func lastKnownRevision(of node: NodeSpec) async -> Int64? { nil }
         func hasEtcdData(_ node: NodeSpec) async -> Bool { true }
-        func removeEtcdData(_ node: NodeSpec) async throws -> String? { nil }
+        func removeEtcdData(_ node: NodeSpec) async throws -> String? {
+            log.record("rm etcd \(node.name)")
+            return "/state/\(node.name)/etcd"
+        }
+        func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+            log.record("stage \(restore.node)")
+            if log.failing.contains("stage \(restore.node)") { throw OrchestratorError(.snapshot, "etcdctl snapshot restore: exit status 1") }
+        }
+        func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+            log.record("install \(restore.node)")
+            if log.failing.contains("install \(restore.node)") { throw OrchestratorError(.state, "cannot move the staged directory") }
+        }
     }
 
     struct Reader: NodeReader {

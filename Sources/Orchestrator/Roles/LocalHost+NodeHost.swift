@@ -90,6 +90,30 @@ extension LocalHost: NodeHost {
         return directory.path
     }
 
+    public func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+        let fileManager = FileManager.default
+        do {
+            try? fileManager.removeItem(atPath: restore.stagingDirectory)  // left by an interrupted restore
+            let parent = URL(fileURLWithPath: restore.stagingDirectory).deletingLastPathComponent()
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw OrchestratorError(.state, "cannot prepare \(restore.node)'s etcd directory", cause: error)
+        }
+        let result = try await Etcdctl(executable: restore.etcdctl).run(restore.arguments)
+        guard result.status.isSuccess else {
+            throw OrchestratorError(
+                .snapshot, "`\(restore.etcdctl) \(restore.arguments.joined(separator: " "))` \(result.status): \(Etcdctl.lastLines(result.output))")
+        }
+    }
+
+    public func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+        do {
+            try FileManager.default.moveItem(atPath: restore.stagingDirectory, toPath: restore.dataDirectory)
+        } catch {
+            throw OrchestratorError(.state, "cannot move \(restore.stagingDirectory) to \(restore.dataDirectory)", cause: error)
+        }
+    }
+
     /// `<node>/etcd`: every etcd data directory of the node (one per founding cluster).
-    func etcdDataDirectory(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent("etcd") }
+    func etcdDataDirectory(_ node: NodeSpec) -> URL { layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.etcdData) }
 }

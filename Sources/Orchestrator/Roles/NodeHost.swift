@@ -36,4 +36,10 @@ public protocol NodeHost: Sendable {
     func hasEtcdData(_ node: NodeSpec) async -> Bool
     /// Deletes the node's etcd data; returns the directory removed, nil when there was none.
     func removeEtcdData(_ node: NodeSpec) async throws -> String?
+    /// Restores the node's etcd member from a snapshot into `restore.stagingDirectory`
+    /// (`etcdctl snapshot restore`), replacing what an interrupted restore left there; the
+    /// node's etcd does not see it until ``installRestore(_:)``.
+    func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws
+    /// Moves a staged restore into the node's etcd data directory.
+    func installRestore(_ restore: RestorePlanner.MemberRestore) async throws
 }

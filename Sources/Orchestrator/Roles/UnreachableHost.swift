@@ -18,7 +18,7 @@ public struct UnreachableHost: NodeHost {
     public func busyPorts(of node: NodeSpec) async -> [String] { [] }
 
     public func start(_ node: NodeSpec) async throws -> Int32 {
-        throw Self.refusal([(node, host)])
+        throw Self.refusal([(node.name, host)])
     }
 
     public func isRunning(_ node: NodeSpec) async -> Bool { false }
@@ -36,13 +36,21 @@ public struct UnreachableHost: NodeHost {
     public func hasEtcdData(_ node: NodeSpec) async -> Bool { false }
 
     public func removeEtcdData(_ node: NodeSpec) async throws -> String? {
-        throw Self.refusal([(node, host)])
+        throw Self.refusal([(node.name, host)])
+    }
+
+    public func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+        throw Self.refusal([(restore.node, host)])
+    }
+
+    public func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {
+        throw Self.refusal([(restore.node, host)])
     }
 
     /// `node carol is on host h2 (10.77.0.2): remote hosts are not supported yet; …`.
-    public static func refusal(_ remote: [(node: NodeSpec, host: HostSpec)]) -> OrchestratorError {
-        let placed = remote.map { "node \($0.node.name) is on host \($0.host.name) (\($0.host.address))" }.joined(separator: ", ")
-        let them = remote.count == 1 ? remote[0].node.name : "them"
+    public static func refusal(_ remote: [(node: String, host: HostSpec)]) -> OrchestratorError {
+        let placed = remote.map { "node \($0.node) is on host \($0.host.name) (\($0.host.address))" }.joined(separator: ", ")
+        let them = remote.count == 1 ? remote[0].node : "them"
         return OrchestratorError(
             .unsupported,
             "\(placed): remote hosts are not supported yet; headnet starts nodes on this machine only. "
