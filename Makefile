@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test devnet devnet-down bench benchmarks generate check-generated clean
+.PHONY: deps build test check-imports devnet devnet-down bench benchmarks generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -13,9 +13,13 @@ build: deps
 
 ## Run every test, against real etcd processes the tests start themselves. The build comes
 ## first because black-box tests run the `headnet` binary.
-test: deps
+test: deps check-imports
 	$(SWIFT) build
 	$(SWIFT) test
+
+## Every target of Package.swift declares exactly the modules it imports.
+check-imports:
+	@python3 scripts/check-imports.py
 
 ## Bring up the 3-node local devnet of clusters/devnet.yaml (background processes).
 devnet: deps

@@ -176,34 +176,38 @@ let package = Package(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "HeadnetCore", "HeadNetwork", "Health", "NodeAPIModel", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork", "ClusterSpec", "NodeAPIModel"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork", "HeadnetCore", "ClusterSpec", "NodeAPIModel"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EtcdClientTests",
             dependencies: [
-                "EtcdClient", "EtcdTesting", "Processes", .product(name: "NIOEmbedded", package: "swift-nio"),
+                "EtcdClient", "EtcdTesting", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
             ]
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
-        .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec"]),
+        .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec", "HeadnetCore"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
-        .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork"]),
+        .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork", "HeadnetCore"]),
         .testTarget(name: "HeadnetCoreTests", dependencies: ["HeadnetCore"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [
-                "Deploy", "ClusterSpec", "HeadNetwork", "EtcdClient", "EtcdTesting", "HeadnetTemplates", "Processes",
+                "Deploy", "ClusterSpec", "HeadNetwork", "HeadnetCore", "EtcdClient", "EtcdTesting", "HeadnetTemplates", "Processes",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(
             name: "NodeServiceTests",
             dependencies: [
-                "NodeService", "NodeAPIModel", "HeadNetwork", "EtcdTesting", "Processes", "NodeHTTP",
+                "NodeService", "NodeAPIModel", "HeadNetwork", "HeadnetCore", "EtcdTesting", "Processes", "NodeHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import HeadnetCore
 /// One entry of `initialCluster:`: a member the cluster was founded with, written
 /// `name=host:port` (the node's name and advertised address, as in etcd's `--initial-cluster`).
 ///

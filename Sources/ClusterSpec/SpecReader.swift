@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 import Yams
 
 /// Reads a `headnet/v1` spec from YAML, collecting every problem with its path and line

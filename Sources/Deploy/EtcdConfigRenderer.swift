@@ -40,16 +40,16 @@ public enum EtcdConfigRenderer {
     /// spec, its founding members name the data directory, and a node that is not one of them
     /// joins the running cluster (initial-cluster-state `existing`).
     public static func networkConfiguration(spec: ClusterSpec, node: NodeSpec, directory: URL) -> EtcdNetworkConfiguration {
-        let peers = spec.nodes.filter { $0.name != node.name }.map { NetworkHost($0.advertise) }
+        let peers = spec.nodes.filter { $0.name != node.name }.map(\.advertise)
         var configuration = EtcdNetworkConfiguration(
             persistenceDirectory: directory,
-            listen: NetworkHost(node.listen),
-            advertise: NetworkHost(node.advertise),
+            listen: node.listen,
+            advertise: node.advertise,
             peers: peers, protocolVersion: spec.protocolVersion, etcdBinary: spec.etcd.binary,
             queueCapacity: spec.network.queueCapacity, leaseTTLSeconds: Int64(spec.network.leaseTTLSeconds),
             batchMaxMessages: spec.network.batchMaxMessages, batchMaxBytes: spec.network.batchMaxBytes)
         if let founders = spec.initialCluster {
-            configuration.founders = founders.map { NetworkHost($0.advertise) }
+            configuration.founders = founders.map(\.advertise)
             configuration.joinsExistingCluster = !spec.isFounder(node)
         }
         return configuration
@@ -133,12 +133,5 @@ public enum EtcdConfigRenderer {
 
     private static func quoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-    }
-}
-
-extension NetworkHost {
-    /// The network component's form of a spec address (an IPv6 host gets its brackets).
-    init(_ address: Address) {
-        self.init(hostname: address.host.contains(":") ? "[\(address.host)]" : address.host, port: address.port)
     }
 }

@@ -1,4 +1,5 @@
 import CBOR
+import HeadnetCore
 
 /// The connectivity loop's decisions, free of I/O (Hydra's `pollConnectivity`): the caller grants
 /// a lease, puts our `alive-` key, keeps the lease alive once a second and ranges the `alive`
@@ -20,13 +21,13 @@ struct ConnectivityMachine: Sendable {
     let dialect: WireDialect
 
     /// A machine for the node advertised as `ourselves`, reading `alive-` values in `dialect`.
-    init(ourselves: NetworkHost, dialect: WireDialect = .master) {
+    init(ourselves: Address, dialect: WireDialect = .master) {
         tracker = ConnectivityTracker(ourselves: ourselves)
         self.dialect = dialect
     }
 
     /// Peers whose `alive-` key was there at the last scan, sorted.
-    var peers: [NetworkHost] { tracker.alive.sorted() }
+    var peers: [Address] { tracker.alive.sorted() }
 
     /// A lease was granted and our `alive-` key written with it.
     mutating func leaseCreated(id: Int64) -> [ComponentAction] {
@@ -49,7 +50,7 @@ struct ConnectivityMachine: Sendable {
     /// rest diffed against the last scan into peer events.
     mutating func scanned(_ kvs: [(key: String, value: [UInt8])]) -> [ComponentAction] {
         var actions: [ComponentAction] = []
-        var hosts: [NetworkHost] = []
+        var hosts: [Address] = []
         for kv in kvs {
             do {
                 hosts.append(try dialect.decodeAlive(kv.value))

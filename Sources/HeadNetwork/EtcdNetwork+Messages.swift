@@ -1,6 +1,7 @@
 import CBOR
 import EtcdClient
 import Foundation
+import HeadnetCore
 
 extension EtcdNetwork {
     var messageKey: String { "msg-\(configuration.advertise)" }
@@ -110,7 +111,7 @@ extension EtcdNetwork {
         var batch: [Delivered<Codec.Message>] = []
         for event in responses.lazy.flatMap(\.events) where event.kind == .put {
             let key = event.kv.keyString
-            guard key.hasPrefix("msg-"), let sender = try? NetworkHost(parsing: String(key.dropFirst(4))) else {
+            guard key.hasPrefix("msg-"), let sender = Address(readHost: String(key.dropFirst(4))) else {
                 tracer(.failedToDecodeValue(key: key, value: Hex.encode(event.kv.value), reason: "not a msg-<host:port> key"))
                 continue
             }

@@ -7,17 +7,17 @@ public struct EtcdNetworkConfiguration: Sendable {
     /// The node's persistence directory: etcd data, queue, last known revision.
     public var persistenceDirectory: URL
     /// Address etcd listens on for peers (raft).
-    public var listen: NetworkHost
+    public var listen: Address
     /// Address other nodes reach this node at; names the node (`msg-`/`alive-` keys, member name).
-    public var advertise: NetworkHost
+    public var advertise: Address
     /// The other nodes' advertised addresses, in order: with this node, etcd's
     /// `--initial-cluster` (which, for a node that joins a running cluster, must list every
     /// current member).
-    public var peers: [NetworkHost]
+    public var peers: [Address]
     /// The advertised addresses of the members the cluster was founded with, in order; they name
     /// the etcd data directory (``EtcdProcess/dataDirectory``), so adding or removing a member
     /// later does not move any node to a new one. nil: this node and its peers, as in Hydra.
-    public var founders: [NetworkHost]?
+    public var founders: [Address]?
     /// Whether this node joins a cluster that already runs (a member added with MemberAdd after
     /// the founders bootstrapped it): etcd then starts with initial-cluster-state `existing` even
     /// on an empty data directory. False for founders, which start `new` there.
@@ -48,7 +48,7 @@ public struct EtcdNetworkConfiguration: Sendable {
 
     /// Creates a configuration with Hydra's defaults.
     public init(
-        persistenceDirectory: URL, listen: NetworkHost, advertise: NetworkHost? = nil, peers: [NetworkHost],
+        persistenceDirectory: URL, listen: Address, advertise: Address? = nil, peers: [Address],
         protocolVersion: UInt64, etcdBinary: String = "etcd", queueCapacity: Int = 100, leaseTTLSeconds: Int64 = 3,
         batchMaxMessages: Int = BroadcastBatch.maxMessages, batchMaxBytes: Int = BroadcastBatch.maxBytes,
         extraEtcdArguments: [String] = [], etcdEnvironment: [String: String] = [:]

@@ -1,3 +1,4 @@
+import HeadnetCore
 /// What the network component tells the application about connectivity and delivery gaps
 /// (Hydra's `Connectivity` plus our `MessagesMissed`).
 public enum NetworkEvent: Sendable, Hashable, Codable {
@@ -6,9 +7,9 @@ public enum NetworkEvent: Sendable, Hashable, Codable {
     /// We lost the connection to a majority; peers are forgotten until we reconnect.
     case networkDisconnected
     /// Another node's `alive-` key appeared.
-    case peerConnected(NetworkHost)
+    case peerConnected(Address)
     /// Another node's `alive-` key disappeared (its lease expired).
-    case peerDisconnected(NetworkHost)
+    case peerDisconnected(Address)
     /// The cluster's `version` key holds another protocol version (nil: undecodable).
     case versionMismatch(ours: UInt64, theirs: UInt64?)
     /// etcd ignored requests because the peers belong to another cluster.
@@ -35,7 +36,7 @@ public struct Delivered<Message: Sendable>: Sendable {
     /// The message.
     public var message: Message
     /// The sender's advertised address (from the `msg-<host:port>` key).
-    public var sender: NetworkHost
+    public var sender: Address
     /// The etcd revision of the put that carried it; several messages of one batch share it.
     public var revision: Int64
     /// Position of the message inside its batch (0 for a single message).

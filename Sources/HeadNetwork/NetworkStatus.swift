@@ -1,3 +1,4 @@
+import HeadnetCore
 /// A snapshot of the component's state, for `/status`, `/readyz` and metrics.
 public struct NetworkStatus: Sendable, Hashable, Codable {
     /// Whether the etcd child reported it serves clients.
@@ -9,7 +10,7 @@ public struct NetworkStatus: Sendable, Hashable, Codable {
     /// The version found in the cluster when it differs (nil: undecodable or not checked).
     public var theirVersion: UInt64?
     /// Peers whose `alive-` key we see.
-    public var peers: [NetworkHost] = []
+    public var peers: [Address] = []
     /// The last revision whose messages were delivered (and persisted).
     public var lastKnownRevision: Int64 = 0
     /// The mod revision of our own `msg-` key after our last broadcast.

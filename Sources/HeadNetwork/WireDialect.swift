@@ -1,4 +1,5 @@
 import CBOR
+import HeadnetCore
 
 /// How a head's nodes write their etcd values, chosen by the protocol version (DESIGN.md §4):
 ///
@@ -75,7 +76,7 @@ public enum WireDialect: Sendable, Hashable, CustomStringConvertible {
     // MARK: alive
 
     /// The value of `alive-<host>`.
-    public func aliveValue(_ host: NetworkHost) -> [UInt8] {
+    public func aliveValue(_ host: Address) -> [UInt8] {
         switch self {
         case .master: return host.cbor
         case .release:
@@ -88,9 +89,9 @@ public enum WireDialect: Sendable, Hashable, CustomStringConvertible {
     /// Decodes an `alive-` value of this dialect.
     ///
     /// - Throws: ``HeadNetworkError`` `decoding` for anything else (the other dialect included).
-    public func decodeAlive(_ bytes: [UInt8]) throws -> NetworkHost {
+    public func decodeAlive(_ bytes: [UInt8]) throws -> Address {
         switch self {
-        case .master: return try NetworkHost(cbor: bytes)
+        case .master: return try Address(cbor: bytes)
         case .release:
             do {
                 var decoder = CBORDecoder(bytes)
@@ -99,7 +100,7 @@ public enum WireDialect: Sendable, Hashable, CustomStringConvertible {
                 guard decoder.isAtEnd, port <= 65535 else {
                     throw HeadNetworkError(.decoding, "a protocol-1 alive value has trailing bytes or a port above 65535")
                 }
-                return NetworkHost(hostname: hostname, port: Int(port))
+                return Address(hostname: hostname, port: Int(port))
             } catch let error as CBORError {
                 throw HeadNetworkError(.decoding, "not a protocol-1 alive value (hostname text, then the port)", cause: error)
             }

@@ -98,9 +98,9 @@ public struct NodeCommand: AsyncParsableCommand {
             guard let nodeID, let listenText = self.listen, let persistenceDir else {
                 throw ValidationError("give --spec and --name, or --node-id, --listen and --persistence-dir")
             }
-            let listen = try NetworkHost(parsing: listenText)
-            let advertise = try self.advertise.map(NetworkHost.init(parsing:)) ?? listen
-            let peers = try self.peers.map(NetworkHost.init(parsing:))
+            let listen = try Address(hydraHost: listenText)
+            let advertise = try self.advertise.map(Address.init(hydraHost:)) ?? listen
+            let peers = try self.peers.map(Address.init(hydraHost:))
             let network = EtcdNetworkConfiguration(
                 persistenceDirectory: URL(fileURLWithPath: persistenceDir), listen: listen, advertise: advertise,
                 peers: peers, protocolVersion: protocolVersion, etcdBinary: etcdBinary, extraEtcdArguments: etcdArguments)
@@ -139,8 +139,8 @@ public struct NodeCommand: AsyncParsableCommand {
 
     private func applyAPI(to node: inout NodeConfiguration) throws {
         guard let api else { return }
-        let address = try NetworkHost(parsing: api)
-        node.apiHost = address.hostname
+        let address = try Address(hydraHost: api)
+        node.apiHost = address.host
         node.apiPort = address.port
     }
 

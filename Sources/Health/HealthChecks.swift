@@ -1,3 +1,4 @@
+import HeadnetCore
 import HeadNetwork
 
 /// Runs every etcd-level check over a ``ClusterSnapshot``: per member reachable, health (a
@@ -65,7 +66,7 @@ public struct HealthChecks: Sendable {
             ?? snapshot.version.flatMap { WireDialect.detect(versionValue: $0)?.dialect } ?? .master
         // Hydra names each member by its advertised host:port; members named otherwise (a
         // plain etcd) cannot be matched with `alive-` keys.
-        let members = expectation?.members ?? snapshot.memberNames.filter { (try? NetworkHost(parsing: $0)) != nil }
+        let members = expectation?.members ?? snapshot.memberNames.filter { Address(readHost: $0) != nil }
         if members.isEmpty {
             let alive = snapshot.alive.compactMap { try? dialect.decodeAlive($0.value).description }.sorted()
             results.append(CheckResult(

@@ -23,7 +23,7 @@ public actor DeliveredJournal {
     /// A delivered message to journal.
     public struct Incoming: Sendable {
         /// The sender's advertised address.
-        public var sender: NetworkHost
+        public var sender: Address
         /// etcd revision of the put that carried the message.
         public var revision: Int64
         /// Position inside that put's batch.
@@ -32,7 +32,7 @@ public actor DeliveredJournal {
         public var payload: [UInt8]
 
         /// Creates a message.
-        public init(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) {
+        public init(sender: Address, revision: Int64, batchIndex: Int, payload: [UInt8]) {
             self.sender = sender
             self.revision = revision
             self.batchIndex = batchIndex
@@ -122,7 +122,7 @@ public actor DeliveredJournal {
         bytes.reserveCapacity(batch.reduce(0) { $0 + $1.payload.count / 3 * 4 + 96 })
         var starts: [UInt64] = []
         var entries: [Entry] = []
-        var sender: (host: NetworkHost, text: String, escaped: [UInt8])?
+        var sender: (host: Address, text: String, escaped: [UInt8])?
         for message in batch {
             if let bound, (bound.revision, bound.batchIndex) >= (message.revision, message.batchIndex) { continue }
             bound = (message.revision, message.batchIndex)
@@ -175,7 +175,7 @@ public actor DeliveredJournal {
     /// Appends one delivered message unless it is a repeat (see ``append(_:)``); returns whether
     /// it was appended.
     @discardableResult
-    public func append(sender: NetworkHost, revision: Int64, batchIndex: Int, payload: [UInt8]) throws -> Bool {
+    public func append(sender: Address, revision: Int64, batchIndex: Int, payload: [UInt8]) throws -> Bool {
         try !append([Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)]).isEmpty
     }
 

@@ -1,3 +1,4 @@
+import HeadnetCore
 import Testing
 
 @testable import ClusterSpec

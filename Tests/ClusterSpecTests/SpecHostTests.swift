@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import ClusterSpec

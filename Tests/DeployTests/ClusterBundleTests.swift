@@ -2,6 +2,7 @@ import ClusterSpec
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import HeadnetTemplates
 import Processes
 import Testing

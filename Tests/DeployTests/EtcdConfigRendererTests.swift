@@ -2,6 +2,7 @@ import ClusterSpec
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import Processes
 import Testing

@@ -1,5 +1,6 @@
 import EtcdClient
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -7,12 +8,12 @@ import Testing
 /// The data directory stays where it is while members come and go, and a node added later
 /// joins as `existing`; without founders everything is as in Hydra.
 @Suite struct EtcdDataDirectoryTests {
-    let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
-    let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
-    let carol = NetworkHost(hostname: "127.0.0.1", port: 5003)
-    let dave = NetworkHost(hostname: "127.0.0.1", port: 5004)
+    let alice = Address(hostname: "127.0.0.1", port: 5001)
+    let bob = Address(hostname: "127.0.0.1", port: 5002)
+    let carol = Address(hostname: "127.0.0.1", port: 5003)
+    let dave = Address(hostname: "127.0.0.1", port: 5004)
 
-    func configuration(_ me: NetworkHost, peers: [NetworkHost], founders: [NetworkHost]? = nil, joins: Bool = false) -> EtcdNetworkConfiguration {
+    func configuration(_ me: Address, peers: [Address], founders: [Address]? = nil, joins: Bool = false) -> EtcdNetworkConfiguration {
         var configuration = EtcdNetworkConfiguration(
             persistenceDirectory: URL(fileURLWithPath: "/nonexistent/state/\(me.port)"), listen: me, peers: peers, protocolVersion: 2)
         configuration.founders = founders

@@ -1,6 +1,7 @@
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -164,8 +165,8 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-cid-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let ports = try FreePortPairs.pick(2)
-        let alice = NetworkHost(hostname: "127.0.0.1", port: ports[0])
-        let bob = NetworkHost(hostname: "127.0.0.1", port: ports[1])
+        let alice = Address(hostname: "127.0.0.1", port: ports[0])
+        let bob = Address(hostname: "127.0.0.1", port: ports[1])
         let fast = ["--heartbeat-interval", "50", "--election-timeout", "500"]
         // Alice bootstraps a cluster of her own; Bob believes he forms one with Alice.
         let aliceNode = try TestNode(EtcdNetworkConfiguration(

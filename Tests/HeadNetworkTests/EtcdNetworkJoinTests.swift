@@ -1,6 +1,7 @@
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -14,7 +15,7 @@ import Testing
             try await eventually("bob delivers") { nodes[1].messages == [.text("before")] }
 
             let port = try FreePortPairs.pick(1)[0]
-            let host = NetworkHost(hostname: "127.0.0.1", port: port)
+            let host = Address(hostname: "127.0.0.1", port: port)
             let founders = nodes.nodes.map(\.advertise)
             var configuration = EtcdNetworkConfiguration(
                 persistenceDirectory: nodes.root.appendingPathComponent("joiner"), listen: host, peers: founders, protocolVersion: 2,

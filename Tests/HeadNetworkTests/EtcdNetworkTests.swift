@@ -2,6 +2,7 @@ import CBOR
 import EtcdClient
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -112,7 +113,7 @@ import Testing
                 try await etcd.put(key: Array("msg-127.0.0.1:9999".utf8), value: [0xff, 0x00])
             }
             try await eventually("legacy delivery") { nodes[0].messages == [.text("from-the-past")] }
-            #expect(nodes[0].delivered.value.first?.sender == NetworkHost(hostname: "127.0.0.1", port: 9999))
+            #expect(nodes[0].delivered.value.first?.sender == Address(hostname: "127.0.0.1", port: 9999))
             try await eventually("undecodable value traced") {
                 nodes[0].traces.value.contains { if case .failedToDecodeValue(key: "msg-127.0.0.1:9999", value: "ff00", _) = $0 { true } else { false } }
             }

@@ -1,5 +1,6 @@
 import EtcdClient
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -7,9 +8,9 @@ import Testing
 @Suite struct EtcdProcessTests {
     let config = EtcdNetworkConfiguration(
         persistenceDirectory: URL(fileURLWithPath: "/state/alice"),
-        listen: NetworkHost(hostname: "0.0.0.0", port: 5003),
-        advertise: NetworkHost(hostname: "10.0.0.3", port: 5003),
-        peers: [NetworkHost(hostname: "10.0.0.1", port: 5001), NetworkHost(hostname: "10.0.0.2", port: 5002)],
+        listen: Address(hostname: "0.0.0.0", port: 5003),
+        advertise: Address(hostname: "10.0.0.3", port: 5003),
+        peers: [Address(hostname: "10.0.0.1", port: 5001), Address(hostname: "10.0.0.2", port: 5002)],
         protocolVersion: 2)
 
     @Test func commandLineFollowsHydra() {
@@ -37,7 +38,7 @@ import Testing
 
     @Test func lowListenPortsAreRejected() {
         var low = config
-        low.listen = NetworkHost(hostname: "127.0.0.1", port: 2621)
+        low.listen = Address(hostname: "127.0.0.1", port: 2621)
         #expect(throws: HeadNetworkError.self) { try low.validate() }
         low.listen.port = 2622
         #expect(throws: Never.self) { try low.validate() }
@@ -83,9 +84,9 @@ import Testing
     }
 
     @Test func connectivityTrackerDiffsScans() {
-        let me = NetworkHost(hostname: "127.0.0.1", port: 5001)
-        let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
-        let carol = NetworkHost(hostname: "127.0.0.1", port: 5003)
+        let me = Address(hostname: "127.0.0.1", port: 5001)
+        let bob = Address(hostname: "127.0.0.1", port: 5002)
+        let carol = Address(hostname: "127.0.0.1", port: 5003)
         var tracker = ConnectivityTracker(ourselves: me)
         #expect(tracker.update(seen: [me, bob]) == [.peerConnected(bob)])
         #expect(tracker.update(seen: [me, bob, carol]) == [.peerConnected(carol)])

@@ -1,6 +1,7 @@
 import CBOR
 import EtcdClient
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -76,11 +77,11 @@ import Testing
 }
 
 @Suite struct ConnectivityMachineTests {
-    let me = NetworkHost(hostname: "127.0.0.1", port: 5001)
-    let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
-    let carol = NetworkHost(hostname: "127.0.0.1", port: 5003)
+    let me = Address(hostname: "127.0.0.1", port: 5001)
+    let bob = Address(hostname: "127.0.0.1", port: 5002)
+    let carol = Address(hostname: "127.0.0.1", port: 5003)
 
-    func alive(_ hosts: NetworkHost...) -> [(key: String, value: [UInt8])] {
+    func alive(_ hosts: Address...) -> [(key: String, value: [UInt8])] {
         hosts.map { (key: "alive-\($0)", value: $0.cbor) }
     }
 

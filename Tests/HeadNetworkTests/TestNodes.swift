@@ -46,7 +46,7 @@ final class TestNode: Sendable {
         start()
     }
 
-    var advertise: NetworkHost { configuration.advertise }
+    var advertise: Address { configuration.advertise }
     var messages: [TestMessage] { delivered.value.map(\.message) }
 
     func start() {
@@ -86,7 +86,7 @@ final class TestNodes: Sendable {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-net-\(UUID().uuidString)")
         self.root = root
         let ports = try FreePortPairs.pick(count)
-        let hosts = ports.map { NetworkHost(hostname: hostname, port: $0) }
+        let hosts = ports.map { Address(hostname: hostname, port: $0) }
         nodes = try hosts.enumerated().map { index, host in
             try TestNode(EtcdNetworkConfiguration(
                 persistenceDirectory: root.appendingPathComponent("node\(index)"),

@@ -1,4 +1,5 @@
 import CBOR
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -35,17 +36,17 @@ import Testing
 
     @Test func aliveValuesInBothDialects() throws {
         let fixtures = try wireFixtures()
-        let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
+        let alice = Address(hostname: "127.0.0.1", port: 5001)
         #expect(WireDialect.release.aliveValue(alice) == fixtures["v1-alive-ipv4"])
         #expect(WireDialect.master.aliveValue(alice) == fixtures["alive-ipv4"])
         #expect(try WireDialect.release.decodeAlive(fixtures["v1-alive-ipv4"]!) == alice)
         #expect(try WireDialect.master.decodeAlive(fixtures["alive-ipv4"]!) == alice)
-        #expect(try WireDialect.master.decodeAlive(fixtures["alive-ipv6"]!) == NetworkHost(hostname: "[::1]", port: 5002))
+        #expect(try WireDialect.master.decodeAlive(fixtures["alive-ipv6"]!) == Address(hostname: "[::1]", port: 5002))
         // The other dialect's value does not decode.
         #expect(throws: HeadNetworkError.self) { try WireDialect.release.decodeAlive(fixtures["alive-ipv4"]!) }
         #expect(throws: HeadNetworkError.self) { try WireDialect.master.decodeAlive(fixtures["v1-alive-ipv4"]!) }
         // A v1 round trip with IPv6 and a name.
-        for host in [NetworkHost(hostname: "[::1]", port: 5002), NetworkHost(hostname: "alice.example", port: 15001)] {
+        for host in [Address(hostname: "[::1]", port: 5002), Address(hostname: "alice.example", port: 15001)] {
             #expect(try WireDialect.release.decodeAlive(WireDialect.release.aliveValue(host)) == host)
         }
     }

@@ -1,6 +1,7 @@
 import CBOR
 import Crypto
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import HeadNetwork
@@ -18,34 +19,34 @@ import Testing
 
     @Test func aliveValues() throws {
         let fixtures = try wireFixtures()
-        let cases: [(String, NetworkHost)] = [
-            ("alive-ipv4", NetworkHost(hostname: "127.0.0.1", port: 5001)),
+        let cases: [(String, Address)] = [
+            ("alive-ipv4", Address(hostname: "127.0.0.1", port: 5001)),
             // Hydra's readHost keeps the brackets in the hostname.
-            ("alive-ipv6", NetworkHost(hostname: "[::1]", port: 5002)),
-            ("alive-dns", NetworkHost(hostname: "alice.example", port: 15001)),
+            ("alive-ipv6", Address(hostname: "[::1]", port: 5002)),
+            ("alive-dns", Address(hostname: "alice.example", port: 15001)),
         ]
         for (name, host) in cases {
             #expect(host.cbor == fixtures[name], "\(name)")
-            #expect(try NetworkHost(cbor: fixtures[name]!) == host)
+            #expect(try Address(cbor: fixtures[name]!) == host)
         }
-        #expect(NetworkHost(hostname: "[::1]", port: 5002).description == "[::1]:5002")
+        #expect(Address(hostname: "[::1]", port: 5002).description == "[::1]:5002")
     }
 
     @Test func hostParsing() throws {
-        #expect(try NetworkHost(parsing: "127.0.0.1:5001") == NetworkHost(hostname: "127.0.0.1", port: 5001))
-        #expect(try NetworkHost(parsing: "[::1]:5002") == NetworkHost(hostname: "[::1]", port: 5002))
-        #expect(try NetworkHost(parsing: "[::1]:5002").description == "[::1]:5002")
+        #expect(try Address(hydraHost: "127.0.0.1:5001") == Address(hostname: "127.0.0.1", port: 5001))
+        #expect(try Address(hydraHost: "[::1]:5002") == Address(hostname: "[::1]", port: 5002))
+        #expect(try Address(hydraHost: "[::1]:5002").description == "[::1]:5002")
         do {
-            _ = try NetworkHost(parsing: "::1:5002")
+            _ = try Address(hydraHost: "::1:5002")
             Issue.record("an unbracketed IPv6 address must be refused")
         } catch let error as HeadNetworkError {
             #expect(error.message.contains("[::1]:5002"), "the message shows the bracketed form: \(error)")
         }
-        #expect(try NetworkHost(parsing: "alice.example:15001").hostname == "alice.example")
+        #expect(try Address(hydraHost: "alice.example:15001").hostname == "alice.example")
         for bad in ["", "5001", ":5001", "host:", "host:0", "host:70000", "host:x", "[]:5001"] {
-            #expect(throws: HeadNetworkError.self, "\(bad)") { try NetworkHost(parsing: bad) }
+            #expect(throws: HeadNetworkError.self, "\(bad)") { try Address(hydraHost: bad) }
         }
-        #expect(NetworkHost(hostname: "[::1]", port: 5002).httpURL == "http://[::1]:5002")
+        #expect(Address(hostname: "[::1]", port: 5002).httpURL == "http://[::1]:5002")
     }
 
     @Test func batchValuesAreIndefiniteArraysEvenForOneMessage() throws {
@@ -70,9 +71,9 @@ import Testing
     }
 
     @Test func ipv6KeepsItsBracketsInTheCommandLineAndTheDataDirectoryHash() throws {
-        let me = NetworkHost(hostname: "[::1]", port: 5001)
+        let me = Address(hostname: "[::1]", port: 5001)
         let config = EtcdNetworkConfiguration(
-            persistenceDirectory: URL(fileURLWithPath: "/state"), listen: me, peers: [NetworkHost(hostname: "[::1]", port: 5002)],
+            persistenceDirectory: URL(fileURLWithPath: "/state"), listen: me, peers: [Address(hostname: "[::1]", port: 5002)],
             protocolVersion: 2)
         let etcd = EtcdProcess(configuration: config)
         #expect(etcd.initialCluster == "[::1]:5001=http://[::1]:5001,[::1]:5002=http://[::1]:5002")
@@ -86,7 +87,7 @@ import Testing
 
     @Test func etcdDataDirectoryIsHydras() throws {
         let config = EtcdNetworkConfiguration(
-            persistenceDirectory: URL(fileURLWithPath: "/state"), listen: NetworkHost(hostname: "127.0.0.1", port: 5001),
+            persistenceDirectory: URL(fileURLWithPath: "/state"), listen: Address(hostname: "127.0.0.1", port: 5001),
             peers: [], protocolVersion: 2)
         let etcd = EtcdProcess(configuration: config)
         #expect(etcd.initialCluster == "127.0.0.1:5001=http://127.0.0.1:5001")

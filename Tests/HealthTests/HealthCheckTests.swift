@@ -1,3 +1,4 @@
+import HeadnetCore
 import HeadNetwork
 import Testing
 
@@ -80,8 +81,8 @@ import Testing
     }
 
     @Test func aliveKeysNameTheMissingPeer() {
-        let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
-        let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
+        let alice = Address(hostname: "127.0.0.1", port: 5001)
+        let bob = Address(hostname: "127.0.0.1", port: 5002)
         let members = ["127.0.0.1:5001", "127.0.0.1:5002", "127.0.0.1:5003"]
         for dialect in [WireDialect.release, .master] {
             let keys = [(key: "alive-\(alice)", value: dialect.aliveValue(alice)), (key: "alive-\(bob)", value: dialect.aliveValue(bob))]

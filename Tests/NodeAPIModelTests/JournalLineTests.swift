@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import Testing
 
@@ -58,7 +59,7 @@ import Testing
         network.queueDepth = 3
         network.queueCapacity = 100
         network.queueOldestWaitSeconds = 1.5
-        network.peers = [NetworkHost(hostname: "127.0.0.1", port: 5002)]
+        network.peers = [Address(hostname: "127.0.0.1", port: 5002)]
         let status = NodeStatus(
             nodeID: "alice", cluster: ClusterLabel(name: "devnet", identity: "abc", spec: "/p/clusters/devnet.yaml"), advertise: "127.0.0.1:5001",
             clientURL: "http://127.0.0.1:2379", network: network, delivered: 5,

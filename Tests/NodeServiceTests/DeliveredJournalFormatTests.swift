@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import NIOCore
 import Testing
@@ -8,13 +9,13 @@ import Testing
 /// The journal's lines on disk: what `JSONDecoder` (``TailCommand``, API clients) reads, old
 /// `JSONEncoder` journals, and raw reads by index.
 @Suite struct DeliveredJournalFormatTests {
-    let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
+    let alice = Address(hostname: "127.0.0.1", port: 5001)
 
     func directory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("headnet-journal-\(UUID().uuidString)")
     }
 
-    func message(_ sender: NetworkHost, _ revision: Int64, _ batchIndex: Int, _ payload: [UInt8]) -> DeliveredJournal.Incoming {
+    func message(_ sender: Address, _ revision: Int64, _ batchIndex: Int, _ payload: [UInt8]) -> DeliveredJournal.Incoming {
         DeliveredJournal.Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)
     }
 
@@ -43,7 +44,7 @@ import Testing
         let dir = directory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let journal = try DeliveredJournal(directory: dir)
-        let odd = NetworkHost(hostname: "a\"b\\c\td\u{1}é", port: 9)
+        let odd = Address(hostname: "a\"b\\c\td\u{1}é", port: 9)
         var appended: [DeliveredJournal.Entry] = []
         for (number, payload) in payloads.enumerated() {
             appended += try await journal.append([message(number.isMultiple(of: 2) ? odd : alice, Int64(number + 1), 0, payload)])

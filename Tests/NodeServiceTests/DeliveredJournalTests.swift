@@ -1,18 +1,19 @@
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import Testing
 
 @testable import NodeService
 
 @Suite struct DeliveredJournalTests {
-    let alice = NetworkHost(hostname: "127.0.0.1", port: 5001)
-    let bob = NetworkHost(hostname: "127.0.0.1", port: 5002)
+    let alice = Address(hostname: "127.0.0.1", port: 5001)
+    let bob = Address(hostname: "127.0.0.1", port: 5002)
 
     func directory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("headnet-journal-\(UUID().uuidString)")
     }
 
-    func message(_ sender: NetworkHost, _ revision: Int64, _ batchIndex: Int, _ payload: [UInt8]) -> DeliveredJournal.Incoming {
+    func message(_ sender: Address, _ revision: Int64, _ batchIndex: Int, _ payload: [UInt8]) -> DeliveredJournal.Incoming {
         DeliveredJournal.Incoming(sender: sender, revision: revision, batchIndex: batchIndex, payload: payload)
     }
 
@@ -68,7 +69,7 @@ import Testing
         let dir = directory()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Payloads whose base64 has `/` and `+`, and a sender that needs escaping.
-        let odd = NetworkHost(hostname: "we\"ird\\host\t", port: 7)
+        let odd = Address(hostname: "we\"ird\\host\t", port: 7)
         let written: [DeliveredJournal.Entry]
         do {
             let journal = try DeliveredJournal(directory: dir)

@@ -1,4 +1,5 @@
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import NodeAPIModel
 import Hummingbird
@@ -14,7 +15,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let network = EtcdNetworkConfiguration(
-            persistenceDirectory: directory, listen: NetworkHost(hostname: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2,
+            persistenceDirectory: directory, listen: Address(hostname: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2,
             queueCapacity: queueCapacity)
         var configuration = NodeConfiguration(nodeID: "alice", network: network)
         configuration.cluster = cluster

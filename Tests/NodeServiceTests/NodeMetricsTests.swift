@@ -1,5 +1,6 @@
 import EtcdTesting
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import NodeAPIModel
 import Logging
@@ -67,7 +68,7 @@ import Testing
 
     static func configuration(cluster: ClusterLabel? = nil) -> NodeConfiguration {
         let network = EtcdNetworkConfiguration(
-            persistenceDirectory: URL(fileURLWithPath: "/nonexistent"), listen: NetworkHost(hostname: "127.0.0.1", port: 5002), peers: [],
+            persistenceDirectory: URL(fileURLWithPath: "/nonexistent"), listen: Address(hostname: "127.0.0.1", port: 5002), peers: [],
             protocolVersion: 1)
         var configuration = NodeConfiguration(nodeID: "bob", network: network)
         configuration.cluster = cluster

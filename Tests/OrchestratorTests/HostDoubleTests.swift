@@ -1,5 +1,6 @@
 import ClusterSpec
 import Foundation
+import HeadnetCore
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import ClusterSpec
 import Deploy
 import Foundation
+import HeadnetCore
 import HeadNetwork
 import Testing
 

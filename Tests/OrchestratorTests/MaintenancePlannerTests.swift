@@ -2,6 +2,7 @@ import ClusterSpec
 import Crypto
 import Deploy
 import Foundation
+import HeadnetCore
 import Testing
 
 @testable import Orchestrator

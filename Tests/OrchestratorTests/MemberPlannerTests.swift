@@ -1,4 +1,5 @@
 import ClusterSpec
+import HeadnetCore
 import Processes
 import Testing
 

@@ -6,19 +6,11 @@ import Musl
 import Darwin
 #endif
 
-/// `host:port`; `host` is unbracketed, IPv6 is written `[::1]:5001` in YAML and in ``description``.
-public struct Address: Sendable, Hashable, CustomStringConvertible {
-    /// Host name or IP.
-    public var host: String
-    /// Port.
-    public var port: Int
+import HeadnetCore
 
-    /// Creates an address.
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
+/// The spec's strict reading of addresses: `host:port` whose host is an IPv4 address, an IPv6
+/// address in brackets or an RFC 1123 host name.
+extension Address {
     /// Parses `host:port` or `[v6]:port` as ``init(validating:)`` does; nil when malformed.
     public init?(parsing text: String) {
         guard let address = try? Address(validating: text) else { return nil }
@@ -64,39 +56,6 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
             throw SpecError(.invalid, "'\(text)' has port \(portText), out of range 1…65535")
         }
         self.init(host: String(host), port: port)
-    }
-
-    /// `host:port`, an IPv6 host in brackets (`[::1]:5002`), as Hydra keeps it in keys and
-    /// member names.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-
-    /// Whether the host is a loopback or wildcard address.
-    public var isLoopback: Bool { Address.isLoopback(host) }
-
-    /// Whether `host` is 127.0.0.0/8, ::1 or localhost.
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    /// Whether `host` is a wildcard address, `0.0.0.0` or `::`: a socket bound to it listens on
-    /// every address of its machine.
-    public static func isWildcard(_ host: String) -> Bool {
-        host == "0.0.0.0" || sameIPv6(host, "::")
-    }
-
-    /// Whether `a` and `b` (unbracketed hosts) name the same machine's address: the same text
-    /// (host names ignoring case), the same IPv6 address however it is written (`fd00::2`,
-    /// `fd00:0::2`), or both loopback (127.0.0.0/8, ::1, localhost: the machine itself).
-    public static func sameHost(_ a: String, _ b: String) -> Bool {
-        a.lowercased() == b.lowercased() || sameIPv6(a, b) || (isLoopback(a) && isLoopback(b))
-    }
-
-    /// Whether `a` and `b` are both IPv6 addresses and the same one.
-    static func sameIPv6(_ a: String, _ b: String) -> Bool {
-        var first = in6_addr()
-        var second = in6_addr()
-        guard a.contains(":"), b.contains(":"), inet_pton(AF_INET6, a, &first) == 1, inet_pton(AF_INET6, b, &second) == 1 else { return false }
-        return withUnsafeBytes(of: &first) { left in withUnsafeBytes(of: &second) { right in left.elementsEqual(right) } }
     }
 
     /// What is wrong with an unbracketed host (a `hosts[].address`, or the host of `host:port`);
