@@ -53,6 +53,21 @@ enum FollowHelp {
 }
 
 /// `--state-dir`, when the state is not where the spec says (see ``StateLayout/defaultRoot(forSpecAt:)``).
+/// One node of a cluster, `NODE [SPEC]` with `-f` and `--state-dir`: what the commands that act
+/// on one node take.
+struct NodeOption: ParsableArguments {
+    @Argument(help: "The node's name.")
+    var node: String
+
+    @OptionGroup var spec: SpecOption
+    @OptionGroup var state: StateOption
+
+    /// The runner of the node's cluster (``SpecLocating/runner(state:checkBinaries:)``).
+    func runner(checkBinaries: Bool = true) throws -> LocalClusterRunner {
+        try spec.runner(state: state, checkBinaries: checkBinaries)
+    }
+}
+
 struct StateOption: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "State root (default: .headnet/ in the spec's project: beside clusters/, or beside the spec).")
     var stateDir: String?

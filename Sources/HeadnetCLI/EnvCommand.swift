@@ -16,21 +16,16 @@ public struct EnvCommand: AsyncParsableCommand {
             cluster keeps working.
             """)
 
-    /// The node.
-    @Argument(help: "The node's name.")
-    public var node: String
-
-    @OptionGroup var spec: SpecOption
-    @OptionGroup var state: StateOption
+    @OptionGroup var target: NodeOption
 
     /// Creates the command.
     public init() {}
 
     /// Prints the exports.
     public func run() async throws {
-        let runner = try spec.runner(state: state, checkBinaries: false)
-        let target = try runner.spec.node(named: node)
-        print(Self.exports(spec: runner.spec, node: target, pki: ClusterPKI(directory: runner.layout.pkiDirectory)).joined(separator: "\n"))
+        let runner = try target.runner(checkBinaries: false)
+        let node = try runner.spec.node(named: target.node)
+        print(Self.exports(spec: runner.spec, node: node, pki: ClusterPKI(directory: runner.layout.pkiDirectory)).joined(separator: "\n"))
     }
 
     /// The shell lines for `node` of `spec` with certificates from `pki`.

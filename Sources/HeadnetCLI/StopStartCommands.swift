@@ -8,12 +8,7 @@ public struct StopCommand: AsyncParsableCommand {
         commandName: "stop", abstract: "Stop one node (SIGINT, SIGTERM after 5 s) and keep it stopped: `up` leaves it alone until `start`.",
         discussion: "`headnet down` forgets which nodes were stopped this way. Exit status: 0 when the node no longer runs, 1 otherwise.")
 
-    /// The node.
-    @Argument(help: "The node's name.")
-    public var node: String
-
-    @OptionGroup var spec: SpecOption
-    @OptionGroup var state: StateOption
+    @OptionGroup var target: NodeOption
 
     /// `--json`.
     @OptionGroup var output: StepOutputOptions
@@ -24,7 +19,8 @@ public struct StopCommand: AsyncParsableCommand {
     /// Stops the node.
     public func run() async throws {
         let printer = output.printer
-        let outcome = try await Orchestrator(runner: try spec.runner(state: state, checkBinaries: false).roles).stop(node) { printer($0) }.get()
+        let node = target.node
+        let outcome = try await Orchestrator(runner: try target.runner(checkBinaries: false).roles).stop(node) { printer($0) }.get()
         if !outcome.succeeded { throw CLIError(.cluster, "\(node) was not stopped; \(output.seeFailedStep)") }
     }
 }
@@ -36,12 +32,7 @@ public struct StartCommand: AsyncParsableCommand {
         commandName: "start", abstract: "Start one node that is not running (also one stopped with `headnet stop`) and wait until it is ready.",
         discussion: "When it does not become ready, it is stopped again unless --retain is given. Exit status: 0 when it is ready, 1 otherwise.")
 
-    /// The node.
-    @Argument(help: "The node's name.")
-    public var node: String
-
-    @OptionGroup var spec: SpecOption
-    @OptionGroup var state: StateOption
+    @OptionGroup var target: NodeOption
 
     @OptionGroup var options: StartOptions
 
@@ -50,7 +41,8 @@ public struct StartCommand: AsyncParsableCommand {
 
     /// Starts the node.
     public func run() async throws {
-        let runner = try spec.runner(state: state)
+        let node = target.node
+        let runner = try target.runner()
         try runner.requireNodesOnThisMachine()
         let outcome = try await options.run(runner) { interruption, rollback, printer in
             try await Orchestrator(runner: runner.roles).start(

@@ -68,8 +68,8 @@ import Testing
         let up = try UpCommand.parse(["--retain", "-f", "a.yaml", "--state-dir", "/s"])
         #expect(up.options.retain && up.spec.path == "a.yaml" && up.state.stateDir == "/s")
         let start = try StartCommand.parse(["carol", "--timeout", "5", "--retain", "-f", "a.yaml"])
-        #expect(start.node == "carol" && start.options.timeout == 5 && start.options.retain && start.spec.path == "a.yaml")
-        #expect(try StopCommand.parse(["carol", "a.yaml"]).spec.path == "a.yaml")
+        #expect(start.target.node == "carol" && start.options.timeout == 5 && start.options.retain && start.target.spec.path == "a.yaml")
+        #expect(try StopCommand.parse(["carol", "a.yaml"]).target.spec.path == "a.yaml")
         #expect(try DownCommand.parse(["--purge", "a.yaml"]).purge)
         #expect(try NodeCommand.parse(["-f", "a.yaml", "--name", "bob"]).spec == "a.yaml")
     }
