@@ -98,7 +98,7 @@ public struct MemberAddCommand: AsyncParsableCommand {
         guard outcome.succeeded else {
             let undo = outcome.undone == true
                 ? "what it had done was undone (the spec is as before)"
-                : "undoing it did not finish either; see the failed steps above and `headnet member list -f \(spec.path)`"
+                : "undoing it did not finish either; \(output.seeFailedStep) and `headnet member list -f \(spec.path)`"
             throw CLIError(.cluster, "\(name) was not added; \(undo)")
         }
         if !output.json {
@@ -154,7 +154,7 @@ public struct MemberRemoveCommand: AsyncParsableCommand {
                     .cluster, "\(name) was not removed: broadcasts it accepted are still queued. Start it (`headnet up -f \(spec.path)`) "
                         + "so they go out, stop sending to it, then run `headnet member remove \(name)` again")
             }
-            throw CLIError(.cluster, "\(name) was not fully removed; see the failed step above (running `headnet member remove \(name)` again finishes the job)")
+            throw CLIError(.cluster, "\(name) was not fully removed; \(output.seeFailedStep) (running `headnet member remove \(name)` again finishes the job)")
         }
         if !output.json { print("\(name) removed; \(target.nodes.count) members: " + target.nodes.map(\.name).joined(separator: ", ")) }
     }
@@ -189,7 +189,7 @@ public struct MemberPromoteCommand: AsyncParsableCommand {
         _ = try runner.spec.node(named: name)
         let printer = output.printer
         let outcome = try await Orchestrator(runner: runner.roles).promoteMember(name, timeoutSeconds: wait.timeout) { printer($0) }
-        guard outcome.succeeded else { throw CLIError(.cluster, "\(name) was not promoted; see the failed step above") }
+        guard outcome.succeeded else { throw CLIError(.cluster, "\(name) was not promoted; \(output.seeFailedStep)") }
     }
 }
 

@@ -68,9 +68,7 @@ extension PlanExecutor {
         var goal: UInt64?
         var applied: UInt64?
         let answer = await poll(within: timeout, every: readinessInterval) { () -> StepReport? in
-            guard await runner.host(of: node).isRunning(node) else {
-                return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
-            }
+            if let failure = await notRunning(step, node) { return failure }
             guard let progress = try? await runner.raftProgress(of: node) else { return nil }
             let target = goal ?? progress.leader
             goal = target

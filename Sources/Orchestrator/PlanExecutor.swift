@@ -283,7 +283,7 @@ public struct PlanExecutor: Sendable {
 
     /// The failed report of a wait for `node` when its process exited or is stopped by a
     /// signal (waiting longer would change nothing); nil while it runs.
-    private func notRunning(_ step: Step, _ node: NodeSpec) async -> StepReport? {
+    func notRunning(_ step: Step, _ node: NodeSpec) async -> StepReport? {
         guard await runner.host(of: node).isRunning(node) else {
             return StepReport(step: step, outcome: .failed, message: "\(node.name) exited", details: await runner.failureDetails(node))
         }
