@@ -96,6 +96,9 @@ let package = Package(
             ]
         ),
         .target(name: "ClusterSpec", dependencies: ["HeadnetCore", .product(name: "Yams", package: "Yams")]),
+        // Drills: `headnet drill` — drill files, their node selectors, and the invariant checker
+        // (I/O-free); the runner that executes them on the Orchestrator's roles.
+        .target(name: "Drills", dependencies: ["ClusterSpec", "HeadnetCore", "NodeAPIModel", .product(name: "Yams", package: "Yams")]),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
             name: "HeadnetTemplates",
@@ -187,9 +190,10 @@ let package = Package(
         ),
         .testTarget(name: "EtcdTestingTests", dependencies: ["EtcdTesting", "EtcdClient", "Processes"]),
         .testTarget(name: "ClusterSpecTests", dependencies: ["ClusterSpec", "HeadnetCore"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "NodeAPIModel"]),
         .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork", "HeadnetCore"]),
         .testTarget(name: "HeadnetCoreTests", dependencies: ["HeadnetCore"]),
+        .testTarget(name: "DrillsTests", dependencies: ["Drills", "ClusterSpec", "HeadnetCore", "NodeAPIModel"]),
         .testTarget(
             name: "DeployTests",
             dependencies: [

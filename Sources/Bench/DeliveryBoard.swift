@@ -1,4 +1,5 @@
 import NIOCore
+import NodeAPIModel
 
 /// The run's ``DeliveryTracker`` on the event loop every connection of the run shares: the
 /// follow streams and the senders record into it there without a lock, and the phases wait on
@@ -46,7 +47,7 @@ final class DeliveryBoard: @unchecked Sendable {
     }
 
     /// On the loop: node number `node` delivered `payload` at `time`.
-    func delivered(_ payload: BenchPayload, node: Int, at time: UInt64) {
+    func delivered(_ payload: SequencedPayload, node: Int, at time: UInt64) {
         switch tracker.delivered(payload, node: node, at: time) {
         case .complete: settleWaiters()
         case .duplicate:

@@ -1,3 +1,4 @@
+import NodeAPIModel
 /// Which node delivered which message when: the bookkeeping behind every headnet figure.
 ///
 /// Times are nanoseconds on one monotonic clock, given by the caller (the tracker does no I/O
@@ -21,7 +22,7 @@ public struct DeliveryTracker: Sendable {
         /// The node that delivered it again.
         public var node: Int
         /// The message.
-        public var payload: BenchPayload
+        public var payload: SequencedPayload
     }
 
     /// Number of nodes (at most 64).
@@ -59,7 +60,7 @@ public struct DeliveryTracker: Sendable {
     }
 
     /// Records that `node` delivered `payload` at `time`.
-    public mutating func delivered(_ payload: BenchPayload, node: Int, at time: UInt64) -> Outcome {
+    public mutating func delivered(_ payload: SequencedPayload, node: Int, at time: UInt64) -> Outcome {
         guard let slot = plan.slot(of: payload) else { return .foreign }
         let bit: UInt64 = 1 << UInt64(node)
         guard seenBy[slot] & bit == 0 else {
@@ -90,9 +91,9 @@ public struct DeliveryTracker: Sendable {
 
     /// The incomplete messages among `slots`: each with the nodes that have not delivered it
     /// (the first `limit`), and how many there are in all.
-    public func missing(in slots: Range<Int>, limit: Int = 5) -> (count: Int, first: [(payload: BenchPayload, nodes: [Int])]) {
+    public func missing(in slots: Range<Int>, limit: Int = 5) -> (count: Int, first: [(payload: SequencedPayload, nodes: [Int])]) {
         var count = 0
-        var first: [(payload: BenchPayload, nodes: [Int])] = []
+        var first: [(payload: SequencedPayload, nodes: [Int])] = []
         for slot in slots where seenBy[slot] != everyNode {
             count += 1
             if first.count < limit, let payload = plan.payload(ofSlot: slot) {

@@ -1,4 +1,5 @@
 import NIOCore
+import NodeAPIModel
 import NodeHTTP
 import Orchestrator
 
@@ -34,7 +35,7 @@ final class FollowStreamSink: HTTPLineSink {
         // Every line of this read arrived now.
         let now = DeliveryBoard.now()
         for line in lines {
-            if let payload = line.withUnsafeReadableBytes({ BenchPayload.inJournalLine($0) }) { board.delivered(payload, node: node, at: now) }
+            if let payload = line.withUnsafeReadableBytes({ SequencedPayload.inJournalLine($0) }) { board.delivered(payload, node: node, at: now) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NodeAPIModel
 import NodeHTTP
 
 /// headnet's measurements on open follow streams: low-load latency (one broadcast at a time,
@@ -28,7 +29,7 @@ struct HeadnetPhases: Sendable {
         let board = self.board
         for slot in slots {
             let (sender, seq) = plan.lowLoadMessage(slot)
-            let body = ByteBuffer(bytes: BenchPayload(sender: sender.name, seq: seq).encoded(size: configuration.size))
+            let body = ByteBuffer(bytes: SequencedPayload(sender: sender.name, seq: seq).encoded(size: configuration.size))
             let connection = connections[sender.node]
             let response = try await board.loop.flatSubmit {
                 board.posted(slot: slot)

@@ -1,3 +1,4 @@
+import NodeAPIModel
 /// Who sends which message of a run, and where each message's bookkeeping lives.
 ///
 /// Every message has a *slot*: low-load messages come first (slot = sample number), then the
@@ -72,18 +73,18 @@ public struct MessagePlan: Sendable, Hashable {
     }
 
     /// The slot of a delivered payload; nil when it is not one of this run's messages.
-    public func slot(of payload: BenchPayload) -> Int? {
+    public func slot(of payload: SequencedPayload) -> Int? {
         guard let sender = senderIndex[payload.sender], (1...max(sender.count, 1)).contains(payload.seq), sender.count > 0 else { return nil }
         return sender.slot(seq: payload.seq)
     }
 
     /// The payload of the message in `slot`.
-    public func payload(ofSlot slot: Int) -> BenchPayload? {
+    public func payload(ofSlot slot: Int) -> SequencedPayload? {
         if lowLoad.contains(slot) {
             let (sender, seq) = lowLoadMessage(slot)
-            return BenchPayload(sender: sender.name, seq: seq)
+            return SequencedPayload(sender: sender.name, seq: seq)
         }
         guard let sender = saturationSenders.first(where: { (($0.firstSlot)..<($0.firstSlot + $0.count)).contains(slot) }) else { return nil }
-        return BenchPayload(sender: sender.name, seq: slot - sender.firstSlot + 1)
+        return SequencedPayload(sender: sender.name, seq: slot - sender.firstSlot + 1)
     }
 }

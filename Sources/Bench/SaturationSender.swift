@@ -1,4 +1,5 @@
 import NIOCore
+import NodeAPIModel
 import NodeHTTP
 
 /// One concurrent sender of the saturation phase: posts its messages back to back over its own
@@ -14,7 +15,7 @@ enum SaturationSender {
         let done = loop.makePromise(of: Void.self)
         @Sendable func post(_ seq: Int) {
             guard seq <= sender.count else { return done.succeed(()) }
-            let body = ByteBuffer(bytes: BenchPayload(sender: sender.name, seq: seq).encoded(size: size))
+            let body = ByteBuffer(bytes: SequencedPayload(sender: sender.name, seq: seq).encoded(size: size))
             board.posted(slot: sender.slot(seq: seq))
             connection.send(.POST, "/broadcast", body: body).whenComplete { result in
                 switch result {

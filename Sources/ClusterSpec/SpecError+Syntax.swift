@@ -4,7 +4,8 @@ extension SpecError {
     /// A `.syntax` error for YAML that does not parse: one issue with the line and column of
     /// libyaml's problem, stated once, and a hint when a tab or inconsistent indentation is the
     /// likely cause.
-    static func syntax(_ error: YamlError, yaml: String) -> SpecError {
+    /// `document` names the file's kind in the message (`spec`, `drill`).
+    public static func syntax(_ error: YamlError, yaml: String, document: String = "spec") -> SpecError {
         let problem: String
         let context: YamlError.Context?
         let line: Int
@@ -18,7 +19,7 @@ extension SpecError {
             problem = "duplicate key \(keys): a mapping may give a key once; this is its first use"
             (context, line, column) = (nil, yamlContext.mark.line, yamlContext.mark.column)
         default:
-            return SpecError(.syntax, "the spec is not valid YAML: \(error)", cause: error)
+            return SpecError(.syntax, "the \(document) is not valid YAML: \(error)", cause: error)
         }
         var message = problem
         if let context {
@@ -27,7 +28,7 @@ extension SpecError {
         }
         if let hint = hint(problem: problem, line: line, yaml: yaml) { message += "; hint: \(hint)" }
         return SpecError(
-            .syntax, "the spec is not valid YAML:",
+            .syntax, "the \(document) is not valid YAML:",
             issues: [SpecIssue(path: "", line: line, column: column, message: message)], cause: error)
     }
 

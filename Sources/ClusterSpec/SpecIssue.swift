@@ -26,7 +26,8 @@ public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The one error type of `ClusterSpec`: a spec that cannot be used, with every problem found.
+/// The one error type of `ClusterSpec`: a YAML file headnet reads (a spec, a drill) that cannot
+/// be used, with every problem found.
 public struct SpecError: CodedError {
     /// What kind of failure.
     public enum Code: String, Sendable {
@@ -53,6 +54,13 @@ public struct SpecError: CodedError {
         self.message = message
         self.issues = issues
         self.cause = cause
+    }
+
+    /// An `.invalid` error listing `issues` sorted by line: `the spec has 2 problems:`.
+    /// `document` names the file's kind (`spec`, `drill`).
+    public static func invalid(_ issues: [SpecIssue], document: String) -> SpecError {
+        let sorted = issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
+        return SpecError(.invalid, "the \(document) has \(sorted.count) problem\(sorted.count == 1 ? "" : "s"):", issues: sorted)
     }
 
     /// The message and one line per issue: its own text, with the issues and without the cause

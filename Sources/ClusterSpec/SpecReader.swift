@@ -65,72 +65,37 @@ public enum SpecReader {
         if let spec {
             walker.issues += SpecValidator.validate(spec, lines: walker.lines, nodePaths: walker.nodePaths, checkBinaries: checkBinaries)
         }
-        guard let spec, walker.issues.isEmpty else {
-            let issues = walker.issues.sorted { ($0.line ?? Int.max, $0.path) < ($1.line ?? Int.max, $1.path) }
-            throw SpecError(.invalid, "the spec has \(issues.count) problem\(issues.count == 1 ? "" : "s"):", issues: issues)
-        }
+        guard let spec, walker.issues.isEmpty else { throw SpecError.invalid(walker.issues, document: "spec") }
         return SpecCheck(spec: spec, warnings: SpecValidator.warnings(spec, lines: walker.lines, nodePaths: walker.nodePaths))
+    }
+
+    /// Reads and validates a spec written inside another YAML file (a drill's `cluster:`): the
+    /// spec, or nil, and every problem with its path under `path` and its line in that file.
+    public static func read(_ node: Node, path: String, checkBinaries: Bool = true) -> (spec: ClusterSpec?, issues: [SpecIssue]) {
+        var walker = SpecWalker()
+        let spec = walker.readSpec(node)
+        if let spec {
+            walker.issues += SpecValidator.validate(spec, lines: walker.lines, nodePaths: walker.nodePaths, checkBinaries: checkBinaries)
+        }
+        let issues = walker.issues.map { issue in
+            var issue = issue
+            issue.path = issue.path.isEmpty ? path : "\(path).\(issue.path)"
+            return issue
+        }
+        return (issues.isEmpty ? spec : nil, issues)
     }
 }
 
 /// Walks the composed YAML tree into a ``ClusterSpec``.
-struct SpecWalker {
+struct SpecWalker: YAMLReading {
     var issues: [SpecIssue] = []
     /// Line of each path seen, for semantic checks that report later.
     var lines: [String: Int] = [:]
     /// YAML path of each node that was read (`nodes[i]`; unreadable nodes are skipped).
     var nodePaths: [String] = []
 
-    mutating func issue(_ path: String, _ node: Node?, _ message: String) {
-        issues.append(SpecIssue(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))
-    }
-
-    /// The mapping's entries by key, the keys of ``SpecReader/acceptedKeys`` `section`
-    /// allowed; unknown keys and non-mappings are reported.
-    mutating func mapping(_ node: Node?, _ path: String, section: String) -> [String: Node] {
-        let allowed = SpecReader.acceptedKeys[section] ?? []
-        guard let node else { return [:] }
-        guard let mapping = node.mapping else {
-            issue(path, node, "expected a mapping (key: value lines)")
-            return [:]
-        }
-        var entries: [String: Node] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? "\(key)"
-            let childPath = path.isEmpty ? name : "\(path).\(name)"
-            if !allowed.contains(name) {
-                let nearest = allowed.min { distance($0, name) < distance($1, name) }
-                let suggestion = nearest.flatMap { distance($0, name) <= max(2, name.count / 3) ? "; did you mean '\($0)'?" : nil } ?? ""
-                issue(childPath, key, "unknown key '\(name)'\(suggestion)")
-                continue
-            }
-            entries[name] = value
-            lines[childPath] = value.mark?.line
-        }
-        return entries
-    }
-
-    mutating func string(_ node: Node?, _ path: String) -> String? {
-        guard let node else { return nil }
-        guard let text = node.scalar?.string, !text.isEmpty else {
-            issue(path, node, "expected a non-empty text value")
-            return nil
-        }
-        return text
-    }
-
-    mutating func int(_ node: Node?, _ path: String, range: ClosedRange<Int>) -> Int? {
-        guard let node else { return nil }
-        guard let value = node.scalar.flatMap({ Int($0.string) }) else {
-            issue(path, node, "expected a whole number")
-            return nil
-        }
-        guard range.contains(value) else {
-            issue(path, node, "\(value) is out of range \(range.lowerBound)…\(range.upperBound)")
-            return nil
-        }
-        return value
-    }
+    /// Every key the spec accepts, by section (``SpecReader/acceptedKeys``).
+    var acceptedKeys: [String: [String]] { SpecReader.acceptedKeys }
 
     mutating func address(_ node: Node?, _ path: String) -> Address? {
         guard let text = string(node, path) else { return nil }
@@ -140,15 +105,6 @@ struct SpecWalker {
             issue(path, node, error.message)
             return nil
         }
-    }
-
-    mutating func sequence(_ node: Node?, _ path: String) -> [Node] {
-        guard let node else { return [] }
-        guard let sequence = node.sequence else {
-            issue(path, node, "expected a list (lines starting with '- ')")
-            return []
-        }
-        return Array(sequence)
     }
 
     mutating func readSpec(_ root: Node?) -> ClusterSpec? {
@@ -291,20 +247,5 @@ struct SpecWalker {
             nodes.append(NodeSpec(name: name, listen: listen, advertise: advertise, host: hostName, apiPort: api))
         }
         return nodes
-    }
-
-    private func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 }

@@ -1,3 +1,4 @@
+import NodeAPIModel
 import Testing
 
 @testable import Bench
@@ -41,15 +42,15 @@ import Testing
     @Test func namesFitSmallStringsAndUnknownMessagesHaveNoSlot() {
         let plan = MessagePlan(run: "bffff", nodes: 64, lowLoadSamples: 100, messages: 100_000, senders: 99_999)
         #expect((plan.lowLoadSenders + plan.saturationSenders).allSatisfy { $0.name.utf8.count <= 15 })
-        #expect(plan.slot(of: BenchPayload(sender: "bffff-s0", seq: 3)) == nil)  // sender 0 sends 2
-        #expect(plan.slot(of: BenchPayload(sender: "bffff-s0", seq: 0)) == nil)
-        #expect(plan.slot(of: BenchPayload(sender: "beeee-s0", seq: 1)) == nil)
+        #expect(plan.slot(of: SequencedPayload(sender: "bffff-s0", seq: 3)) == nil)  // sender 0 sends 2
+        #expect(plan.slot(of: SequencedPayload(sender: "bffff-s0", seq: 0)) == nil)
+        #expect(plan.slot(of: SequencedPayload(sender: "beeee-s0", seq: 1)) == nil)
     }
 
     @Test func aMessageIsCompleteWhenEveryNodeDeliveredItOnce() {
         let plan = MessagePlan(run: "b0001", nodes: 3, lowLoadSamples: 3, messages: 4, senders: 2)
         var tracker = DeliveryTracker(plan: plan, nodes: 3)
-        let message = BenchPayload(sender: "b0001-s1", seq: 2)
+        let message = SequencedPayload(sender: "b0001-s1", seq: 2)
         let slot = plan.slot(of: message)!
         tracker.posted(slot: slot, at: 1_000)
         #expect(tracker.delivered(message, node: 2, at: 2_000) == .partial)
@@ -61,24 +62,24 @@ import Testing
         #expect(tracker.saturationCompletions == [5_000])
         #expect(tracker.duplicateCount == 1 && tracker.duplicates == [.init(node: 2, payload: message)])
         #expect(tracker.deliveriesPerNode == [1, 1, 1])
-        #expect(tracker.delivered(BenchPayload(sender: "other", seq: 1), node: 0, at: 6_000) == .foreign)
+        #expect(tracker.delivered(SequencedPayload(sender: "other", seq: 1), node: 0, at: 6_000) == .foreign)
     }
 
     @Test func lowLoadCompletionsDoNotCountAsSaturation() {
         let plan = MessagePlan(run: "b0001", nodes: 1, lowLoadSamples: 2, messages: 1, senders: 1)
         var tracker = DeliveryTracker(plan: plan, nodes: 1)
-        #expect(tracker.delivered(BenchPayload(sender: "b0001-l0", seq: 2), node: 0, at: 9) == .complete)
+        #expect(tracker.delivered(SequencedPayload(sender: "b0001-l0", seq: 2), node: 0, at: 9) == .complete)
         #expect(tracker.saturationCompletions.isEmpty)
     }
 
     @Test func missingMessagesNameTheNodesThatLackThem() {
         let plan = MessagePlan(run: "b0001", nodes: 3, lowLoadSamples: 1, messages: 3, senders: 1)
         var tracker = DeliveryTracker(plan: plan, nodes: 3)
-        for node in 0..<3 { _ = tracker.delivered(BenchPayload(sender: "b0001-s0", seq: 1), node: node, at: 1) }
-        _ = tracker.delivered(BenchPayload(sender: "b0001-s0", seq: 2), node: 1, at: 1)
+        for node in 0..<3 { _ = tracker.delivered(SequencedPayload(sender: "b0001-s0", seq: 1), node: node, at: 1) }
+        _ = tracker.delivered(SequencedPayload(sender: "b0001-s0", seq: 2), node: 1, at: 1)
         let missing = tracker.missing(in: plan.saturation)
         #expect(missing.count == 2)
-        #expect(missing.first.map(\.payload) == [BenchPayload(sender: "b0001-s0", seq: 2), BenchPayload(sender: "b0001-s0", seq: 3)])
+        #expect(missing.first.map(\.payload) == [SequencedPayload(sender: "b0001-s0", seq: 2), SequencedPayload(sender: "b0001-s0", seq: 3)])
         #expect(missing.first.map(\.nodes) == [[0, 2], [0, 1, 2]])
     }
 }

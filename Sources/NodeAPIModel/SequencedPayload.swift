@@ -1,14 +1,12 @@
-import NodeAPIModel
-
-/// The payload of a bench broadcast: `{"sender":"…","seq":N,"pad":"xxx…"}`, padded to the
-/// configured size, so that each delivery can be matched to its send (DESIGN section 5: devnet
-/// payloads carry `{sender, seq}`).
+/// The payload of a broadcast made by `headnet bench` and `headnet drill`:
+/// `{"sender":"…","seq":N,"pad":"xxx…"}`, padded to the configured size, so that each delivery
+/// can be matched to its send (DESIGN section 5: devnet payloads carry `{sender, seq}`).
 ///
 /// `sender` and `seq` come first, so ``decode(prefix:)`` needs only the first few dozen bytes:
-/// the bench reads them from the start of each journal entry's base64 payload without
-/// decoding the rest.
-public struct BenchPayload: Sendable, Hashable {
-    /// Who sent it: a bench sender name (letters, digits and `-`; at most 15 bytes).
+/// a reader takes them from the start of each journal entry's base64 payload without decoding
+/// the rest.
+public struct SequencedPayload: Sendable, Hashable {
+    /// Who sent it: a sender name (letters, digits and `-`; at most 15 bytes).
     public var sender: String
     /// Its number among the sender's messages, from 1.
     public var seq: Int
@@ -36,17 +34,17 @@ public struct BenchPayload: Sendable, Hashable {
     }
 
     /// Reads `sender` and `seq` from the start of a payload (the rest may be missing); nil when
-    /// it is not a bench payload.
-    public static func decode(prefix bytes: some Collection<UInt8>) -> BenchPayload? {
+    /// it is not a sequenced payload.
+    public static func decode(prefix bytes: some Collection<UInt8>) -> SequencedPayload? {
         var scanner = ByteScanner(Array(bytes))
         guard scanner.expect("{\"sender\":\""), let sender = scanner.text(until: UInt8(ascii: "\"")), !sender.isEmpty,
             scanner.expect("\",\"seq\":"), let seq = scanner.number(), scanner.expect(",") || scanner.expect("}")
         else { return nil }
-        return BenchPayload(sender: sender, seq: seq)
+        return SequencedPayload(sender: sender, seq: seq)
     }
 }
 
-/// A cursor over bytes for the few fixed shapes the bench parses.
+/// A cursor over bytes for the payload's fixed shape.
 struct ByteScanner {
     private let bytes: [UInt8]
     private(set) var position = 0
@@ -87,11 +85,11 @@ struct ByteScanner {
     }
 }
 
-extension BenchPayload {
-    /// The bench payload of the journal entry `line` (a line of `GET /messages`); nil when it
-    /// carries another client's message. Decodes only the payload's first bytes
-    /// (``NodeAPIModel/JournalLine/payloadPrefix(in:count:)``).
-    public static func inJournalLine(_ line: some Collection<UInt8>) -> BenchPayload? {
+extension SequencedPayload {
+    /// The sequenced payload of the journal entry `line` (a line of `GET /messages`); nil when
+    /// it carries another client's message. Decodes only the payload's first bytes
+    /// (``JournalLine/payloadPrefix(in:count:)``).
+    public static func inJournalLine(_ line: some Collection<UInt8>) -> SequencedPayload? {
         JournalLine.payloadPrefix(in: line, count: prefixBytes).flatMap { decode(prefix: $0) }
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
-@testable import Bench
+@testable import NodeAPIModel
 
 /// `{sender, seq}` payloads and reading them back out of journal lines.
 @Suite struct PayloadTests {
     @Test(arguments: [64, 100, 1024, 4096])
     func aPayloadIsPaddedToItsSizeAndValidJSON(size: Int) throws {
-        let bytes = BenchPayload(sender: "b1a2b-s63", seq: 12345).encoded(size: size)
+        let bytes = SequencedPayload(sender: "b1a2b-s63", seq: 12345).encoded(size: size)
         #expect(bytes.count == size)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["sender"] as? String == "b1a2b-s63")
@@ -16,21 +16,21 @@ import Testing
     }
 
     @Test func aPayloadTooSmallForItsFieldsIsLongerInsteadOfCut() {
-        let bytes = BenchPayload(sender: "b1a2b-s63", seq: 7).encoded(size: 10)
+        let bytes = SequencedPayload(sender: "b1a2b-s63", seq: 7).encoded(size: 10)
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"sender":"b1a2b-s63","seq":7,"pad":""}"#)
     }
 
     @Test func senderAndSeqAreReadFromThePrefixAlone() {
-        let payload = BenchPayload(sender: "b00ff-l2", seq: 99_999_999)
+        let payload = SequencedPayload(sender: "b00ff-l2", seq: 99_999_999)
         let bytes = payload.encoded(size: 1024)
-        #expect(BenchPayload.decode(prefix: bytes.prefix(BenchPayload.prefixBytes)) == payload)
-        #expect(BenchPayload.decode(prefix: bytes) == payload)
-        #expect(BenchPayload.decode(prefix: Array(#"{"sender":"a","seq":3}"#.utf8)) == BenchPayload(sender: "a", seq: 3))
+        #expect(SequencedPayload.decode(prefix: bytes.prefix(SequencedPayload.prefixBytes)) == payload)
+        #expect(SequencedPayload.decode(prefix: bytes) == payload)
+        #expect(SequencedPayload.decode(prefix: Array(#"{"sender":"a","seq":3}"#.utf8)) == SequencedPayload(sender: "a", seq: 3))
     }
 
     @Test(arguments: ["hello", #"{"seq":1,"sender":"a"}"#, #"{"sender":"","seq":1,"#, #"{"sender":"a","seq":x"#, #"{"sender":"a","seq":99999999999999999999,"#])
-    func otherPayloadsAreNotBenchPayloads(text: String) {
-        #expect(BenchPayload.decode(prefix: Array(text.utf8)) == nil)
+    func otherPayloadsAreNotSequencedPayloads(text: String) {
+        #expect(SequencedPayload.decode(prefix: Array(text.utf8)) == nil)
     }
 
     /// A line as `GET /messages` serves it (JSONEncoder, sorted keys).
@@ -39,15 +39,15 @@ import Testing
     }
 
     @Test(arguments: [64, 65, 66, 1024])
-    func aJournalLineYieldsItsBenchPayload(size: Int) {
-        let payload = BenchPayload(sender: "b1a2b-s0", seq: 31)
-        #expect(BenchPayload.inJournalLine(Self.journalLine(index: 123_456, payload: payload.encoded(size: size))) == payload)
+    func aJournalLineYieldsItsSequencedPayload(size: Int) {
+        let payload = SequencedPayload(sender: "b1a2b-s0", seq: 31)
+        #expect(SequencedPayload.inJournalLine(Self.journalLine(index: 123_456, payload: payload.encoded(size: size))) == payload)
     }
 
     @Test func journalLinesOfOtherMessagesYieldNothing() {
-        #expect(BenchPayload.inJournalLine(Self.journalLine(index: 1, payload: Array("hello".utf8))) == nil)
-        #expect(BenchPayload.inJournalLine(Self.journalLine(index: 1, payload: [])) == nil)
-        #expect(BenchPayload.inJournalLine(Array(#"{"index":1}"#.utf8)) == nil)
-        #expect(BenchPayload.inJournalLine(Array(#"{"payload":"%%%%"}"#.utf8)) == nil)
+        #expect(SequencedPayload.inJournalLine(Self.journalLine(index: 1, payload: Array("hello".utf8))) == nil)
+        #expect(SequencedPayload.inJournalLine(Self.journalLine(index: 1, payload: [])) == nil)
+        #expect(SequencedPayload.inJournalLine(Array(#"{"index":1}"#.utf8)) == nil)
+        #expect(SequencedPayload.inJournalLine(Array(#"{"payload":"%%%%"}"#.utf8)) == nil)
     }
 }
