@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "ProcessesTests", dependencies: ["Processes", "EtcdTesting"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "HeadnetCore", "HeadNetwork", "Health", "NodeAPIModel", "Processes", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Orchestrator", "ClusterSpec", "Deploy", "EtcdTesting", "HeadnetCore", "HeadNetwork", "Health", "NodeAPIModel", "Processes", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "HeadNetwork", "HeadnetCore", "ClusterSpec", "NodeAPIModel"]),
         .testTarget(name: "CBORTests", dependencies: ["CBOR", "Processes"], resources: [.copy("Fixtures")]),

@@ -19,6 +19,12 @@ public enum ProcessControl {
         pid > 0 && kill(pid, 0) == 0 && !isZombie(pid)
     }
 
+    /// Sends `signal` to `pid`; whether it went (the process exists and may be signalled).
+    @discardableResult
+    public static func send(_ signal: Int32, to pid: Int32) -> Bool {
+        pid > 0 && kill(pid, signal) == 0
+    }
+
     /// Whether `pid` has exited but its parent has not reaped it: state `Z` in `/proc/<pid>/stat`
     /// with no thread left but the leader. The leader of a multi-threaded process (etcd) shows
     /// `Z` while its other threads are still exiting and its descriptors — its listening

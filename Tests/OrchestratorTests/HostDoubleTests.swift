@@ -24,6 +24,7 @@ import Testing
         }
         func isRunning(_ node: NodeSpec) async -> Bool { !recorded.contains("stop \(node.name)") }
         func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
+        func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32? { nil }
         func stop(_ node: NodeSpec, pid: Int32) async -> Bool {
             calls.withLock { $0.append("stop \(node.name)") }
             return true

@@ -1,8 +1,10 @@
 import ClusterSpec
 import Deploy
+import EtcdTesting
 import Foundation
 import HeadnetCore
 import HeadNetwork
+import Processes
 import Testing
 
 @testable import Orchestrator
@@ -28,5 +30,27 @@ import Testing
         #expect(await !host.hasEtcdData(bob))
         #expect(await host.storedBroadcasts(of: bob) == 0)
         #expect(await host.processes(of: [bob]) == [ClusterObservation.Node(name: "bob", process: .none)])
+    }
+
+    /// A drill's kill, pause and resume: the signal goes to the process the pid file names.
+    @Test func signalsGoToTheProcessOfThePIDFile() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-local-host-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bob = NodeSpec(name: "bob", listen: Address(host: "127.0.0.1", port: 5002))
+        let layout = StateLayout(spec: ClusterSpec(name: "signals", nodes: [bob]), root: root)
+        let host = LocalHost(layout: layout, specPath: root.appendingPathComponent("signals.yaml").path, executable: "/bin/false")
+        #expect(await host.signal(bob, SIGSTOP, etcd: true) == nil, "no etcd pid file: nothing to signal")
+        try FileManager.default.createDirectory(at: layout.nodeDirectory(bob), withIntermediateDirectories: true)
+        let pid = try DetachedProcess.spawn(
+            ProcessSpec("/bin/sleep", ["60"]), standardOutput: root.appendingPathComponent("out"), standardError: root.appendingPathComponent("err"))
+        defer { ProcessControl.send(SIGKILL, to: pid) }
+        try host.etcdPIDFile(bob).write(pid)
+        #expect(await host.signal(bob, SIGSTOP, etcd: true) == pid)
+        try await eventually("bob's etcd stopped by SIGSTOP", timeout: .seconds(5)) { ProcessControl.isStopped(pid) }
+        #expect(await host.signal(bob, SIGCONT, etcd: true) == pid)
+        try await eventually("bob's etcd running again after SIGCONT", timeout: .seconds(5)) { !ProcessControl.isStopped(pid) }
+        #expect(await host.signal(bob, SIGKILL, etcd: false) == nil, "the node's own pid file names nothing")
+        #expect(await host.signal(bob, SIGKILL, etcd: true) == pid)
+        #expect(await ProcessControl.waitForExit(pid, timeout: .seconds(5)))
     }
 }

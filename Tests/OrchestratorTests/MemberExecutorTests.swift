@@ -59,6 +59,7 @@ import Testing
             }
             func isRunning(_ node: NodeSpec) async -> Bool { true }
             func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
+            func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32? { nil }
             func stop(_ node: NodeSpec, pid: Int32) async -> Bool {
                 try? log.record("stop \(node.name)")
                 return true

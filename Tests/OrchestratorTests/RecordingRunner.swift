@@ -59,6 +59,7 @@ final class RecordingRunner: Sendable {
         }
         func isRunning(_ node: NodeSpec) async -> Bool { !log.failing.contains("exit \(node.name)") }
         func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
+        func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32? { nil }
         func stop(_ node: NodeSpec, pid: Int32) async -> Bool {
             log.record("stop \(node.name)")
             return true

@@ -45,6 +45,12 @@ extension LocalHost: NodeHost {
         ProcessControl.stoppedPID(pidFile(node).pid)
     }
 
+    public func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32? {
+        let file = etcd ? etcdPIDFile(node) : pidFile(node)
+        guard let pid = file.pid, ProcessControl.isAlive(pid), ProcessControl.send(signal, to: pid) else { return nil }
+        return pid
+    }
+
     /// SIGINT; SIGTERM after 5 s; SIGKILL after 10 s more (the node spends up to 5 s + 5 s
     /// stopping its etcd after SIGTERM). Removes the pid file once it is gone.
     public func stop(_ node: NodeSpec, pid: Int32) async -> Bool {

@@ -18,6 +18,10 @@ public protocol NodeHost: Sendable {
     /// The pid of the node's process when it is stopped by a signal (SIGSTOP): it runs but will
     /// not answer until SIGCONT, so waiting for it is pointless. Nil otherwise.
     func stoppedPID(of node: NodeSpec) async -> Int32?
+    /// Sends `signal` to the node's process (`etcd` false) or to its etcd child (`etcd` true),
+    /// as a drill's kill, pause and resume do; returns the pid signalled, nil when that
+    /// process does not run.
+    func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32?
     /// Stops the node's process gracefully; returns whether it is gone.
     func stop(_ node: NodeSpec, pid: Int32) async -> Bool
     /// Stops an etcd whose node is gone (SIGTERM, SIGKILL after 5 s); returns whether it is gone.

@@ -23,6 +23,7 @@ public struct UnreachableHost: NodeHost {
 
     public func isRunning(_ node: NodeSpec) async -> Bool { false }
     public func stoppedPID(of node: NodeSpec) async -> Int32? { nil }
+    public func signal(_ node: NodeSpec, _ signal: Int32, etcd: Bool) async -> Int32? { nil }
     public func stop(_ node: NodeSpec, pid: Int32) async -> Bool { false }
     public func stopEtcd(_ node: NodeSpec, pid: Int32) async -> Bool { false }
     public func removePIDFile(_ node: NodeSpec) async {}
