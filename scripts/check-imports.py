@@ -8,7 +8,7 @@ import os
 import re
 import sys
 
-SYSTEM = {"Foundation", "FoundationNetworking", "FoundationEssentials", "Glibc", "Musl", "Darwin",
+SYSTEM = {"Foundation", "FoundationNetworking", "FoundationEssentials", "FoundationXML", "Glibc", "Musl", "Darwin",
           "Testing", "XCTest", "Synchronization", "Dispatch", "_Concurrency"}
 # Products that are imported under another module name.
 ALSO_IMPORTED_AS = {"SystemPackage": {"System"}}
