@@ -23,13 +23,16 @@ public struct DrillTimeline: Sendable, Hashable, Codable {
     public struct Sample: Sendable, Hashable, Codable {
         /// Seconds since the start.
         public var at: Double
-        /// Messages each node had delivered (nil: it did not answer).
+        /// Messages each node had delivered (a node that did not answer is left out).
         public var delivered: [String: Int]
+        /// Whether `headnet health`'s cluster checks passed then (nil: not asked).
+        public var healthy: Bool?
 
         /// Creates a sample.
-        public init(at: Double, delivered: [String: Int]) {
+        public init(at: Double, delivered: [String: Int], healthy: Bool? = nil) {
             self.at = at
             self.delivered = delivered
+            self.healthy = healthy
         }
     }
 
@@ -50,5 +53,21 @@ public struct DrillTimeline: Sendable, Hashable, Codable {
     /// The seconds the timeline covers.
     public var duration: Double {
         max(samples.last?.at ?? 0, accepted.last ?? 0, spans.map { $0.end ?? $0.start }.max() ?? 0)
+    }
+
+    /// Seconds from each fault's start until the cluster recovered: the first sample at or
+    /// after the fault's end at which every node has delivered every message accepted before
+    /// that end and health did not fail. Nil for a fault not recovered from within the run.
+    public var recoveries: [Double?] {
+        let acceptances = accepted.sorted()
+        return spans.map { span in
+            let end = span.end ?? span.start
+            let target = acceptances.prefix { $0 <= end }.count
+            let recovered = samples.first { sample in
+                sample.at >= end && sample.healthy != false
+                    && nodes.allSatisfy { (sample.delivered[$0] ?? -1) >= target }
+            }
+            return recovered.map { $0.at - span.start }
+        }
     }
 }
