@@ -89,7 +89,9 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         self.queue = try PersistentQueue(
             directory: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.queue),
             capacity: configuration.queueCapacity,
-            legacyMarker: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.legacyInFlightMarker)
+            legacyMarker: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.legacyInFlightMarker),
+            keyArchive: configuration.persistenceDirectory.appendingPathComponent(NodeStateFiles.idempotencyKeys),
+            keyWindow: configuration.idempotencyWindow
         ) { bytes in
             var decoder = CBORDecoder(bytes)
             _ = try codec.decode(from: &decoder)
@@ -118,12 +120,19 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
     /// duplicates it, and what is queued keeps the order it arrived in). Otherwise as
     /// ``broadcast(_:)``.
     ///
+    /// With an `idempotencyKey` (1–255 bytes), a message whose key was accepted before (within
+    /// the last ``EtcdNetworkConfiguration/idempotencyWindow`` keys, across restarts) is not
+    /// queued again: the answer is ``BroadcastOffer/replayed(index:)``. See
+    /// ``PersistentQueue/offer(_:key:onFirstRefusal:)`` for how the key stays durable with its
+    /// message.
+    ///
     /// - Throws: as ``broadcast(_:)``.
-    public func offer(_ message: Codec.Message) async throws -> BroadcastOffer {
+    public func offer(_ message: Codec.Message, idempotencyKey: [UInt8]? = nil) async throws -> BroadcastOffer {
         let tracer = self.tracer
-        switch try await queue.offer(codec.encode(message), onFirstRefusal: { tracer(.persistentQueueFull) }) {
+        switch try await queue.offer(codec.encode(message), key: idempotencyKey, onFirstRefusal: { tracer(.persistentQueueFull) }) {
         case .queued(let item): return .queued(index: item.index)
         case .full(let load): return .refused(QueueFull.diagnose(load, status: status))
+        case .replayed(let index): return .replayed(index: index)
         }
     }
 

@@ -30,6 +30,9 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var etcdBinary: String
     /// Broadcast queue capacity.
     public var queueCapacity: Int
+    /// How many idempotency keys of accepted broadcasts the node remembers (the last ones,
+    /// across restarts; at least ``queueCapacity``): see ``EtcdNetwork/offer(_:idempotencyKey:)``.
+    public var idempotencyWindow = PersistentQueue.defaultKeyWindow
     /// TTL of the `alive-` lease in seconds.
     public var leaseTTLSeconds: Int64
     /// Most messages per broadcast value.
@@ -85,6 +88,9 @@ public struct EtcdNetworkConfiguration: Sendable {
         }
         guard clientPort <= 65535 else {
             throw HeadNetworkError(.configuration, "listen port \(listen.port) gives etcd client port \(clientPort), above 65535; use a lower listen port")
+        }
+        guard idempotencyWindow >= 1 else {
+            throw HeadNetworkError(.configuration, "the idempotency window is \(idempotencyWindow) keys; it must keep at least 1")
         }
         guard !peers.contains(advertise) else {
             throw HeadNetworkError(.configuration, "the peers include this node's own address \(advertise); list only the other nodes")

@@ -1,6 +1,25 @@
 import Foundation
 
 extension PersistentQueue {
+    /// Moves item files of versions before the log and their in-flight marker (`legacyMarker`)
+    /// into `log`, applying them to `state`, and deletes them.
+    static func moveLegacyFiles(into log: inout QueueLog, state: inout QueueLogState, directory: URL, legacyMarker: URL?) throws {
+        let legacy = try legacyItems(in: directory)
+        let marker = try legacyMarker.flatMap { try InFlightMarker(file: $0).load() }
+        guard !legacy.isEmpty || marker != nil else { return }
+        for item in legacy where item.index > state.highestIndex {
+            try log.append(.item(index: item.index, bytes: item.bytes))
+            state.apply(.item(index: item.index, bytes: item.bytes))
+        }
+        if let marker, state.inFlight == nil {
+            try log.append(.inFlight(marker))
+            state.apply(.inFlight(marker))
+        }
+        try log.takeSyncWork().perform()
+        for item in legacy { try? FileManager.default.removeItem(at: directory.appendingPathComponent(String(item.index))) }
+        if let legacyMarker { try? InFlightMarker(file: legacyMarker).clear() }
+    }
+
     /// Item files of versions before the log (`<directory>/<index>`), in order.
     static func legacyItems(in directory: URL) throws -> [Item] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -16,6 +16,12 @@ import Synchronization
 /// sent can never drop an item it has not sent. The batch being sent is recorded in the log
 /// too (``markInFlight(_:)``), so a restart can tell whether etcd committed it.
 ///
+/// An item offered with an idempotency key (``offer(_:key:onFirstRefusal:)``) is remembered in
+/// an ``IdempotencyWindow``: an offer with a key accepted before queues nothing. The key is in the
+/// item's own log record, durable with it; when the item is popped the key goes to a
+/// ``KeyArchive``, which is synced before a log segment is deleted: the last keys accepted are
+/// known after any crash, with no gap.
+///
 /// Durability: a killed process loses nothing that `write` returned (the records are in the
 /// kernel's page cache). A power loss loses nothing `write` returned either; it can repeat the
 /// batch that was in flight, whose marker and pop are not fdatasynced on their own. A failed
@@ -28,18 +34,27 @@ public actor PersistentQueue {
         public var index: UInt64
         /// The item's bytes (a message's encoding).
         public var bytes: [UInt8]
+        /// The idempotency key it was offered with, if any.
+        public var key: [UInt8]? = nil
     }
+
+    /// How many idempotency keys a queue remembers by default: the last 100,000 accepted.
+    public static let defaultKeyWindow = 100_000
 
     /// The directory holding the log.
     public nonisolated let directory: URL
     /// How many items fit before ``write(_:onFull:)`` suspends (and ``offer(_:onFirstRefusal:)`` refuses).
     public nonisolated let capacity: Int
-    private var items: [Item]
+    private(set) var items: [Item]
     /// When each of `items` was queued (items loaded from disk: when the queue opened).
     private var arrivals: [ContinuousClock.Instant]
     private nonisolated let loadValue: Mutex<QueueLoad>
     /// Whether the last offer was refused, so a full queue is reported once per episode.
     private var refusing = false
+    /// The idempotency keys remembered, and those whose offer is under way.
+    var idempotency: IdempotencyWindow<[UInt8]>
+    /// The keys of popped items.
+    private var archive: KeyArchive
     private var nextIndex: UInt64
     private var poppedThrough: UInt64
     private var log: QueueLog
@@ -56,7 +71,7 @@ public actor PersistentQueue {
     /// Wakes ``runSyncLoop()`` while it runs.
     private var syncLoop: AsyncStream<Void>.Continuation?
     private var writers: [UInt64: Writer] = [:]
-    private var syncFailure: HeadNetworkError?
+    private(set) var syncFailure: HeadNetworkError?
     private nonisolated let syncQueue = DispatchQueue(label: "headnet.broadcast-queue.sync")
     private nonisolated let performSync: @Sendable (QueueLog.SyncWork) throws -> Void
 
@@ -80,37 +95,32 @@ public actor PersistentQueue {
     /// items found, if larger. Item files of earlier versions (`1`, `2` …) and their in-flight
     /// marker (`legacyMarker`) are moved into the log.
     ///
-    /// - Parameter validate: checks each loaded item (e.g. that it decodes as a message).
+    /// - Parameters:
+    ///   - keyArchive: the directory of the ``KeyArchive`` (default: `idempotency-keys` in
+    ///     `directory`); created when the first keyed item is popped.
+    ///   - keyWindow: how many idempotency keys to remember (at least `capacity`).
+    ///   - validate: checks each loaded item (e.g. that it decodes as a message).
     /// - Throws: ``HeadNetworkError`` `corruptFile` naming what fails `validate` or is damaged.
-    public init(directory: URL, capacity: Int = 100, legacyMarker: URL? = nil, validate: ([UInt8]) throws -> Void = { _ in }) throws {
-        try self.init(directory: directory, capacity: capacity, legacyMarker: legacyMarker, validate: validate, performSync: { try $0.perform() })
+    public init(
+        directory: URL, capacity: Int = 100, legacyMarker: URL? = nil, keyArchive: URL? = nil, keyWindow: Int = defaultKeyWindow,
+        validate: ([UInt8]) throws -> Void = { _ in }
+    ) throws {
+        try self.init(
+            directory: directory, capacity: capacity, legacyMarker: legacyMarker, keyArchive: keyArchive, keyWindow: keyWindow,
+            validate: validate, performSync: { try $0.perform() })
     }
 
     /// As the public initializer, with the group commit's fdatasyncs run by `performSync`
     /// (tests make them fail).
     init(
-        directory: URL, capacity: Int, legacyMarker: URL?, validate: ([UInt8]) throws -> Void,
-        performSync: @escaping @Sendable (QueueLog.SyncWork) throws -> Void
+        directory: URL, capacity: Int, legacyMarker: URL?, keyArchive: URL? = nil, keyWindow: Int = defaultKeyWindow,
+        validate: ([UInt8]) throws -> Void, performSync: @escaping @Sendable (QueueLog.SyncWork) throws -> Void
     ) throws {
         self.directory = directory
         self.performSync = performSync
         var (log, records) = try QueueLog.open(directory: directory)
         var state = QueueLogState(records)
-        let legacy = try Self.legacyItems(in: directory)
-        let marker = try legacyMarker.flatMap { try InFlightMarker(file: $0).load() }
-        if !legacy.isEmpty || marker != nil {
-            for item in legacy where item.index > state.highestIndex {
-                try log.append(.item(index: item.index, bytes: item.bytes))
-                state.apply(.item(index: item.index, bytes: item.bytes))
-            }
-            if let marker, state.inFlight == nil {
-                try log.append(.inFlight(marker))
-                state.apply(.inFlight(marker))
-            }
-            try log.takeSyncWork().perform()
-            for item in legacy { try? FileManager.default.removeItem(at: directory.appendingPathComponent(String(item.index))) }
-            if let legacyMarker { try? InFlightMarker(file: legacyMarker).clear() }
-        }
+        try Self.moveLegacyFiles(into: &log, state: &state, directory: directory, legacyMarker: legacyMarker)
         for item in state.items {
             do {
                 try validate(item.bytes)
@@ -130,10 +140,20 @@ public actor PersistentQueue {
         self.capacity = max(capacity, state.items.count)
         self.loadValue = Mutex(QueueLoad(depth: state.items.count, capacity: self.capacity, oldestQueuedAt: arrivals.first))
         self.nextIndex = state.highestIndex + 1
+        // The keys of the archive (sent items) and of the log (sent or not; a sent one may be in
+        // both), oldest first.
+        let size = max(keyWindow, self.capacity)
+        let (archive, archived) = try KeyArchive.open(
+            directory: keyArchive ?? directory.appendingPathComponent(NodeStateFiles.idempotencyKeys), keysPerFile: size)
+        var window = IdempotencyWindow<[UInt8]>(capacity: size)
+        for entry in (archived + state.keys).sorted(by: { $0.index < $1.index }) { window.remember(entry.key, index: entry.index) }
+        self.archive = archive
+        self.idempotency = window
     }
 
     deinit {
         log.close()
+        archive.close()
     }
 
     /// Number of queued items.
@@ -149,7 +169,7 @@ public actor PersistentQueue {
     ///   `persistence`); `CancellationError` while waiting for room.
     @discardableResult
     public func write(_ bytes: [UInt8], onFull: @escaping @Sendable () -> Void = {}) async throws -> Item {
-        let admission = try await enqueue(bytes, whenFull: .wait(onFull: onFull))
+        let admission = try await enqueue(bytes, key: nil, whenFull: .wait(onFull: onFull))
         guard case .queued(let item) = admission else { preconditionFailure("a write waits for room; it is never refused") }
         return item
     }
@@ -162,7 +182,7 @@ public actor PersistentQueue {
     /// - Throws: the failed fdatasync that covered the item, or an earlier one (``HeadNetworkError``
     ///   `persistence`).
     public func offer(_ bytes: [UInt8], onFirstRefusal: @escaping @Sendable () -> Void = {}) async throws -> QueueAdmission {
-        try await enqueue(bytes, whenFull: .refuse(onFirstRefusal: onFirstRefusal))
+        try await enqueue(bytes, key: nil, whenFull: .refuse(onFirstRefusal: onFirstRefusal))
     }
 
     /// What ``enqueue(_:whenFull:)`` does with a full queue.
@@ -174,8 +194,8 @@ public actor PersistentQueue {
         case refuse(onFirstRefusal: @Sendable () -> Void)
     }
 
-    /// ``write(_:onFull:)`` or ``offer(_:onFirstRefusal:)``.
-    func enqueue(_ bytes: [UInt8], whenFull behavior: FullBehavior) async throws -> QueueAdmission {
+    /// ``write(_:onFull:)`` or ``offer(_:onFirstRefusal:)``; `key` goes into the item's record.
+    func enqueue(_ bytes: [UInt8], key: [UInt8]? = nil, whenFull behavior: FullBehavior) async throws -> QueueAdmission {
         if let syncFailure { throw syncFailure }
         if items.count >= capacity {
             switch behavior {
@@ -193,8 +213,8 @@ public actor PersistentQueue {
             }
         }
         refusing = false
-        let item = Item(index: nextIndex, bytes: bytes)
-        try log.append(.item(index: item.index, bytes: bytes))
+        let item = Item(index: nextIndex, bytes: bytes, key: key)
+        try log.append(.item(index: item.index, bytes: bytes, key: key))
         nextIndex += 1
         appended += 1
         items.append(item)
@@ -325,30 +345,6 @@ public actor PersistentQueue {
         return result
     }
 
-    /// The head item, suspending while the queue is empty.
-    public func peek() async throws -> Item {
-        while items.isEmpty || syncFailure != nil {
-            if let syncFailure { throw syncFailure }
-            try Task.checkCancellation()
-            await waitForChange()
-        }
-        return items[0]
-    }
-
-    /// The head item, or nil when empty.
-    public func tryPeek() -> Item? { items.first }
-
-    /// The first `count` items (fewer when the queue is shorter), without waiting.
-    public func head(_ count: Int) -> [Item] { Array(items.prefix(count)) }
-
-    /// The next batch from the head: at most `maxCount` items and `maxBytes` bytes, but always
-    /// at least the head. Suspends while the queue is empty.
-    public func peekBatch(maxCount: Int, maxBytes: Int) async throws -> [Item] {
-        _ = try await peek()
-        let count = BroadcastBatch.count(sizes: items.prefix(maxCount).map(\.bytes.count), maxMessages: maxCount, maxBytes: maxBytes)
-        return Array(items.prefix(count))
-    }
-
     /// Records `batch` as the batch being sent (before its Txn goes out).
     func markInFlight(_ batch: InFlightBatch) throws {
         try log.append(.inFlight(batch))
@@ -369,12 +365,19 @@ public actor PersistentQueue {
     }
 
     /// Pops the items of `batch` that are, in order, at the head (stopping at the first that is
-    /// not); they count as sent, and their writers return. Returns how many it popped.
+    /// not); they count as sent, and their writers return. Returns how many it popped. Their
+    /// idempotency keys go to the key archive, which is synced before a log segment (holding
+    /// their records) is deleted.
+    ///
+    /// - Throws: ``HeadNetworkError`` `persistence` when the log or the archive cannot be
+    ///   written (nothing is popped then), or the archive cannot be synced: the items are popped
+    ///   then, and the segments kept.
     @discardableResult
     public func pop(batch: [Item]) throws -> Int {
         let count = zip(batch, items).prefix { $0 == $1 }.count
         guard count > 0 else { return 0 }
         let through = items[count - 1].index
+        try archive.append(items.prefix(count).compactMap { item in item.key.map { KeyArchive.Entry(key: $0, index: item.index) } })
         try log.append(.popped(through: through))
         items.removeFirst(count)
         arrivals.removeFirst(count)
@@ -385,8 +388,12 @@ public actor PersistentQueue {
             writers.removeValue(forKey: index)
             writer.continuation.resume(returning: false)
         }
-        log.dropSegments(poppedThrough: through)
-        wakeAll()
+        defer { wakeAll() }
+        // (Checked after the append, which may have started a segment.)
+        if log.dropsSegments(poppedThrough: through) {
+            try archive.sync()
+            log.dropSegments(poppedThrough: through)
+        }
         return count
     }
 }

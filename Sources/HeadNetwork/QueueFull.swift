@@ -69,4 +69,7 @@ public enum BroadcastOffer: Sendable, Hashable {
     case queued(index: UInt64)
     /// Refused: the queue is full (nothing kept).
     case refused(QueueFull)
+    /// A message offered with the same idempotency key was queued before, at this queue index:
+    /// nothing new was queued.
+    case replayed(index: UInt64)
 }

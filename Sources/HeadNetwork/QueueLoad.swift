@@ -33,4 +33,7 @@ public enum QueueAdmission: Sendable {
     case queued(PersistentQueue.Item)
     /// The queue was full: nothing was kept.
     case full(QueueLoad)
+    /// An item offered with the same idempotency key was accepted before, as the item with this
+    /// index: nothing was queued (see ``PersistentQueue/offer(_:key:onFirstRefusal:)``).
+    case replayed(index: UInt64)
 }

@@ -78,7 +78,7 @@ struct QueueLog {
             decoding: while let decoded = QueueLogRecord.decode(bytes, at: offset) {
                 switch decoded {
                 case .record(let record, let length):
-                    if case .item(let index, _) = record { segment.highestItem = index }
+                    if case .item(let index, _, _) = record { segment.highestItem = index }
                     records.append(record)
                     offset += length
                 case .torn where position == numbers.count - 1:
@@ -118,7 +118,7 @@ struct QueueLog {
             throw error
         }
         segments[segments.count - 1].size += bytes.count
-        if case .item(let index, _) = record { segments[segments.count - 1].highestItem = index }
+        if case .item(let index, _, _) = record { segments[segments.count - 1].highestItem = index }
     }
 
     private mutating func rollOver() throws {
@@ -132,9 +132,14 @@ struct QueueLog {
         directoryChanged = true
     }
 
+    /// Whether ``dropSegments(poppedThrough:)`` would delete a segment.
+    func dropsSegments(poppedThrough: UInt64) -> Bool {
+        segments.count > 1 && segments[0].highestItem.map({ $0 <= poppedThrough }) ?? true
+    }
+
     /// Deletes the oldest segments (never the active one) whose items were all sent.
     mutating func dropSegments(poppedThrough: UInt64) {
-        while segments.count > 1, segments[0].highestItem.map({ $0 <= poppedThrough }) ?? true {
+        while dropsSegments(poppedThrough: poppedThrough) {
             unlink(Self.url(of: segments[0].number, in: directory).path)
             segments.removeFirst()
         }

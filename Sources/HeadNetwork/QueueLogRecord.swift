@@ -5,9 +5,13 @@
 /// The queue's state is the replay of its records: items are added, `popped` drops every item
 /// up to an index, `inFlight` records the batch being sent (what ``InFlightBatch`` was as a file
 /// of its own), `inFlightCleared` forgets it.
+///
+/// An item offered with an idempotency key carries it in its own record (type 5 instead of 1),
+/// so the key is durable exactly when the message is: a torn record loses both, an intact one
+/// keeps both.
 enum QueueLogRecord: Sendable, Hashable {
-    /// A queued message with its index.
-    case item(index: UInt64, bytes: [UInt8])
+    /// A queued message with its index, and the idempotency key it was offered with (1–255 bytes).
+    case item(index: UInt64, bytes: [UInt8], key: [UInt8]? = nil)
     /// Every item with an index up to `through` was sent (and the batch in flight with it).
     case popped(through: UInt64)
     /// The batch being sent: written before its Txn is.
@@ -20,7 +24,8 @@ enum QueueLogRecord: Sendable, Hashable {
 
     private var type: UInt8 {
         switch self {
-        case .item: 1
+        case .item(_, _, .none): 1
+        case .item: 5
         case .popped: 2
         case .inFlight: 3
         case .inFlightCleared: 4
@@ -31,9 +36,14 @@ enum QueueLogRecord: Sendable, Hashable {
     func encoded() -> [UInt8] {
         var payload: [UInt8] = []
         switch self {
-        case .item(let index, let bytes):
-            payload.reserveCapacity(8 + bytes.count)
+        case .item(let index, let bytes, let key):
+            payload.reserveCapacity(8 + 1 + (key?.count ?? 0) + bytes.count)
             payload.appendLittleEndian(index)
+            if let key {
+                precondition((1...255).contains(key.count), "an idempotency key has 1 to 255 bytes")
+                payload.append(UInt8(key.count))
+                payload.append(contentsOf: key)
+            }
             payload.append(contentsOf: bytes)
         case .popped(let through):
             payload.appendLittleEndian(through)
@@ -81,6 +91,10 @@ enum QueueLogRecord: Sendable, Hashable {
             record = .inFlight(InFlightBatch(lastModRev: Int64(bitPattern: bytes.littleEndianUInt64(at: payload)), indices: indices))
         case 4 where length == 0:
             record = .inFlightCleared
+        case 5 where length >= 9 && bytes[payload + 8] > 0 && length >= 9 + Int(bytes[payload + 8]):
+            let keyEnd = payload + 9 + Int(bytes[payload + 8])
+            record = .item(
+                index: bytes.littleEndianUInt64(at: payload), bytes: Array(bytes[keyEnd..<end]), key: Array(bytes[(payload + 9)..<keyEnd]))
         default:
             return .unknown(type: bytes[offset])
         }

@@ -9,6 +9,8 @@ struct QueueLogState: Sendable, Hashable {
     private(set) var inFlight: InFlightBatch?
     /// The highest index any record named.
     private(set) var highestIndex: UInt64 = 0
+    /// The idempotency keys of every item record, sent or not, in order.
+    private(set) var keys: [KeyArchive.Entry] = []
 
     /// The state after `records`.
     init(_ records: some Sequence<QueueLogRecord> = []) {
@@ -18,10 +20,11 @@ struct QueueLogState: Sendable, Hashable {
     /// Applies one record.
     mutating func apply(_ record: QueueLogRecord) {
         switch record {
-        case .item(let index, let bytes):
+        case .item(let index, let bytes, let key):
             highestIndex = max(highestIndex, index)
+            if let key { keys.append(KeyArchive.Entry(key: key, index: index)) }
             guard index > poppedThrough else { return }
-            items.append(PersistentQueue.Item(index: index, bytes: bytes))
+            items.append(PersistentQueue.Item(index: index, bytes: bytes, key: key))
         case .popped(let through):
             highestIndex = max(highestIndex, through)
             poppedThrough = max(poppedThrough, through)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterSpec
 import Foundation
+import NodeAPIModel
 import Orchestrator
 
 /// `headnet status`: one row per node.
@@ -117,6 +118,11 @@ public struct BroadcastCommand: AsyncParsableCommand {
     @Argument(help: "The text to broadcast (not empty).")
     public var text: String
 
+    /// The message's idempotency key.
+    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp(
+        "Send the message with this key: a retry with the same key is not broadcast again.", valueName: "KEY"))
+    public var idempotencyKey: String?
+
     @OptionGroup var spec: SpecOption
     @OptionGroup var state: StateOption
 
@@ -126,13 +132,17 @@ public struct BroadcastCommand: AsyncParsableCommand {
     /// Checks the flags.
     public func validate() throws {
         if text.isEmpty { throw ValidationError("the text to broadcast is empty") }
+        if let idempotencyKey, let problem = IdempotencyKey.problem(with: idempotencyKey) {
+            throw ValidationError("--idempotency-key: \(problem)")
+        }
     }
 
     /// Sends the broadcast.
     public func run() async throws {
         let runner = try spec.runner(state: state, checkBinaries: false)
-        try await runner.broadcast(Data(text.utf8), through: try runner.spec.node(named: node))
-        print("✓ queued on \(node)")
+        let replayed = try await runner.broadcast(
+            Data(text.utf8), through: try runner.spec.node(named: node), idempotencyKey: idempotencyKey.flatMap(IdempotencyKey.init))
+        print(replayed ? "✓ already queued on \(node) with this key: nothing new was queued" : "✓ queued on \(node)")
     }
 }
 

@@ -69,6 +69,13 @@ public struct NodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("etcd-binary"), help: "etcd binary, a path or a name on PATH.")
     public var etcdBinary: String = "etcd"
 
+    /// Idempotency keys remembered.
+    @Option(name: .customLong("idempotency-window"), help: """
+        How many Idempotency-Key values of accepted broadcasts the node remembers, across restarts \
+        (default \(PersistentQueue.defaultKeyWindow); at least the queue's capacity).
+        """)
+    public var idempotencyWindow: Int?
+
     /// Extra etcd flags.
     @Option(name: .customLong("etcd-arg"), parsing: .unconditionalSingleValue, help: "Extra flag for etcd (repeat), e.g. --etcd-arg=--heartbeat-interval=50.")
     public var etcdArguments: [String] = []
@@ -89,7 +96,7 @@ public struct NodeCommand: AsyncParsableCommand {
     }
 
     /// Builds the node's configuration from the flags, or from the spec (writing the node's etcd
-    /// config file).
+    /// config file); --api and --idempotency-window apply to both.
     public func nodeConfiguration() throws -> NodeConfiguration {
         if let spec, let name {
             return try specConfiguration(specPath: spec, name: name)
@@ -138,6 +145,10 @@ public struct NodeCommand: AsyncParsableCommand {
     }
 
     private func applyAPI(to node: inout NodeConfiguration) throws {
+        if let idempotencyWindow {
+            guard idempotencyWindow >= 1 else { throw ValidationError("--idempotency-window must be at least 1, not \(idempotencyWindow)") }
+            node.network.idempotencyWindow = idempotencyWindow
+        }
         guard let api else { return }
         let address = try Address(hydraHost: api)
         node.apiHost = address.host

@@ -19,6 +19,9 @@ public enum NodeStateFiles {
     public static let queue = "pending-broadcast"
     /// The batch-in-flight marker of versions before the queue's log (moved into it on start).
     public static let legacyInFlightMarker = "broadcast-in-flight"
+    /// The directory of the idempotency keys of broadcasts that left the queue (`keys-1`,
+    /// `keys-2` …): with the keys in the queue's log, the window of keys the node remembers.
+    public static let idempotencyKeys = "idempotency-keys"
     /// Present while the node is stopped with `headnet stop` (`up` leaves it stopped).
     public static let held = "held"
     /// The node's etcd config file.
@@ -29,6 +32,8 @@ public enum NodeStateFiles {
 
     /// What the node's network component and journal keep about the cluster's data — what a
     /// restore from a snapshot must remove with the etcd data (a node that kept them would
-    /// deliver against a history the restored cluster does not have).
-    public static let dataState = [lastKnownRevision, journal, queue, legacyInFlightMarker]
+    /// deliver against a history the restored cluster does not have). The idempotency keys go
+    /// with the queue: a key kept for a broadcast the restored history lacks would make a retry
+    /// of it be answered 202 and never sent; forgotten, a retry is sent again (at least once).
+    public static let dataState = [lastKnownRevision, journal, queue, legacyInFlightMarker, idempotencyKeys]
 }

@@ -76,16 +76,21 @@ public final class HeadNode: Sendable {
     }
 
     /// Queues a payload for broadcast unless the queue is full (see
-    /// ``HeadNetwork/EtcdNetwork/offer(_:)``): a full queue refuses it at once, with the cause.
-    public func broadcast(_ payload: [UInt8]) async throws -> BroadcastOffer {
+    /// ``HeadNetwork/EtcdNetwork/offer(_:idempotencyKey:)``): a full queue refuses it at once,
+    /// with the cause. With a key the node accepted before (within its window, across restarts)
+    /// nothing is queued and the answer is ``HeadNetwork/BroadcastOffer/replayed(index:)``.
+    public func broadcast(_ payload: [UInt8], idempotencyKey: IdempotencyKey? = nil) async throws -> BroadcastOffer {
         let arrived = ContinuousClock.now
-        let offer = try await network.offer(payload)
+        let offer = try await network.offer(payload, idempotencyKey: idempotencyKey?.bytes)
         switch offer {
         case .queued(let index):
             metrics.recordQueued(item: index, arrived: arrived)
             trace(TraceLine.broadcastQueued(bytes: payload.count))
         case .refused:
             metrics.recordRefused()
+        case .replayed(let index):
+            metrics.recordReplay()
+            logger.debug("broadcast replayed", metadata: ["idempotencyKey": "\(idempotencyKey?.value ?? "")", "queueIndex": "\(index)"])
         }
         return offer
     }

@@ -7,6 +7,9 @@ import NIOCore
 /// The node's HTTP API (DESIGN section 5).
 enum NodeAPI {
     static let maxPayloadBytes = 1 << 20
+    // HTTPTypes' HTTPField, which Hummingbird does not re-export (HTTPFields it does).
+    static let idempotencyKeyField = HTTPFields.Element.Name(IdempotencyKey.header)!
+    static let replayedField = HTTPFields.Element.Name(IdempotencyKey.replayedHeader)!
 
     static func router(for node: HeadNode) -> Router<BasicRequestContext> {
         let router = Router()
@@ -40,15 +43,23 @@ enum NodeAPI {
                 return text(.contentTooLarge, "the payload is over the limit of \(maxPayloadBytes) bytes (1 MiB) a broadcast may carry\n")
             }
             guard body.readableBytes > 0 else { return text(.badRequest, "the body is the payload to broadcast and must not be empty\n") }
+            let key: IdempotencyKey?
+            switch BroadcastHeaders.idempotencyKey(request.headers[values: idempotencyKeyField]) {
+            case .success(let value): key = value
+            case .failure(let error): return text(.badRequest, error.message + "\n")
+            }
             let offer: BroadcastOffer
             do {
-                offer = try await node.broadcast(Array(buffer: body))
+                offer = try await node.broadcast(Array(buffer: body), idempotencyKey: key)
             } catch let error as HeadNetworkError {
                 // Not queued durably (the disk failed): say so rather than a bare 500.
                 return text(.internalServerError, error.description + "\n")
             }
             switch offer {
             case .queued: return Response(status: .accepted)
+            case .replayed:
+                // As the first answer was (a 202 without a body), saying that it is a replay.
+                return Response(status: .accepted, headers: [replayedField: "true"])
             case .refused(let full):
                 // At once, keeping nothing: the sender may retry without duplicating anything.
                 var response = try json(full, status: .serviceUnavailable)

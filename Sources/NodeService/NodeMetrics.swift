@@ -12,6 +12,7 @@ public struct NodeMetrics: Sendable {
     private let duplicatesDropped: Counter
     private let broadcastsQueued: Counter
     private let broadcastsRefused: Counter
+    private let broadcastReplays: Counter
     private let events: Counter
     private let queueDepth: Gauge
     private let queueCapacity: Gauge
@@ -86,6 +87,8 @@ public struct NodeMetrics: Sendable {
         duplicatesDropped = counter("messages_duplicates_dropped", "Redelivered messages the journal dropped")
         broadcastsQueued = counter("broadcasts_queued", "Messages queued for broadcast")
         broadcastsRefused = counter("broadcasts_refused", "Broadcasts answered 503 because the queue was full (nothing kept)")
+        broadcastReplays = counter(
+            "broadcast_idempotent_replays", "Broadcasts with an Idempotency-Key the node had accepted before: answered 202 again, nothing queued")
         events = counter("network_events", "Network events emitted")
         queueDepth = gauge("broadcast_queue", "depth", "Messages waiting to be broadcast")
         queueCapacity = gauge("broadcast_queue", "capacity", "Messages the broadcast queue holds before it refuses more")
@@ -162,6 +165,9 @@ public struct NodeMetrics: Sendable {
 
     /// A broadcast refused with 503: the queue was full.
     func recordRefused() { broadcastsRefused.increment() }
+
+    /// A broadcast whose idempotency key was accepted before: answered again, nothing queued.
+    func recordReplay() { broadcastReplays.increment() }
 
     /// Refreshes the gauges from the component's state.
     func update(from status: NetworkStatus) {

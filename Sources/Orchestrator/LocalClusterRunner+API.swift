@@ -1,6 +1,7 @@
 import ClusterSpec
 import Foundation
 import HeadNetwork
+import NodeAPIModel
 import Processes
 
 extension LocalClusterRunner {
@@ -10,12 +11,19 @@ extension LocalClusterRunner {
         NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath, startHint: "headnet up -f \(specArgument)", pidFile: nodes.pidFile(node))
     }
 
-    /// Broadcasts `payload` through `node`.
+    /// Broadcasts `payload` through `node`, with `idempotencyKey` when given; returns true when
+    /// the node had accepted that key before (nothing new was queued).
     ///
     /// - Throws: ``OrchestratorError`` `queueFull` when the node's queue is full, with its cause
     ///   and, when it is the quorum, how many members answer; errors of ``NodeAPIClient``.
-    public func broadcast(_ payload: Data, through node: NodeSpec) async throws {
-        guard let full = try await api(for: node).broadcast(payload) else { return }
+    @discardableResult
+    public func broadcast(_ payload: Data, through node: NodeSpec, idempotencyKey: IdempotencyKey? = nil) async throws -> Bool {
+        let full: QueueFull
+        switch try await api(for: node).broadcast(payload, idempotencyKey: idempotencyKey) {
+        case .queued: return false
+        case .replayed: return true
+        case .refused(let refusal): full = refusal
+        }
         guard full.cause != .slow else { throw OrchestratorError.queueFull(node.name, full) }
         let up = await membersUp()
         throw OrchestratorError.queueFull(node.name, full, cluster: "\(up) of \(spec.nodes.count) members up (quorum \(spec.quorum))")

@@ -44,14 +44,24 @@ public struct NodeAPIClient: Sendable {
     ///
     /// - Throws: ``OrchestratorError`` `stopped` when the node's process is stopped (SIGSTOP),
     ///   else `nodeDown` when the node does not answer.
-    public func request(_ method: String, _ path: String, body: Data? = nil, timeout: Double = 5) async throws -> (status: Int, body: Data) {
+    public func request(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil, timeout: Double = 5
+    ) async throws -> (status: Int, body: Data) {
+        let response = try await exchange(method, path, headers: headers, body: body, timeout: timeout)
+        return (response.status, response.body)
+    }
+
+    /// ``request(_:_:headers:body:timeout:)`` with the response's headers.
+    private func exchange(
+        _ method: String, _ path: String, headers: [(String, String)], body: Data?, timeout: Double
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: Data) {
         // A stopped process answers nothing: no use waiting for the timeout.
         if let pid = stoppedPID { throw OrchestratorError.stopped(node.name, pid: pid) }
         do {
             let response = try await HTTPConnection.request(
-                host: "127.0.0.1", port: node.apiPort, HTTPMethod(rawValue: method), path, body: body.map { ByteBuffer(bytes: $0) },
-                timeout: .nanoseconds(Int64(timeout * 1e9)))
-            return (response.status, Data(response.body.readableBytesView))
+                host: "127.0.0.1", port: node.apiPort, HTTPMethod(rawValue: method), path, headers: headers,
+                body: body.map { ByteBuffer(bytes: $0) }, timeout: .nanoseconds(Int64(timeout * 1e9)))
+            return (response.status, response.headers, Data(response.body.readableBytesView))
         } catch let error as NodeHTTPError {
             if let pid = stoppedPID { throw OrchestratorError.stopped(node.name, pid: pid) }
             let hint = error.code == .refused ? "; is it running? start it with `\(startHint)`" : ""
@@ -130,16 +140,30 @@ public struct NodeAPIClient: Sendable {
         _ = try await verifiedStatus()
     }
 
-    /// Queues `payload` for broadcast on the node; returns nil when it was queued, or the node's
-    /// refusal when its queue is full (nothing was queued then).
-    public func broadcast(_ payload: Data) async throws -> QueueFull? {
+    /// What a node answered to a broadcast.
+    public enum BroadcastAnswer: Sendable, Hashable {
+        /// Queued (202).
+        case queued
+        /// The node had accepted the idempotency key before: answered 202 again, queued nothing.
+        case replayed
+        /// The queue is full (503): nothing was queued.
+        case refused(QueueFull)
+    }
+
+    /// Queues `payload` for broadcast on the node, with `idempotencyKey` when given (a retry
+    /// with the same key is answered ``BroadcastAnswer/replayed`` and queues nothing).
+    ///
+    /// - Throws: ``OrchestratorError`` `node` for any other answer (e.g. 400, 413), with its text;
+    ///   errors of ``request(_:_:headers:body:timeout:)``.
+    public func broadcast(_ payload: Data, idempotencyKey: IdempotencyKey? = nil) async throws -> BroadcastAnswer {
         try await verifyCluster()
-        let (status, body) = try await request("POST", "/broadcast", body: payload)
-        if status == 503, let full = try? JSONDecoder().decode(QueueFull.self, from: body) { return full }
-        guard status == 202 else {
-            throw OrchestratorError(.node, "\(node.name) answered \(status): \(String(decoding: body, as: UTF8.self))")
+        let headers = idempotencyKey.map { [(IdempotencyKey.header, $0.value)] } ?? []
+        let response = try await exchange("POST", "/broadcast", headers: headers, body: payload, timeout: 5)
+        if response.status == 503, let full = try? JSONDecoder().decode(QueueFull.self, from: response.body) { return .refused(full) }
+        guard response.status == 202 else {
+            throw OrchestratorError(.node, "\(node.name) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
         }
-        return nil
+        return response.headers.first(name: IdempotencyKey.replayedHeader) == "true" ? .replayed : .queued
     }
 
     /// The journal entries after `index`, as NDJSON lines.

@@ -25,6 +25,22 @@ import Testing
         #expect(throws: (any Error).self) { try BroadcastCommand.parse(["alice", "", "a.yaml"]) }
     }
 
+    @Test func broadcastTakesAValidIdempotencyKey() throws {
+        let keyed = try BroadcastCommand.parse(["alice", "hi", "--idempotency-key", "sender-42", "-f", "a.yaml"])
+        #expect(keyed.idempotencyKey == "sender-42" && keyed.spec.path == "a.yaml")
+        #expect(try BroadcastCommand.parse(["alice", "hi"]).idempotencyKey == nil)
+        for bad in ["", "two words", String(repeating: "k", count: 256)] {
+            #expect(throws: (any Error).self, "'\(bad)'") { try BroadcastCommand.parse(["alice", "hi", "--idempotency-key", bad]) }
+        }
+        let node = try NodeCommand.parse(["--node-id", "n", "--listen", "127.0.0.1:5001", "--persistence-dir", "/tmp/n", "--idempotency-window", "500"])
+        #expect(try node.nodeConfiguration().network.idempotencyWindow == 500)
+        #expect(try NodeCommand.parse(["--node-id", "n", "--listen", "127.0.0.1:5001", "--persistence-dir", "/tmp/n"])
+            .nodeConfiguration().network.idempotencyWindow == 100_000)
+        #expect(throws: (any Error).self) {
+            try NodeCommand.parse(["--node-id", "n", "--listen", "127.0.0.1:5001", "--persistence-dir", "/tmp/n", "--idempotency-window", "0"])
+        }
+    }
+
     @Test func whereFollowIsDashFTheSpecIsLongOnly() throws {
         let logs = try LogsCommand.parse(["carol", "-f", "--spec", "a.yaml", "--trace"])
         #expect(logs.follow && logs.trace && logs.spec.path == "a.yaml")

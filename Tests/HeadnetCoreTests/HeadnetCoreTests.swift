@@ -15,6 +15,6 @@ import Testing
     }
 
     @Test func theStateFilesARestoreRemovesAreTheDataOnes() {
-        #expect(Set(NodeStateFiles.dataState) == ["last-known-revision", "delivered.ndjson", "pending-broadcast", "broadcast-in-flight"])
+        #expect(Set(NodeStateFiles.dataState) == ["last-known-revision", "delivered.ndjson", "pending-broadcast", "broadcast-in-flight", "idempotency-keys"])
     }
 }
