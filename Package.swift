@@ -159,6 +159,7 @@ let package = Package(
             name: "HeadnetCLI",
             dependencies: [
                 "HeadnetCore",
+                "Drills",
                 "EtcdClient",
                 "HeadNetwork",
                 "NodeAPIModel",

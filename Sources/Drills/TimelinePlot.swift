@@ -46,11 +46,19 @@ public enum TimelinePlot {
             for (count, time) in timeline.accepted.sorted().enumerated() { points.append("\(number(x(time))),\(number(y(count + 1)))") }
             parts.append(##"<polyline class="load" points="\##(points.joined(separator: " "))" fill="none" stroke="black" stroke-dasharray="6 4" stroke-width="1.5"/>"##)
         }
-        // Each node's delivered count.
+        // Each node's delivered count; the line breaks where the node did not answer.
         for (index, node) in timeline.nodes.enumerated() {
-            let points = timeline.samples.compactMap { sample in sample.delivered[node].map { "\(number(x(sample.at))),\(number(y($0)))" } }
-            guard !points.isEmpty else { continue }
-            parts.append(##"<polyline class="node" data-node="\##(escape(node))" points="\##(points.joined(separator: " "))" fill="none" stroke="\##(colors[index % colors.count])" stroke-width="2"/>"##)
+            var segments: [[String]] = [[]]
+            for sample in timeline.samples {
+                if let count = sample.delivered[node] {
+                    segments[segments.count - 1].append("\(number(x(sample.at))),\(number(y(count)))")
+                } else if !segments[segments.count - 1].isEmpty {
+                    segments.append([])
+                }
+            }
+            for points in segments where !points.isEmpty {
+                parts.append(##"<polyline class="node" data-node="\##(escape(node))" points="\##(points.joined(separator: " "))" fill="none" stroke="\##(colors[index % colors.count])" stroke-width="2"/>"##)
+            }
         }
         // Legend.
         var legendY = top + 8

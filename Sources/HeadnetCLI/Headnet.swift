@@ -18,7 +18,7 @@ public struct Headnet: AsyncParsableCommand {
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, UpCommand.self, DownCommand.self, StopCommand.self, StartCommand.self,
             RestartCommand.self, StatusCommand.self, LogsCommand.self,
             CertsCommand.self, EnvCommand.self, HealthCommand.self, MemberCommand.self, SnapshotCommand.self, DefragCommand.self, BroadcastCommand.self,
-            TailCommand.self, NodeCommand.self, BenchCommand.self,
+            TailCommand.self, NodeCommand.self, BenchCommand.self, DrillCommand.self,
         ]
     )
 

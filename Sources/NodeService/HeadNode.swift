@@ -39,6 +39,7 @@ public final class HeadNode: Sendable {
         let journal = try DeliveredJournal(directory: configuration.network.persistenceDirectory)
         let metrics = NodeMetrics(configuration: configuration, logger: logger)
         let ownSender = configuration.network.advertise.description
+        let seededBug = SeededDeliveryBug.fromEnvironment()
         self.journal = journal
         self.metrics = metrics
         network = try EtcdNetwork(
@@ -49,6 +50,7 @@ public final class HeadNode: Sendable {
             },
             logger: logger,
             onMessages: { batch in
+                let batch = seededBug?.filter(batch) ?? batch
                 do {
                     let appended = try await journal.append(batch.map(DeliveredJournal.Incoming.init))
                     metrics.recordDeliveries(appended: appended.count, dropped: batch.count - appended.count)

@@ -39,6 +39,9 @@ import Testing
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         let nodes = elements.found.filter { $0.name == "polyline" && $0.attributes["class"] == "node" }.compactMap { $0.attributes["data-node"] }
         #expect(nodes == ["alice", "bob", "carol"])
+        var gap = Self.timeline
+        gap.samples[25].delivered["bob"] = nil  // bob did not answer at 12.5 s
+        #expect(TimelinePlot.svg(gap, title: "gap").components(separatedBy: #"data-node="bob""#).count - 1 == 2, "bob's line breaks there")
         #expect(elements.found.filter { $0.name == "polyline" && $0.attributes["class"] == "load" }.count == 1)
         #expect(elements.found.filter { $0.name == "rect" && $0.attributes["class"] == "fault" }.count == 1)
         #expect(svg.contains("kill-follower &lt;passed&gt;") && svg.contains("kill follower (bob)"))

@@ -1,0 +1,152 @@
+import ClusterSpec
+import EtcdClient
+import Foundation
+import HeadnetCore
+import NodeAPIModel
+import Orchestrator
+
+/// Runs a drill on a devnet of its own on this machine: brings the cluster up on a fresh state
+/// directory, starts the load and a sampler of every node's delivered count, runs the steps,
+/// stops the load, waits for the nodes to deliver what was accepted, then checks the journals
+/// against the load record, etcd's hashes and the recovery times (``DrillReport``).
+public struct DrillRunner: Sendable {
+    /// The drill.
+    public let drill: Drill
+    /// The drill's cluster.
+    public let spec: ClusterSpec
+    /// The runner of the cluster (its state root is the drill's own).
+    public let cluster: LocalClusterRunner
+    /// The seed of the random picks.
+    public let seed: UInt64
+    /// Steps that cannot run here are skipped (reported) instead of failing the drill.
+    public var skipUnsupported = false
+    /// How long after the load stops the nodes get to deliver everything accepted.
+    public var settle: Duration = .seconds(60)
+    /// How often the sampler asks every node for its delivered count.
+    public var sampleInterval: Duration = .milliseconds(500)
+    /// Where progress lines go (the step results as they end).
+    public var progress: @Sendable (String) -> Void = { _ in }
+
+    /// A runner of `drill` on `spec`, its state under `stateRoot`, `specPath` the spec file the
+    /// nodes are started with.
+    public init(drill: Drill, spec: ClusterSpec, specPath: String, stateRoot: URL, seed: UInt64, executable: String) {
+        self.drill = drill
+        self.spec = spec
+        self.seed = seed
+        self.cluster = LocalClusterRunner(spec: spec, specPath: specPath, stateRoot: stateRoot, executable: executable)
+    }
+
+    /// Why the drill cannot run here at all (a step needs what this machine lacks and
+    /// unsupported steps are not to be skipped), else nil.
+    public func refusal() -> String? {
+        let unsupported = drill.steps.compactMap { step in DrillStepExecutor.unsupported(step.action).map { "\(step.path) (\(step.action.kind)): \($0)" } }
+        guard !unsupported.isEmpty, !skipUnsupported else { return nil }
+        return "the drill has steps this machine cannot run: " + unsupported.joined(separator: "; ") + ". Run with --skip-unsupported to skip them"
+    }
+
+    /// Runs the drill; the cluster is left running for the caller to take down.
+    public func run() async -> DrillReport {
+        var report = DrillReport(drill: drill.name, seed: seed, nodes: spec.nodes.map(\.name))
+        let orchestrator = Orchestrator(runner: cluster.roles)
+        let up = await orchestrator.up(timeoutSeconds: 60) { step in if step.outcome == .failed { progress(step.text) } }
+        guard up.succeeded else {
+            report.failures = ["the drill's cluster did not come up: \(up.failedStep.map { "\($0.kind) failed" } ?? "interrupted")"]
+            return report
+        }
+        let record = LoadRecord()
+        let stopLoad = Interruption(), stopSampling = Interruption()
+        let start = ContinuousClock.now
+        let senders = resolveSenders()
+        let load = LoadGenerator(senders: senders, rate: drill.load.rate, size: drill.load.size, runID: "drill-\(seed)-\(Int(Date().timeIntervalSince1970))")
+        let samples = LockedValue<[DrillTimeline.Sample]>([])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await load.run(into: record, sink: NodeAPISink(spec: spec), stop: stopLoad) }
+            group.addTask { await sample(into: samples, from: start, until: stopSampling) }
+            var executor = DrillStepExecutor(drill: drill, cluster: cluster, seed: seed, start: start)
+            executor.skipUnsupported = skipUnsupported
+            let steps = await executor.run(progress: progress)
+            report.steps = steps.results
+            report.timeline.spans = steps.spans
+            if let seconds = drill.load.seconds {
+                let remaining = Duration.seconds(seconds) - start.duration(to: .now)
+                if remaining > .zero { try? await Task.sleep(for: remaining) }
+            }
+            stopLoad.request()
+            await waitForDelivery(record)
+            stopSampling.request()
+        }
+        report.timeline.samples = samples.value
+        report.timeline.accepted = await record.acceptances
+        let sent = await record.sent
+        report.invariants = InvariantChecker.check(sent: sent, journals: await journals(), missed: missedRanges())
+        (report.hashRevision, report.hashes) = await hashes()
+        report.judge(drill.expectations)
+        return report
+    }
+
+    /// The sending nodes (the load's selector, resolved once at the start).
+    func resolveSenders() -> [String] {
+        var generator = SeededGenerator(seed: seed)
+        let names = spec.nodes.map(\.name)
+        return (try? drill.load.senders.resolve(nodes: names, leader: nil, previous: [], using: &generator).get()) ?? names
+    }
+
+    /// Samples every node's delivered count until `stop`.
+    func sample(into samples: LockedValue<[DrillTimeline.Sample]>, from start: ContinuousClock.Instant, until stop: Interruption) async {
+        while !stop.isRequested, !Task.isCancelled {
+            var delivered: [String: Int] = [:]
+            await withTaskGroup(of: (String, Int?).self) { group in
+                for node in spec.nodes {
+                    group.addTask { (node.name, try? await cluster.roles.reader.status(of: node).delivered) }
+                }
+                for await (name, count) in group { if let count { delivered[name] = count } }
+            }
+            let at = start.duration(to: .now).inSeconds
+            samples.withLock { $0.append(DrillTimeline.Sample(at: at, delivered: delivered)) }
+            try? await Task.sleep(for: sampleInterval)
+        }
+    }
+
+    /// Waits (at most ``settle``) until every node has delivered as many messages as were accepted.
+    func waitForDelivery(_ record: LoadRecord) async {
+        let accepted = await record.sent.filter { $0.outcome == .accepted }.count
+        _ = await Polling.poll(every: .milliseconds(250), within: settle) { () -> Bool? in
+            for node in spec.nodes {
+                guard let delivered = try? await cluster.roles.reader.status(of: node).delivered, delivered >= accepted else { return nil }
+            }
+            return true
+        }
+    }
+
+    /// Every node's journal, read through its API.
+    func journals() async -> [String: [JournalEntry]] {
+        var journals: [String: [JournalEntry]] = [:]
+        for node in spec.nodes {
+            let body = (try? await cluster.api(for: node).messages(after: 0)) ?? Data()
+            journals[node.name] = JournalLine.decodeAll(body)
+        }
+        return journals
+    }
+
+    /// The revision ranges each node reported missed, from its trace.
+    func missedRanges() -> [String: [ClosedRange<Int64>]] {
+        Dictionary(uniqueKeysWithValues: spec.nodes.map { node in (node.name, MissedRanges.read(cluster.nodes.traceFile(node))) })
+    }
+
+    /// Every member's HashKV at the lowest current revision among them.
+    func hashes() async -> (Int64?, [ClusterEtcd.MemberHash]) {
+        let probe = cluster.etcd
+        var revisions: [Int64] = []
+        for node in spec.nodes { if let revision = try? await probe.withMember(node, ClusterEtcd.revision) { revisions.append(revision) } }
+        guard let revision = revisions.min() else { return (nil, []) }
+        var hashes: [ClusterEtcd.MemberHash] = []
+        for node in spec.nodes {
+            do {
+                hashes.append(.init(node: node.name, hash: try await probe.withMember(node) { try await ClusterEtcd.hash(at: revision, $0) }))
+            } catch {
+                hashes.append(.init(node: node.name, error: "\(error)"))
+            }
+        }
+        return (revision, hashes)
+    }
+}

@@ -1,0 +1,196 @@
+import EtcdClient
+import ClusterSpec
+import Foundation
+import HeadnetCore
+import Orchestrator
+
+/// Runs a drill's steps one after the other on the cluster's roles: resolves each step's
+/// nodes when it runs (the leader then, seeded random picks), does what it says, and records
+/// its result and, for faults, the span from the fault to its recovery step.
+struct DrillStepExecutor: Sendable {
+    let drill: Drill
+    let cluster: LocalClusterRunner
+    let seed: UInt64
+    /// When the load began (step times count from it).
+    let start: ContinuousClock.Instant
+    var skipUnsupported = false
+
+    /// What the steps did and the fault spans.
+    struct Outcome {
+        var results: [DrillReport.StepResult] = []
+        var spans: [DrillTimeline.Span] = []
+    }
+
+    /// Why this machine cannot run `action` (yet), or nil.
+    static func unsupported(_ action: DrillAction) -> String? {
+        switch action {
+        case .partition, .delay, .loss, .reorder, .heal:
+            "network faults need a network namespace per node (root, iproute2 and tc), which this runner does not set up yet"
+        case .fillDisk, .freeDisk: "filling a node's disk is not supported yet"
+        case .settingsBurst: "the SETTINGS burst is not supported yet"
+        case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
+        default: nil
+        }
+    }
+
+    /// The kind of step that recovers from `action`'s fault (its span ends there); nil for a
+    /// fault that ends with its own step.
+    static func recovery(of action: DrillAction) -> String? {
+        switch action {
+        case .kill: "start"
+        case .pause: "resume"
+        case .removeMember: "add-member"
+        case .partition, .delay, .loss, .reorder: "heal"
+        case .fillDisk: "free-disk"
+        default: nil
+        }
+    }
+
+    func run(progress: @Sendable (String) -> Void) async -> Outcome {
+        var outcome = Outcome()
+        var generator = SeededGenerator(seed: seed)
+        var previous: [String] = []
+        var open: [(span: Int, recovery: String, nodes: Set<String>)] = []
+        let names = cluster.spec.nodes.map(\.name)
+        for step in drill.steps {
+            let began = start.duration(to: .now).inSeconds
+            var nodes: [String] = []
+            if let selector = step.action.selector {
+                let leader = selector.needsLeader ? await cluster.roles.reader.leader(among: cluster.spec.nodes) : nil
+                switch selector.resolve(nodes: names, leader: leader, previous: previous, using: &generator) {
+                case .success(let picked): nodes = picked
+                case .failure(let reason):
+                    outcome.results.append(.init(path: step.path, kind: step.action.kind, start: began, end: began, ok: false, message: "\(reason)"))
+                    progress("✗ \(step.path) \(step.action.kind): \(reason)")
+                    continue
+                }
+                previous = nodes
+            }
+            let (ok, message): (Bool, String)
+            if let reason = Self.unsupported(step.action) {
+                (ok, message) = (skipUnsupported, "skipped: \(reason)")
+            } else {
+                (ok, message) = await perform(step.action, on: nodes)
+            }
+            let ended = start.duration(to: .now).inSeconds
+            outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
+            progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
+            if step.action.isFault, Self.unsupported(step.action) == nil {
+                let label = "\(step.action.kind) \(step.action.selector.map { "\($0)" } ?? "")\(nodes.isEmpty ? "" : " (\(nodes.joined(separator: ",")))")"
+                outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
+                if let recovery = Self.recovery(of: step.action) { open.append((outcome.spans.count - 1, recovery, Set(nodes))) }
+            }
+            open.removeAll { entry in
+                guard entry.recovery == step.action.kind, !entry.nodes.isDisjoint(with: nodes) else { return false }
+                outcome.spans[entry.span].end = ended
+                return true
+            }
+        }
+        return outcome
+    }
+
+    /// Does `action` to `nodes`; whether it did, and what happened.
+    func perform(_ action: DrillAction, on nodes: [String]) async -> (Bool, String) {
+        let specs = nodes.compactMap { name in cluster.spec.nodes.first { $0.name == name } }
+        let orchestrator = Orchestrator(runner: cluster.roles)
+        switch action {
+        case .wait(let seconds):
+            try? await Task.sleep(for: .seconds(seconds))
+            return (true, "waited \(DrillReport.seconds(seconds))")
+        case .kill(_, let signal, let process):
+            return await send(signal.number, signal.rawValue, to: specs, process)
+        case .pause(_, let process):
+            return await send(SIGSTOP, "STOP", to: specs, process)
+        case .resume(_, let process):
+            return await send(SIGCONT, "CONT", to: specs, process)
+        case .start:
+            var lines: [String] = []
+            for node in specs {
+                switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { _ in }) {
+                case .success(let done) where done.succeeded: lines.append("\(node.name) is ready")
+                case .success(let done): return (false, "\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed")
+                case .failure(let error): return (false, "\(node.name) did not start: \(error.message)")
+                }
+            }
+            return (true, lines.joined(separator: "; "))
+        case .restart:
+            switch await orchestrator.restart(nodes, settleSeconds: 10, report: { _ in }) {
+            case .success(let done): return (done.succeeded, done.succeeded ? "restarted \(nodes.joined(separator: ", "))" : "\(done.failedStep?.kind ?? "a step") failed")
+            case .failure(let error): return (false, error.message)
+            }
+        case .rollingRestart:
+            switch await orchestrator.restart(cluster.spec.nodes.map(\.name), settleSeconds: 10, report: { _ in }) {
+            case .success(let done): return (done.succeeded, done.succeeded ? "restarted every node, the leader last" : "\(done.failedStep?.kind ?? "a step") failed")
+            case .failure(let error): return (false, error.message)
+            }
+        case .revokeLease:
+            var lines: [String] = []
+            for node in specs {
+                do {
+                    let lease = try await withAnyMember { try await ClusterEtcd.revokeAliveLease(of: node.advertise.description, $0) }
+                    lines.append(lease.map { "revoked \(node.name)'s lease \(String($0, radix: 16))" } ?? "\(node.name) had no alive- key")
+                } catch {
+                    return (false, "cannot revoke \(node.name)'s lease: \(error)")
+                }
+            }
+            return (true, lines.joined(separator: "; "))
+        case .compact:
+            do {
+                return (true, "compacted to revision \(try await withAnyMember(ClusterEtcd.compactToCurrentRevision))")
+            } catch {
+                return (false, "cannot compact: \(error)")
+            }
+        case .deleteRevisionFile:
+            for node in specs {
+                let file = cluster.layout.nodeDirectory(node).appendingPathComponent(NodeStateFiles.lastKnownRevision)
+                if await cluster.nodes.isRunning(node) { return (false, "\(node.name) runs: stop it (kill) before deleting its last-known-revision") }
+                try? FileManager.default.removeItem(at: file)
+            }
+            return (true, "deleted the last-known-revision of \(nodes.joined(separator: ", "))")
+        case .partition, .delay, .loss, .reorder, .heal, .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
+            return (false, Self.unsupported(action) ?? "not supported")
+        }
+    }
+
+    /// Sends a signal to the nodes' `process`.
+    func send(_ signal: Int32, _ name: String, to nodes: [NodeSpec], _ process: DrillAction.Process) async -> (Bool, String) {
+        var lines: [String] = []
+        for node in nodes {
+            for etcd in [false, true] where process == .both || (process == .etcd) == etcd {
+                let what = etcd ? "\(node.name)'s etcd" : "\(node.name)'s node"
+                if let pid = await cluster.nodes.signal(node, signal, etcd: etcd) {
+                    lines.append("SIG\(name) to \(what) (pid \(pid))")
+                } else {
+                    lines.append("\(what) was not running")
+                }
+            }
+        }
+        return (true, lines.joined(separator: "; "))
+    }
+
+    /// Runs `body` on the first member that answers.
+    func withAnyMember<T: Sendable>(_ body: (EtcdClient) async throws -> T) async throws -> T {
+        var last: (any Error)?
+        for node in cluster.spec.nodes {
+            do { return try await cluster.etcd.withMember(node, requestTimeout: .seconds(5), body) } catch { last = error }
+        }
+        throw last ?? OrchestratorError(.nodeDown, "no etcd member answers")
+    }
+}
+
+extension NodeSelector {
+    /// Whether resolving it needs to know the leader.
+    var needsLeader: Bool { self == .leader || self == .follower || self == .followers }
+}
+
+extension DrillAction.Signal {
+    /// The signal's number.
+    var number: Int32 {
+        switch self {
+        case .kill: SIGKILL
+        case .term: SIGTERM
+        case .int: SIGINT
+        case .quit: SIGQUIT
+        }
+    }
+}

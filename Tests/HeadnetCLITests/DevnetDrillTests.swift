@@ -1,0 +1,51 @@
+import Foundation
+import Processes
+import Testing
+
+/// `headnet drill` as a user runs it: the real binary, a devnet of the drill's own, real etcd.
+@Suite(.serialized) struct DevnetDrillTests {
+    /// Writes `drill.yaml` next to the cluster's spec.
+    static func writeDrill(_ steps: String, in cluster: DevnetCommandTests.Cluster) throws {
+        try """
+            apiVersion: headnet/v1
+            kind: drill
+            name: test-drill
+            cluster: spec.yaml
+            load: {senders: all, rate: 20, size: 128}
+            steps:
+            \(steps)
+            expect: {recoveredWithin: 30s}
+            """.write(to: cluster.directory.appendingPathComponent("drill.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func aKilledFollowerComesBackAndNothingIsLost() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try Self.writeDrill("  - wait: 2s\n  - kill: follower\n    process: both\n  - wait: 2s\n  - start: previous\n  - wait: 2s", in: cluster)
+            let run = try await cluster.headnet(["drill", "drill.yaml", "--seed", "7", "--state-dir", "state", "--report", "report.json", "--plot", "plot.svg"])
+            #expect(run.status.isSuccess, "\(run.output)")
+            #expect(run.output.contains("seed 7 (replay with --seed 7)") && run.output.hasSuffix("PASSED\n"), "\(run.output)")
+            #expect(run.output.contains("equal on 3 members"), "\(run.output)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: cluster.directory.appendingPathComponent("report.json"))) as? [String: Any]
+            let invariants = try #require(report?["invariants"] as? [String: Any])
+            #expect((invariants["accepted"] as? Int ?? 0) > 100)
+            let nodes = try #require(invariants["nodes"] as? [[String: Any]])
+            #expect(nodes.count == 3 && nodes.allSatisfy { ($0["lost"] as? [Any])?.isEmpty == true })
+            let plot = try String(contentsOf: cluster.directory.appendingPathComponent("plot.svg"), encoding: .utf8)
+            #expect(plot.hasPrefix("<svg") && plot.contains("class=\"fault\""))
+            #expect(try await !cluster.processesLeft(), "the drill took its cluster down")
+        }
+    }
+
+    /// The proof that the checker can fail: each node leaves its 15th delivery out of its journal.
+    @Test func aSeededLostDeliveryFailsTheDrillNamingTheMessage() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try Self.writeDrill("  - wait: 3s", in: cluster)
+            let run = try await cluster.headnet(["drill", "drill.yaml", "--state-dir", "state"], environment: ["HEADNET_TEST_DROP_DELIVERY": "15"])
+            #expect(run.status == .exited(1), "\(run.output)")
+            for node in ["alice", "bob", "carol"] {
+                let line = run.output.split(separator: "\n").first { $0.contains("✗ \(node) lost 1 accepted message: ") }
+                #expect(line.map { $0.wholeMatch(of: /\ \ ✗ \w+ lost 1 accepted message: (alice|bob|carol)#\d+( \(revision \d+\))?/) != nil } == true, "\(run.output)")
+            }
+        }
+    }
+}
