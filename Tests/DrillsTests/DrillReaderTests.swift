@@ -162,3 +162,22 @@ import Testing
         #expect(missing.map(\.path) == ["cluster"] && missing[0].message.hasPrefix("the spec /drills/nowhere.yaml cannot be used: no spec at"))
     }
 }
+
+/// Every drill headnet ships reads without a problem, on the cluster it names.
+@Suite struct ShippedDrillTests {
+    static let drills = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("drills")
+
+    @Test func everyShippedDrillReads() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.drills.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 10)
+        for file in files {
+            do {
+                let drill = try DrillReader.load(path: Self.drills.appendingPathComponent(file).path)
+                #expect(drill.name + ".yaml" == file, "a drill is named as its file")
+            } catch {
+                Issue.record("\(file): \(error)")
+            }
+        }
+    }
+}
