@@ -44,7 +44,7 @@ extension NamespaceNetwork {
     /// `lo` of a namespace made for the purpose).
     public static func unsupportedReason(for fault: NetworkFault) async -> String? {
         if let reason = await unsupportedReason() { return reason }
-        let probe = "hnfault\(getpid())"
+        let probe = "hnfault" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         guard (try? await ip(["netns", "add", probe])) != nil else { return "cannot create a network namespace to probe `tc` in" }
         let member = Member(node: "probe", namespace: probe, hostInterface: "", interface: "lo", address: "127.0.0.1")
         var reason: String?

@@ -12,7 +12,7 @@ extension NamespaceNetwork {
                 return "`\(tool)` is missing; install iproute2 (`apt-get install iproute2`)"
             }
         }
-        let probe = "hnprobe\(getpid())"
+        let probe = "hnprobe" + String(UInt32.random(in: 0...UInt32.max), radix: 16)  // unique: suites probe side by side
         do {
             let result = try await Command.run("ip", ["netns", "add", probe])
             guard result.status.isSuccess else {
