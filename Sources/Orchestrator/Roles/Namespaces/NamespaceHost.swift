@@ -1,5 +1,4 @@
 import ClusterSpec
-import Processes
 
 /// A node of this machine that runs in a network namespace of its own (a drill's
 /// ``NamespaceNetwork``): started as `ip netns exec <namespace> headnet node …`, which execs,
