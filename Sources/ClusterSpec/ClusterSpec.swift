@@ -42,10 +42,18 @@ public struct ClusterSpec: Sendable, Hashable {
         }
     }
 
-    /// `node`'s etcd client URL on loopback (https when TLS is on), as headnet's own commands
+    /// The host headnet on this machine reaches `node`'s etcd client port and API at: loopback,
+    /// or the node's advertised host when it runs in a network namespace (whose loopback is
+    /// its own). The one owner of that choice: ``clientURL(of:)``, the orchestrator's etcd
+    /// probe and API client, and the address the node's API binds to all use it.
+    public func reachableHost(of node: NodeSpec) -> String {
+        host(of: node)?.namespace != nil ? node.advertise.host : HostSpec.local.address
+    }
+
+    /// `node`'s etcd client URL at ``reachableHost(of:)`` (https when TLS is on), as headnet's own commands
     /// reach it.
     public func clientURL(of node: NodeSpec) -> String {
-        "\(tlsEnabled ? "https" : "http")://127.0.0.1:\(node.clientPort)"
+        "\(tlsEnabled ? "https" : "http")://\(Address(host: reachableHost(of: node), port: node.clientPort))"
     }
 
     /// The host a node runs on.
@@ -127,18 +135,24 @@ public struct HostSpec: Sendable, Hashable {
     public var address: String
     /// How to reach it over ssh; nil for this machine.
     public var ssh: SSHSpec?
+    /// A network namespace of this machine (`ip netns` name) its nodes run in, for drills that
+    /// put network faults on one node; nil for a machine's own network. `address` is then the
+    /// namespace's address, which its nodes advertise and headnet reaches them at.
+    public var namespace: String?
 
     /// Whether it is this machine, where headnet starts nodes itself: the default host
-    /// `local`, or a host at a loopback address. Any other host is remote.
+    /// `local`, a host at a loopback address, or a network namespace of this machine. Any other
+    /// host is remote.
     public var isThisMachine: Bool {
-        name == HostSpec.local.name || Address.isLoopback(address)
+        name == HostSpec.local.name || Address.isLoopback(address) || namespace != nil
     }
 
     /// Creates a host.
-    public init(name: String, address: String, ssh: SSHSpec? = nil) {
+    public init(name: String, address: String, ssh: SSHSpec? = nil, namespace: String? = nil) {
         self.name = name
         self.address = address
         self.ssh = ssh
+        self.namespace = namespace
     }
 }
 

@@ -39,7 +39,7 @@ public enum SpecReader {
         "etcd.autoCompaction": ["mode", "retention"],
         "network": ["queueCapacity", "leaseTTLSeconds", "batch"],
         "network.batch": ["maxMessages", "maxBytes"],
-        "hosts[]": ["name", "address", "ssh"],
+        "hosts[]": ["name", "address", "ssh", "namespace"],
         "hosts[].ssh": ["user", "port", "identityFile"],
         "nodes[]": ["name", "listen", "advertise", "host", "api"],
     ]
@@ -193,7 +193,12 @@ struct SpecWalker: YAMLReading {
                 settings.identityFile = string(sshMap["identityFile"], "\(path).ssh.identityFile")
                 ssh = settings
             }
-            hosts.append(HostSpec(name: name, address: address ?? "", ssh: ssh))
+            let namespace = string(map["namespace"], "\(path).namespace")
+            if let namespace, namespace.isEmpty || !namespace.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                issue("\(path).namespace", map["namespace"], "namespace '\(namespace)' must be an `ip netns` name: letters, digits, '-' and '_'")
+            }
+            if namespace != nil, ssh != nil { issue("\(path).namespace", map["namespace"], "host '\(name)' has both ssh and a namespace; a namespace is on this machine, drop ssh") }
+            hosts.append(HostSpec(name: name, address: address ?? "", ssh: ssh, namespace: namespace))
         }
         return hosts
     }

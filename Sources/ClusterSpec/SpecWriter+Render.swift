@@ -31,6 +31,7 @@ extension SpecWriter {
                     if let key = ssh.identityFile { sshFields.append("identityFile: \(scalar(key))") }
                     fields.append("ssh: {\(sshFields.joined(separator: ", "))}")
                 }
+                if let namespace = host.namespace { fields.append("namespace: \(scalar(namespace))") }
                 lines.append("  - {\(fields.joined(separator: ", "))}")
             }
         }

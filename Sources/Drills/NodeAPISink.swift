@@ -14,7 +14,7 @@ public struct NodeAPISink: BroadcastSink {
 
     /// Sends to the nodes of `spec`.
     public init(spec: ClusterSpec) {
-        clients = Dictionary(uniqueKeysWithValues: spec.nodes.map { ($0.name, NodeAPIClient(node: $0)) })
+        clients = Dictionary(uniqueKeysWithValues: spec.nodes.map { ($0.name, NodeAPIClient(node: $0, host: spec.reachableHost(of: $0))) })
     }
 
     public func broadcast(through node: String, payload: [UInt8], key: String) async -> BroadcastAnswer {

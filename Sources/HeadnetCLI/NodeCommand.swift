@@ -132,7 +132,7 @@ public struct NodeCommand: AsyncParsableCommand {
         let root = stateDir.map { URL(fileURLWithPath: CanonicalPath.of($0)) } ?? StateLayout.defaultRoot(forSpecAt: specPath)
         let layout = StateLayout(spec: cluster, root: root)
         let network = try NodePreparation.prepare(spec: cluster, node: node, layout: layout)
-        var configuration = NodeConfiguration(nodeID: name, network: network, apiPort: node.apiPort)
+        var configuration = NodeConfiguration(nodeID: name, network: network, apiHost: cluster.reachableHost(of: node), apiPort: node.apiPort)
         configuration.cluster = ClusterLabel(
             name: cluster.name, identity: cluster.identity, spec: CanonicalPath.of(specPath))
         configuration.version = Headnet.version

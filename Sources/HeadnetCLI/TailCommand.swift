@@ -78,7 +78,7 @@ public struct TailCommand: AsyncParsableCommand {
         // Then what is delivered from now on, through the API's follow stream (while the node
         // is down, it waits for it, and goes on after the last entry shown).
         let name = node
-        let follower = JournalFollower(node: target).entries(after: entries.last?.index ?? from) { reason in
+        let follower = JournalFollower(node: target, host: runner.spec.reachableHost(of: target)).entries(after: entries.last?.index ?? from) { reason in
             var standardError = StandardError()
             Swift.print("# \(name) does not answer (\(reason)); following again when it does", to: &standardError)
         }

@@ -52,7 +52,7 @@ public struct UpCommand: AsyncParsableCommand {
         var rows = [["NODE", "PID", "PEER", "ETCD CLIENT", "API"]]
         for (node, seen) in zip(cluster.nodes, runner.processes()) {
             rows.append([node.name, seen.runningPID.map(String.init) ?? "-", node.advertise.description, cluster.clientURL(of: node),
-                         NodeAPIClient(node: node).url("")])
+                         runner.api(for: node).url("")])
         }
         print(Table.render(rows))
         print("etcdctl: eval \"$(headnet env \(cluster.nodes[0].name) -f \(spec.path))\" && etcdctl get version")

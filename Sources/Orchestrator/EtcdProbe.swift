@@ -1,14 +1,18 @@
 import ClusterSpec
 import EtcdClient
+import HeadnetCore
 
 /// Asks one node's etcd member about itself (Maintenance Status), without failing over to others.
 public struct EtcdProbe: Sendable {
     /// Client TLS for the cluster's etcd (nil with TLS off).
     public let tls: EtcdClientConfiguration.TLS?
+    /// The host a node's etcd is reached at (``ClusterSpec/ClusterSpec/reachableHost(of:)``).
+    public let host: @Sendable (NodeSpec) -> String
 
-    /// A probe using `tls`.
-    public init(tls: EtcdClientConfiguration.TLS?) {
+    /// A probe using `tls`, reaching each node at `host` (default: loopback).
+    public init(tls: EtcdClientConfiguration.TLS?, host: @escaping @Sendable (NodeSpec) -> String = { _ in HostSpec.local.address }) {
         self.tls = tls
+        self.host = host
     }
 
     /// The member's status (2 s timeout).
@@ -47,7 +51,7 @@ public struct EtcdProbe: Sendable {
     public func withMember<T: Sendable>(
         _ node: NodeSpec, requestTimeout: Duration = .seconds(2), _ body: (EtcdClient) async throws -> T
     ) async throws -> T {
-        let endpoint = "\(tls == nil ? "http" : "https")://127.0.0.1:\(node.clientPort)"
+        let endpoint = "\(tls == nil ? "http" : "https")://\(Address(host: host(node), port: node.clientPort))"
         return try await EtcdClient.withClient(
             .init(endpoints: [endpoint], tls: tls, requestTimeout: requestTimeout, failoverTimeout: .zero), body)
     }

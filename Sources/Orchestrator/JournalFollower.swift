@@ -22,8 +22,8 @@ public struct JournalFollower: Sendable {
     }
 
     /// A follower of `node`'s API on loopback.
-    public init(node: NodeSpec) {
-        self.init(port: node.apiPort)
+    public init(node: NodeSpec, host: String = HostSpec.local.address) {
+        self.init(host: host, port: node.apiPort)
     }
 
     /// The request for the entries after journal index `index`: those there are now, or (with

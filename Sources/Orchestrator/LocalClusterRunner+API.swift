@@ -8,7 +8,9 @@ extension LocalClusterRunner {
     /// The API client of `node`, checking that the node answering is this cluster's; when the
     /// node does not answer, its errors suggest `headnet up -f SPEC` or name a stopped process.
     public func api(for node: NodeSpec) -> NodeAPIClient {
-        NodeAPIClient(node: node, cluster: spec, specPath: nodes.specPath, startHint: "headnet up -f \(specArgument)", pidFile: nodes.pidFile(node))
+        NodeAPIClient(
+            node: node, host: spec.reachableHost(of: node), cluster: spec, specPath: nodes.specPath, startHint: "headnet up -f \(specArgument)",
+            pidFile: nodes.pidFile(node))
     }
 
     /// Broadcasts `payload` through `node`, with `idempotencyKey` when given; returns true when

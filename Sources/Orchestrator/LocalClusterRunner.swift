@@ -27,12 +27,16 @@ public struct LocalClusterRunner: Sendable {
         self.specArgument = specPath
     }
 
-    /// The roles plans run on: every host of the spec on this machine is ``nodes``.
+    /// The roles plans run on: every host of the spec on this machine is ``nodes``, a host
+    /// with a network namespace a ``NamespaceHost`` around it.
     public var roles: ClusterRunner {
         let here = spec.hosts.filter(\.isThisMachine).map(\.name) + [HostSpec.local.name]
+        var hosts = Dictionary(here.map { ($0, nodes as any NodeHost) }, uniquingKeysWith: { first, _ in first })
+        for host in spec.hosts {
+            if let namespace = host.namespace { hosts[host.name] = NamespaceHost(local: nodes, namespace: namespace) }
+        }
         return ClusterRunner(
-            control: control, reader: EndpointReader(etcd: etcd, api: api(for:)), membership: EtcdMembership(spec: spec, etcd: etcd),
-            hosts: Dictionary(here.map { ($0, nodes as any NodeHost) }, uniquingKeysWith: { first, _ in first }))
+            control: control, reader: EndpointReader(etcd: etcd, api: api(for:)), membership: EtcdMembership(spec: spec, etcd: etcd), hosts: hosts)
     }
 
     /// The spec, PKI and state files here.
@@ -42,7 +46,7 @@ public struct LocalClusterRunner: Sendable {
 
     /// The etcd probe with the cluster's client TLS.
     public var etcd: EtcdProbe {
-        EtcdProbe(tls: spec.tlsEnabled ? ClusterPKI(directory: layout.pkiDirectory).clientTLS : nil)
+        EtcdProbe(tls: spec.tlsEnabled ? ClusterPKI(directory: layout.pkiDirectory).clientTLS : nil) { [spec] in spec.reachableHost(of: $0) }
     }
 
     /// Each node's processes (pid file, command lines, leftover etcd, held stopped), without

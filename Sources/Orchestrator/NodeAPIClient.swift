@@ -1,6 +1,7 @@
 import ClusterSpec
 import Foundation
 import HeadNetwork
+import HeadnetCore
 import NIOCore
 import NIOHTTP1
 import NodeAPIModel
@@ -17,6 +18,8 @@ import Processes
 public struct NodeAPIClient: Sendable {
     /// The node.
     public let node: NodeSpec
+    /// The host its API is reached at (``ClusterSpec/ClusterSpec/reachableHost(of:)``).
+    public let host: String
     /// The cluster the node must belong to; nil skips the check.
     public let cluster: ClusterSpec?
     /// The spec file (canonical) the node must have been started with; nil skips that part.
@@ -27,17 +30,21 @@ public struct NodeAPIClient: Sendable {
     /// without waiting for an answer, instead of being taken for a crash.
     public let pidFile: PIDFile?
 
-    /// A client for `node`'s API on loopback.
-    public init(node: NodeSpec, cluster: ClusterSpec? = nil, specPath: String? = nil, startHint: String = "headnet up", pidFile: PIDFile? = nil) {
+    /// A client for `node`'s API at `host` (default: loopback).
+    public init(
+        node: NodeSpec, host: String = HostSpec.local.address, cluster: ClusterSpec? = nil, specPath: String? = nil, startHint: String = "headnet up",
+        pidFile: PIDFile? = nil
+    ) {
         self.node = node
+        self.host = host
         self.cluster = cluster
         self.specPath = specPath
         self.startHint = startHint
         self.pidFile = pidFile
     }
 
-    /// `http://127.0.0.1:<api port><path>`.
-    public func url(_ path: String) -> String { "http://127.0.0.1:\(node.apiPort)\(path)" }
+    /// `http://<host>:<api port><path>`.
+    public func url(_ path: String) -> String { "http://\(Address(host: host, port: node.apiPort))\(path)" }
 
     /// Sends a request; returns status and body. Connects within 1 s, then waits at most
     /// `timeout` seconds for the answer.
@@ -59,7 +66,7 @@ public struct NodeAPIClient: Sendable {
         if let pid = stoppedPID { throw OrchestratorError.stopped(node.name, pid: pid) }
         do {
             let response = try await HTTPConnection.request(
-                host: "127.0.0.1", port: node.apiPort, HTTPMethod(rawValue: method), path, headers: headers,
+                host: host, port: node.apiPort, HTTPMethod(rawValue: method), path, headers: headers,
                 body: body.map { ByteBuffer(bytes: $0) }, timeout: .nanoseconds(Int64(timeout * 1e9)))
             return (response.status, response.headers, Data(response.body.readableBytesView))
         } catch let error as NodeHTTPError {

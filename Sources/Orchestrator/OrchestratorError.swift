@@ -36,6 +36,8 @@ public enum OrchestratorErrorCode: String, Sendable {
     case tool
     /// The spec asks for what headnet cannot do yet (nodes on remote hosts); nothing was done.
     case unsupported
+    /// An `ip` or `tc` command that builds, changes or removes a namespace network failed.
+    case network
 }
 
 extension ModuleError where Code == OrchestratorErrorCode {

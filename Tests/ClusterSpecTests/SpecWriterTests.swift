@@ -33,6 +33,6 @@ import Testing
         let missing = SpecReader.keyPaths.filter { !listed.contains($0) }
         #expect(missing.isEmpty, "README's spec keys table lacks \(missing)")
         #expect(SpecReader.keyPaths.contains("hosts[].ssh.identityFile") && SpecReader.keyPaths.contains("nodes[].host"))
-        #expect(SpecReader.keyPaths.count == 32)
+        #expect(SpecReader.keyPaths.count == 33)
     }
 }

@@ -58,8 +58,9 @@ public struct LocalHost: Sendable {
         return found
     }
 
-    /// Starts the node detached and records its pid; returns the pid.
-    func spawn(_ node: NodeSpec) throws -> Int32 {
+    /// Starts the node detached and records its pid; returns the pid. In `namespace`, it runs
+    /// as `ip netns exec <namespace> headnet node …`: `ip` execs the node, so the pid is the node's.
+    func spawn(_ node: NodeSpec, namespace: String? = nil) throws -> Int32 {
         let directory = layout.nodeDirectory(node)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -68,8 +69,9 @@ public struct LocalHost: Sendable {
         }
         // Two malloc arenas instead of one per busy thread: about 2 MiB less memory per node
         // after 100,000 messages (`headnet bench`), no change in throughput.
+        let command = [executable, "node", "--spec", specPath, "--name", node.name, "--state-dir", layout.clusterDirectory.deletingLastPathComponent().path]
         let spec = ProcessSpec(
-            executable, ["node", "--spec", specPath, "--name", node.name, "--state-dir", layout.clusterDirectory.deletingLastPathComponent().path],
+            namespace == nil ? executable : "ip", namespace.map { ["netns", "exec", $0] + command } ?? Array(command.dropFirst()),
             environment: ["MALLOC_ARENA_MAX": ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"])
         let pid: Int32
         do {
