@@ -18,15 +18,8 @@ public enum SpecReader {
     /// Reads and validates the spec file at `path`, and lists its warnings (see
     /// ``SpecValidator/warnings(_:lines:nodePaths:)``); throws ``SpecError`` only for errors.
     public static func check(path: String, checkBinaries: Bool = true) throws -> SpecCheck {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw SpecError(.unreadable, "no spec at '\(path)'; name one with -f FILE or HEADNET_SPEC=FILE, or write one with `headnet init`")
-            }
-            throw SpecError(.unreadable, "cannot read the spec \(path); check its permissions", cause: error)
-        }
+        let text = try SpecWalker.text(
+            of: path, document: "spec", missingHint: "name one with -f FILE or HEADNET_SPEC=FILE, or write one with `headnet init`")
         return try check(text, checkBinaries: checkBinaries)
     }
 
@@ -113,11 +106,7 @@ struct SpecWalker: YAMLReading {
             return nil
         }
         let top = mapping(root, "", section: "")
-        if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
-            issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
-        } else if top["apiVersion"] == nil {
-            issue("apiVersion", root, "missing apiVersion; add `apiVersion: \(ClusterSpec.apiVersion)`")
-        }
+        checkAPIVersion(top, root: root)
         let name = string(top["name"], "name")
         if top["name"] == nil { issue("name", root, "missing cluster name") }
         if let name, name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {

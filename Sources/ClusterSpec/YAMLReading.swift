@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reading a YAML file that headnet reads (a cluster spec, a drill) into a model while collecting
@@ -15,6 +16,28 @@ public protocol YAMLReading {
 }
 
 extension YAMLReading {
+    /// The text of the YAML file at `path`; `document` names its kind (`spec`, `drill`) and
+    /// `missingHint` says where one comes from.
+    ///
+    /// - Throws: ``SpecError`` `unreadable`: no such file, or it cannot be read.
+    public static func text(of path: String, document: String, missingHint: String) throws(SpecError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            guard FileManager.default.fileExists(atPath: path) else { throw SpecError(.unreadable, "no \(document) at '\(path)'; \(missingHint)") }
+            throw SpecError(.unreadable, "cannot read the \(document) \(path); check its permissions", cause: error)
+        }
+    }
+
+    /// Checks the top level's `apiVersion:` (``ClusterSpec/apiVersion``, present).
+    public mutating func checkAPIVersion(_ top: [String: Node], root: Node) {
+        if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
+            issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
+        } else if top["apiVersion"] == nil {
+            issue("apiVersion", root, "missing apiVersion; add `apiVersion: \(ClusterSpec.apiVersion)`")
+        }
+    }
+
     /// Records a problem at `path`, on `node`'s line.
     public mutating func issue(_ path: String, _ node: Node?, _ message: String) {
         issues.append(SpecIssue(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))

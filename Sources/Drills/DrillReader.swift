@@ -36,15 +36,7 @@ public enum DrillReader {
     /// - Throws: ``ClusterSpec/SpecError``: `unreadable`, `syntax`, or `invalid` with every
     ///   problem found.
     public static func load(path: String) throws(SpecError) -> Drill {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw SpecError(.unreadable, "no drill at '\(path)'; the drills headnet ships are in drills/")
-            }
-            throw SpecError(.unreadable, "cannot read the drill \(path); check its permissions", cause: error)
-        }
+        let text = try DrillWalker.text(of: path, document: "drill", missingHint: "the drills headnet ships are in drills/")
         let url = URL(fileURLWithPath: path).standardizedFileURL
         return try parse(text, name: url.deletingPathExtension().lastPathComponent, directory: url.deletingLastPathComponent().path)
     }

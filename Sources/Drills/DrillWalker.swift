@@ -21,11 +21,7 @@ struct DrillWalker: YAMLReading {
             return nil
         }
         let top = mapping(root, "", section: "")
-        if let version = string(top["apiVersion"], "apiVersion"), version != ClusterSpec.apiVersion {
-            issue("apiVersion", top["apiVersion"], "unsupported apiVersion '\(version)'; this headnet reads \(ClusterSpec.apiVersion)")
-        } else if top["apiVersion"] == nil {
-            issue("apiVersion", root, "missing apiVersion; add `apiVersion: \(ClusterSpec.apiVersion)`")
-        }
+        checkAPIVersion(top, root: root)
         if let kind = string(top["kind"], "kind"), kind != DrillReader.kind {
             issue("kind", top["kind"], "this file is a '\(kind)', not a drill (`kind: \(DrillReader.kind)`)")
         } else if top["kind"] == nil {
