@@ -26,6 +26,8 @@ public struct DrillRunner: Sendable {
     public var sampleInterval: Duration = .milliseconds(500)
     /// Where progress lines go (the step results as they end).
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// The nodes' namespaces when the drill has network faults (``DrillNetwork``).
+    public var network: DrillNetwork?
 
     /// A runner of `drill` on `spec`, its state under `stateRoot`, `specPath` the spec file the
     /// nodes are started with.
@@ -38,9 +40,17 @@ public struct DrillRunner: Sendable {
 
     /// Why the drill cannot run here at all (a step needs what this machine lacks and
     /// unsupported steps are not to be skipped), else nil.
-    public func refusal() -> String? {
-        let unsupported = drill.steps.compactMap { step in DrillStepExecutor.unsupported(step.action).map { "\(step.path) (\(step.action.kind)): \($0)" } }
-        guard !unsupported.isEmpty, !skipUnsupported else { return nil }
+    public func refusal() async -> String? {
+        guard !skipUnsupported else { return nil }
+        var unsupported: [String] = []
+        for step in drill.steps {
+            if let reason = DrillStepExecutor.unsupported(step.action, namespaces: network != nil) {
+                unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
+            } else if network != nil, let fault = DrillNetwork.fault(of: step.action), let reason = await NamespaceNetwork.unsupportedReason(for: fault) {
+                unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
+            }
+        }
+        guard !unsupported.isEmpty else { return nil }
         return "the drill has steps this machine cannot run: " + unsupported.joined(separator: "; ") + ". Run with --skip-unsupported to skip them"
     }
 
@@ -64,6 +74,7 @@ public struct DrillRunner: Sendable {
             group.addTask { await sample(into: samples, from: start, until: stopSampling) }
             var executor = DrillStepExecutor(drill: drill, cluster: cluster, seed: seed, start: start)
             executor.skipUnsupported = skipUnsupported
+            executor.network = network
             let steps = await executor.run(progress: progress)
             report.steps = steps.results
             report.timeline.spans = steps.spans
@@ -91,20 +102,28 @@ public struct DrillRunner: Sendable {
         return (try? drill.load.senders.resolve(nodes: names, leader: nil, previous: [], using: &generator).get()) ?? names
     }
 
-    /// Samples every node's delivered count until `stop`.
+    /// Samples every node's delivered count until `stop`, and once more then (the last
+    /// sample sees what was delivered by the end).
     func sample(into samples: LockedValue<[DrillTimeline.Sample]>, from start: ContinuousClock.Instant, until stop: Interruption) async {
-        while !stop.isRequested, !Task.isCancelled {
-            var delivered: [String: Int] = [:]
-            await withTaskGroup(of: (String, Int?).self) { group in
-                for node in spec.nodes {
-                    group.addTask { (node.name, try? await cluster.roles.reader.status(of: node).delivered) }
-                }
-                for await (name, count) in group { if let count { delivered[name] = count } }
-            }
-            let at = start.duration(to: .now).inSeconds
-            samples.withLock { $0.append(DrillTimeline.Sample(at: at, delivered: delivered)) }
+        while !Task.isCancelled {
+            let stopping = stop.isRequested
+            let sample = await takeSample(from: start)
+            samples.withLock { $0.append(sample) }
+            if stopping { return }
             try? await Task.sleep(for: sampleInterval)
         }
+    }
+
+    /// Every node's delivered count now (a node that does not answer is left out).
+    func takeSample(from start: ContinuousClock.Instant) async -> DrillTimeline.Sample {
+        var delivered: [String: Int] = [:]
+        await withTaskGroup(of: (String, Int?).self) { group in
+            for node in spec.nodes {
+                group.addTask { (node.name, try? await cluster.roles.reader.status(of: node).delivered) }
+            }
+            for await (name, count) in group { if let count { delivered[name] = count } }
+        }
+        return DrillTimeline.Sample(at: start.duration(to: .now).inSeconds, delivered: delivered)
     }
 
     /// Waits (at most ``settle``) until every node has delivered as many messages as were accepted.

@@ -14,6 +14,8 @@ struct DrillStepExecutor: Sendable {
     /// When the load began (step times count from it).
     let start: ContinuousClock.Instant
     var skipUnsupported = false
+    /// The nodes' namespaces, for network faults (nil: the nodes run in this machine's network).
+    var network: DrillNetwork?
 
     /// What the steps did and the fault spans.
     struct Outcome {
@@ -21,11 +23,12 @@ struct DrillStepExecutor: Sendable {
         var spans: [DrillTimeline.Span] = []
     }
 
-    /// Why this machine cannot run `action` (yet), or nil.
-    static func unsupported(_ action: DrillAction) -> String? {
+    /// Why this machine cannot run `action` (yet), or nil; `namespaces` when the nodes run in
+    /// network namespaces of their own.
+    static func unsupported(_ action: DrillAction, namespaces: Bool) -> String? {
         switch action {
         case .partition, .delay, .loss, .reorder, .heal:
-            "network faults need a network namespace per node (root, iproute2 and tc), which this runner does not set up yet"
+            namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
         case .fillDisk, .freeDisk: "filling a node's disk is not supported yet"
         case .settingsBurst: "the SETTINGS burst is not supported yet"
         case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
@@ -67,7 +70,7 @@ struct DrillStepExecutor: Sendable {
                 previous = nodes
             }
             let (ok, message): (Bool, String)
-            if let reason = Self.unsupported(step.action) {
+            if let reason = Self.unsupported(step.action, namespaces: network != nil) {
                 (ok, message) = (skipUnsupported, "skipped: \(reason)")
             } else {
                 (ok, message) = await perform(step.action, on: nodes)
@@ -75,7 +78,7 @@ struct DrillStepExecutor: Sendable {
             let ended = start.duration(to: .now).inSeconds
             outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
             progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
-            if step.action.isFault, Self.unsupported(step.action) == nil {
+            if step.action.isFault, Self.unsupported(step.action, namespaces: network != nil) == nil, !message.hasPrefix("skipped") {
                 let label = "\(step.action.kind) \(step.action.selector.map { "\($0)" } ?? "")\(nodes.isEmpty ? "" : " (\(nodes.joined(separator: ",")))")"
                 outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
                 if let recovery = Self.recovery(of: step.action) { open.append((outcome.spans.count - 1, recovery, Set(nodes))) }
@@ -147,8 +150,24 @@ struct DrillStepExecutor: Sendable {
                 try? FileManager.default.removeItem(at: file)
             }
             return (true, "deleted the last-known-revision of \(nodes.joined(separator: ", "))")
-        case .partition, .delay, .loss, .reorder, .heal, .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
-            return (false, Self.unsupported(action) ?? "not supported")
+        case .partition, .delay, .loss, .reorder:
+            guard let network, let fault = DrillNetwork.fault(of: action) else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
+            for node in specs {
+                do {
+                    try await network.apply(fault, to: node)
+                } catch let error as OrchestratorError where error.code == .unsupported && skipUnsupported {
+                    return (true, "skipped: \(error.message)")
+                } catch {
+                    return (false, "cannot put \(action.kind) on \(node.name): \(error)")
+                }
+            }
+            return (true, "\(action.kind) on \(nodes.joined(separator: ", "))'s peer traffic")
+        case .heal:
+            guard let network else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
+            for node in specs { await network.network.heal(node.name) }
+            return (true, "healed \(nodes.joined(separator: ", "))")
+        case .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
+            return (false, Self.unsupported(action, namespaces: network != nil) ?? "not supported")
         }
     }
 

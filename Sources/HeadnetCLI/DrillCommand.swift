@@ -62,12 +62,40 @@ public struct DrillCommand: AsyncParsableCommand {
             throw CLIError(.spec, "\(file): \(error)")
         }
         let root = try stateDir.map { URL(fileURLWithPath: $0) } ?? Self.temporaryRoot()
-        let (spec, specPath) = try Self.cluster(of: drill, root: root)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var (spec, specPath) = try Self.cluster(of: drill, root: root)
+        var network: DrillNetwork?
+        if drill.needsNetworkNamespaces {
+            if let reason = await NamespaceNetwork.unsupportedReason() {
+                guard skipUnsupported else {
+                    throw CLIError(.unsupported, "the drill's network faults need a network namespace per node: \(reason). Run with --skip-unsupported to skip them")
+                }
+            } else {
+                network = try await DrillNetwork.create(for: spec)
+            }
+        }
+        do {
+            if let network {
+                spec = network.spec
+                specPath = root.appendingPathComponent("\(spec.name)-namespaces.yaml").path
+                try SpecWriter.render(spec).write(toFile: specPath, atomically: true, encoding: .utf8)
+            }
+            try await run(drill, spec: spec, specPath: specPath, root: root, network: network)
+        } catch {
+            await network?.destroy()
+            throw error
+        }
+        await network?.destroy()
+    }
+
+    /// Runs the drill on `spec` (its nodes in `network`'s namespaces when given).
+    func run(_ drill: Drill, spec: ClusterSpec, specPath: String, root: URL, network: DrillNetwork?) async throws {
         let seed = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var runner = DrillRunner(drill: drill, spec: spec, specPath: specPath, stateRoot: root, seed: seed, executable: ProcessControl.currentExecutable())
         runner.skipUnsupported = skipUnsupported
         runner.progress = { print($0) }
-        if let refusal = runner.refusal() { throw CLIError(.unsupported, refusal) }
+        runner.network = network
+        if let refusal = await runner.refusal() { throw CLIError(.unsupported, refusal) }
         print("drill \(drill.name): \(spec.nodes.count) nodes, state in \(root.path), seed \(seed) (replay with --seed \(seed))")
         let result = await runner.run()
         print("")

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Processes
 import Testing
 
@@ -46,6 +49,19 @@ import Testing
                 let line = run.output.split(separator: "\n").first { $0.contains("✗ \(node) lost 1 accepted message: ") }
                 #expect(line.map { $0.wholeMatch(of: /\ \ ✗ \w+ lost 1 accepted message: (alice|bob|carol)#\d+( \(revision \d+\))?/) != nil } == true, "\(run.output)")
             }
+        }
+    }
+
+    /// A partitioned follower (its node in a network namespace of its own, as root) loses
+    /// nothing, and the drill takes its namespaces down.
+    @Test(.enabled("needs root and iproute2", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") }))
+    func aPartitionedFollowerLosesNothing() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try Self.writeDrill("  - wait: 2s\n  - partition: follower\n  - wait: 4s\n  - heal: previous\n  - wait: 3s", in: cluster)
+            let before = try await Command.run("ip", ["netns", "list"]).output
+            let run = try await cluster.headnet(["drill", "drill.yaml", "--state-dir", "state"])
+            #expect(run.status.isSuccess && run.output.contains("partition on "), "\(run.output)")
+            #expect(try await Command.run("ip", ["netns", "list"]).output == before, "the drill's namespaces are gone")
         }
     }
 }
