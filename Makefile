@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test check-imports devnet devnet-down bench benchmarks generate check-generated clean
+.PHONY: deps build test check-imports devnet devnet-down bench benchmarks fuzz fuzz-build generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -43,6 +43,30 @@ bench: deps
 ## BENCHMARK_FLAGS passes options, e.g. `make benchmarks BENCHMARK_FLAGS="--filter '.*Journal.*'"`.
 benchmarks:
 	HEADNET_BENCHMARKS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCHMARK_FLAGS)
+
+## libFuzzer targets (Fuzz/, a package of its own: `build` and `test` never build it), each run
+## for FUZZ_SECONDS on its corpus Fuzz/Corpus/<target>, one after the other; stops at the first
+## crash (the input is in Fuzz/.build/artifacts/). `make fuzz-cbor` runs one target;
+## FUZZ_TARGETS picks several, FUZZ_FLAGS passes libFuzzer flags, e.g.
+## `make fuzz FUZZ_TARGETS="wire spec" FUZZ_SECONDS=300` or `make fuzz-journal FUZZ_FLAGS=-runs=1000000`.
+## Not run by CI. The drill YAML reader's target goes into FUZZ_TARGETS as `drill` once it exists.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= cbor wire spec journal request
+FUZZ_FLAGS ?=
+
+fuzz: fuzz-build
+	@for target in $(FUZZ_TARGETS); do FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $$target $(FUZZ_FLAGS) || exit 1; done
+
+fuzz-%: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $* $(FUZZ_FLAGS)
+
+## A release build with libFuzzer and AddressSanitizer instrumentation, Swift and C alike.
+## `--sanitize=fuzzer` makes SwiftPM leave `main` to libFuzzer (with `-Xswiftc -sanitize=fuzzer`
+## alone the link fails: SwiftPM points `main` at the target's own entry point); the Swift
+## driver keeps only the last `-sanitize=` it is given, so fuzzer and address go in one flag
+## (`--sanitize=fuzzer --sanitize=address` builds Swift code without coverage).
+fuzz-build:
+	$(SWIFT) build -c release --package-path Fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address
 
 ## Regenerate Sources/EtcdAPI/Generated from Protos/.
 generate: deps

@@ -27,8 +27,14 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible, 
 
     /// Creates an address from Hydra's form of the host (an IPv6 address in brackets).
     public init(hostname: String, port: Int) {
-        let bracketed = hostname.hasPrefix("[") && hostname.hasSuffix("]") && hostname.count > 2
-        self.init(host: bracketed ? String(hostname.dropFirst().dropLast()) : hostname, port: port)
+        self.init(host: Address.isBracketed(hostname) ? String(decoding: hostname.utf8.dropFirst().dropLast(), as: UTF8.self) : hostname, port: port)
+    }
+
+    /// Whether `text` is `[` … `]` around at least one byte. Bytes, not characters: a combining
+    /// mark after the `[` is a character with it, yet the `[` is still there to take away.
+    static func isBracketed(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        return utf8.count > 2 && utf8.first == UInt8(ascii: "[") && utf8.last == UInt8(ascii: "]")
     }
 
     /// Parses `host:port` or `[v6]:port` as Hydra's `readHost` does: the port (1…65535) follows
@@ -40,13 +46,17 @@ public struct Address: Sendable, Hashable, Comparable, CustomStringConvertible, 
             let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
         else { return nil }
         let hostname = String(text[..<colon])
-        let bracketed = hostname.hasPrefix("[") && hostname.hasSuffix("]") && hostname.count > 2
+        let bracketed = Address.isBracketed(hostname)
         guard bracketed || !(hostname.contains(":") || hostname.contains("[") || hostname.contains("]")) else { return nil }
         self.init(hostname: hostname, port: port)
     }
 
-    /// The host as Hydra writes it: an IPv6 address in brackets (`[::1]`).
-    public var hostname: String { host.contains(":") ? "[\(host)]" : host }
+    /// The host as Hydra writes it: an IPv6 address in brackets (`[::1]`); a host that is itself
+    /// in brackets (only a peer's odd value makes one) gets a second pair, so that
+    /// ``init(hostname:port:)`` gives this host back.
+    public var hostname: String {
+        host.utf8.contains(UInt8(ascii: ":")) || Address.isBracketed(host) ? "[\(host)]" : host
+    }
 
     /// `host:port`, an IPv6 host in brackets (`[::1]:5002`), as Hydra keeps it in keys and
     /// member names.

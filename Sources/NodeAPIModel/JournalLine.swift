@@ -144,12 +144,13 @@ public enum JournalLine {
             return true
         }
 
-        /// A non-negative integer without leading zeros, at most 18 digits.
+        /// A non-negative integer without leading zeros, at most 18 digits (so it fits an
+        /// `Int64`; the digits past the 18th are read but not added, and the integer refused).
         mutating func integer() -> Int64? {
             let start = position
             var value: Int64 = 0
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
-                value = value * 10 + Int64(bytes[position] - UInt8(ascii: "0"))
+                if position - start < 18 { value = value * 10 + Int64(bytes[position] - UInt8(ascii: "0")) }
                 position += 1
             }
             let digits = position - start

@@ -6,7 +6,8 @@ import NIOCore
 
 /// The node's HTTP API (DESIGN section 5).
 enum NodeAPI {
-    static let maxPayloadBytes = 1 << 20
+    /// The most bytes a broadcast's payload may have (``BroadcastBody/maxBytes``, 1 MiB).
+    static let maxPayloadBytes = BroadcastBody.maxBytes
     // HTTPTypes' HTTPField, which Hummingbird does not re-export (HTTPFields it does).
     static let idempotencyKeyField = HTTPFields.Element.Name(IdempotencyKey.header)!
     static let replayedField = HTTPFields.Element.Name(IdempotencyKey.replayedHeader)!
@@ -36,13 +37,12 @@ enum NodeAPI {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: node.metrics.render())))
         }
         router.post("broadcast") { request, _ in
-            let body: ByteBuffer
+            let payload: [UInt8]
             do {
-                body = try await request.body.collect(upTo: maxPayloadBytes)
-            } catch is NIOTooManyBytesError {
-                return text(.contentTooLarge, "the payload is over the limit of \(maxPayloadBytes) bytes (1 MiB) a broadcast may carry\n")
+                payload = try await BroadcastBody.payload(request.body)
+            } catch let refusal as RequestRefusal {
+                return refusal.response
             }
-            guard body.readableBytes > 0 else { return text(.badRequest, "the body is the payload to broadcast and must not be empty\n") }
             let key: IdempotencyKey?
             switch BroadcastHeaders.idempotencyKey(request.headers[values: idempotencyKeyField]) {
             case .success(let value): key = value
@@ -50,7 +50,7 @@ enum NodeAPI {
             }
             let offer: BroadcastOffer
             do {
-                offer = try await node.broadcast(Array(buffer: body), idempotencyKey: key)
+                offer = try await node.broadcast(payload, idempotencyKey: key)
             } catch let error as HeadNetworkError {
                 // Not queued durably (the disk failed): say so rather than a bare 500.
                 return text(.internalServerError, error.description + "\n")
@@ -68,12 +68,13 @@ enum NodeAPI {
             }
         }
         router.get("messages") { request, _ in
-            let after: Int
-            switch MessagesQuery.after(request.uri.queryParameters.get("after")) {
-            case .success(let value): after = value
-            case .failure(let error): return text(.badRequest, error.message + "\n")
+            let query: MessagesQuery
+            do throws(RequestRefusal) {
+                query = try MessagesQuery(request)
+            } catch {
+                return error.response
             }
-            let follow = request.uri.queryParameters.get("follow") == "true"
+            let (after, follow) = (query.after, query.follow)
             let journal = node.journal
             return Response(
                 status: .ok, headers: [.contentType: "application/x-ndjson"],
@@ -110,17 +111,5 @@ enum NodeAPI {
     /// A plain-text response.
     static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// The query parameters of `GET /messages`.
-enum MessagesQuery {
-    /// `after=N`: a journal index ≥ 0; 0 when absent.
-    static func after(_ text: String?) -> Result<Int, NodeServiceError> {
-        guard let text else { return .success(0) }
-        guard let value = Int(text), value >= 0 else {
-            return .failure(NodeServiceError(.badRequest, "query parameter 'after' must be a journal index (an integer ≥ 0), not '\(text)'"))
-        }
-        return .success(value)
     }
 }

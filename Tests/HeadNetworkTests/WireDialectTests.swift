@@ -63,4 +63,25 @@ import Testing
         #expect(throws: (any Error).self) { try WireDialect.release.decodeMessages(fixtures["batch-one"]!, codec: codec) }
         #expect(throws: (any Error).self) { try WireDialect.release.decodeMessages(fixtures["v1-msg-single"]! + [0x00], codec: codec) }
     }
+
+    /// Found by `fuzz-wire`: an alive value whose hostname starts with a combining mark
+    /// (`[` and the mark are one character) or is itself in brackets decoded to a host that
+    /// `aliveValue` wrote back as another one. The brackets are now bytes, and a bracketed host
+    /// gets a second pair.
+    @Test func oddAliveHostnamesReadBackAsWritten() throws {
+        let crashing = Hex.decode("6fd9956f2c5b3a3a3156657273696f6e02")!  // Fuzz/Corpus/wire/crash-alive-combining-mark
+        for dialect in [WireDialect.release, .master] {
+            let host = try WireDialect.release.decodeAlive(crashing)
+            #expect(host.host == "\u{655}o,[::1Version" && host.port == 2)
+            #expect(try dialect.decodeAlive(dialect.aliveValue(host)) == host, "\(dialect)")
+            for hostname in ["[\u{301}::1]", "\u{301}a:b", "[[ab]]", "[ab]", "[[a:b]]", "[]", "[]]", "[::1]"] {
+                let address = Address(hostname: hostname, port: 5001)
+                #expect(try dialect.decodeAlive(dialect.aliveValue(address)) == address, "\(dialect) \(hostname)")
+                #expect(Address(hostname: address.hostname, port: 5001) == address, "\(hostname)")
+            }
+        }
+        #expect(Address(hostname: "[::1]", port: 5002).host == "::1")
+        #expect(Address(hostname: "[ab]", port: 1).host == "ab", "a single pair is still taken away")
+        #expect(Address(hostname: "[[ab]]", port: 1).hostname == "[[ab]]")
+    }
 }

@@ -29,6 +29,26 @@ import Testing
         #expect(fields?.index == 42 && fields?.revision == 9 && fields?.batchIndex == 3)
     }
 
+    /// Found by `fuzz-journal`: a number of more than 18 digits overflowed `Int64` in `scan`
+    /// (a trap: a corrupt journal crashed the node that loaded it) instead of being refused.
+    @Test func scanRefusesNumbersTooLongForAnInt64WithoutTrapping() throws {
+        let crashing = #"{"batchIndex":0,"index":1,"payload":"AQ==","revision":00000000001000000000000000000000"#  // Fuzz/Corpus/journal/crash-scan-integer-overflow
+        #expect(Array(crashing.utf8).withUnsafeBufferPointer { JournalLine.scan($0) } == nil)
+        #expect(JournalLine.decode(Array(crashing.utf8)) == nil)
+        for digits in [19, 20, 40] {
+            let number = "9" + String(repeating: "0", count: digits - 1)
+            for key in ["batchIndex", "index", "revision"] {
+                var fields = ["batchIndex": "0", "index": "1", "revision": "5"]
+                fields[key] = number
+                let text = #"{"batchIndex":\#(fields["batchIndex"]!),"index":\#(fields["index"]!),"payload":"AQ==","revision":\#(fields["revision"]!),"sender":"a:1"}"#
+                #expect(Array(text.utf8).withUnsafeBufferPointer { JournalLine.scan($0) } == nil, "\(key) of \(digits) digits")
+            }
+        }
+        let largest = Int64(String(repeating: "9", count: 18))!
+        let written = line(index: 1, revision: largest, payload: [1])
+        #expect(written.dropLast().withUnsafeBufferPointer { JournalLine.scan($0) }?.revision == largest)
+    }
+
     @Test func decodeAllSkipsLinesThatAreNotEntries() {
         let text = line(index: 1, payload: [1]) + Array("not json\n{\"index\":2}\n".utf8) + line(index: 3, payload: [3])
         #expect(JournalLine.decodeAll(text).map(\.index) == [1, 3])
