@@ -8,7 +8,7 @@ import Testing
 /// `headnet drill` as a user runs it: the real binary, a devnet of the drill's own, real etcd.
 @Suite(.serialized) struct DevnetDrillTests {
     /// Writes `drill.yaml` next to the cluster's spec.
-    static func writeDrill(_ steps: String, in cluster: DevnetCommandTests.Cluster) throws {
+    static func writeDrill(_ steps: String, expect: String = "recoveredWithin: 30s", in cluster: DevnetCommandTests.Cluster) throws {
         try """
             apiVersion: headnet/v1
             kind: drill
@@ -17,7 +17,7 @@ import Testing
             load: {senders: all, rate: 20, size: 128}
             steps:
             \(steps)
-            expect: {recoveredWithin: 30s}
+            expect: {\(expect)}
             """.write(to: cluster.directory.appendingPathComponent("drill.yaml"), atomically: true, encoding: .utf8)
     }
 
@@ -57,11 +57,18 @@ import Testing
     @Test(.enabled("needs root and iproute2", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") }))
     func aPartitionedFollowerLosesNothing() async throws {
         try await DevnetCommandTests.withCluster(tls: false) { cluster in
-            try Self.writeDrill("  - wait: 2s\n  - partition: follower\n  - wait: 4s\n  - heal: previous\n  - wait: 3s", in: cluster)
-            let before = try await Command.run("ip", ["netns", "list"]).output
+            // No recovery bound here: on a loaded machine (CI) a partitioned etcd member may take
+            // long to catch up; what must hold is that nothing is lost.
+            try Self.writeDrill("  - wait: 2s\n  - partition: follower\n  - wait: 4s\n  - heal: previous\n  - wait: 3s", expect: "noLoss: true", in: cluster)
+            // Other suites make namespaces of their own meanwhile: only the drill's (`hd…`) count.
+            func drillNamespaces() async throws -> Set<String> {
+                Set(try await Command.run("ip", ["netns", "list"]).output.split(separator: "\n").compactMap { $0.split(separator: " ").first }
+                    .map(String.init).filter { $0.hasPrefix("hd") })
+            }
+            let before = try await drillNamespaces()
             let run = try await cluster.headnet(["drill", "drill.yaml", "--state-dir", "state"])
             #expect(run.status.isSuccess && run.output.contains("partition on "), "\(run.output)")
-            #expect(try await Command.run("ip", ["netns", "list"]).output == before, "the drill's namespaces are gone")
+            #expect(try await drillNamespaces().isSubset(of: before), "the drill's namespaces are gone")
         }
     }
 }
