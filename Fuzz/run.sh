@@ -15,7 +15,9 @@ mkdir -p ".build/corpus/$target" .build/artifacts
 # Swift's backtracer reads the stack after a fatal error, which AddressSanitizer reports as a
 # second, false error; without it a failed check is reported by libFuzzer as a deadly signal.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
-flags=(-max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 -artifact_prefix=".build/artifacts/$target-")
+# AddressSanitizer's quarantine and caches take ~1 GB after a million runs; libFuzzer's default
+# limit is 2 GB.
+flags=(-max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=".build/artifacts/$target-")
 [[ -f Dictionaries/$target.dict ]] && flags+=(-dict="Dictionaries/$target.dict")
 echo "fuzz-$target: ${FUZZ_SECONDS:-60} s at most, corpus Fuzz/Corpus/$target" >&2
 exec "$binary" "${flags[@]}" "$@" ".build/corpus/$target" "Corpus/$target"

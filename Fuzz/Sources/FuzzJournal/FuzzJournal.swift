@@ -35,8 +35,11 @@ func read(_ line: [UInt8]) {
     _ = JournalLine.decodeAll(line)
     for count in [0, 1, 5, 40] {
         let prefix = JournalLine.payloadPrefix(in: line, count: count)
-        // payloadPrefix reads the raw base64 and gives nil for a `\/` (JSONEncoder's journals).
-        guard scanned != nil, !line.contains(UInt8(ascii: "\\")), let decoded, let payload = Data(base64Encoded: decoded.payload) else { continue }
+        // payloadPrefix reads the raw base64 and gives nil for a `\/` (JSONEncoder's journals);
+        // only base64 as written is compared (Foundation also decodes some that is not, `AQ=5`).
+        guard scanned != nil, !line.contains(UInt8(ascii: "\\")), let decoded, let payload = Data(base64Encoded: decoded.payload),
+            payload.base64EncodedString() == decoded.payload
+        else { continue }
         guard let prefix, payload.starts(with: prefix), prefix.count >= min(count, payload.count) else {
             fail("payloadPrefix(count: \(count)) gave \(String(describing: prefix)) of payload \(Array(payload))", line)
         }
