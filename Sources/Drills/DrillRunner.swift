@@ -83,7 +83,7 @@ public struct DrillRunner: Sendable {
                 if remaining > .zero { try? await Task.sleep(for: remaining) }
             }
             stopLoad.request()
-            await waitForDelivery(record)
+            await waitForDelivery(record, from: start)
             stopSampling.request()
         }
         report.timeline.samples = samples.value
@@ -127,13 +127,11 @@ public struct DrillRunner: Sendable {
     }
 
     /// Waits (at most ``settle``) until every node has delivered as many messages as were accepted.
-    func waitForDelivery(_ record: LoadRecord) async {
+    func waitForDelivery(_ record: LoadRecord, from start: ContinuousClock.Instant) async {
         let accepted = await record.sent.filter { $0.outcome == .accepted }.count
         _ = await Polling.poll(every: .milliseconds(250), within: settle) { () -> Bool? in
-            for node in spec.nodes {
-                guard let delivered = try? await cluster.roles.reader.status(of: node).delivered, delivered >= accepted else { return nil }
-            }
-            return true
+            let sample = await takeSample(from: start)
+            return spec.nodes.allSatisfy { (sample.delivered[$0.name] ?? -1) >= accepted } ? true : nil
         }
     }
 

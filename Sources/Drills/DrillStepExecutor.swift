@@ -116,14 +116,12 @@ struct DrillStepExecutor: Sendable {
                 }
             }
             return (true, lines.joined(separator: "; "))
-        case .restart:
-            switch await orchestrator.restart(nodes, settleSeconds: 10, report: { _ in }) {
-            case .success(let done): return (done.succeeded, done.succeeded ? "restarted \(nodes.joined(separator: ", "))" : "\(done.failedStep?.kind ?? "a step") failed")
-            case .failure(let error): return (false, error.message)
-            }
-        case .rollingRestart:
-            switch await orchestrator.restart(cluster.spec.nodes.map(\.name), settleSeconds: 10, report: { _ in }) {
-            case .success(let done): return (done.succeeded, done.succeeded ? "restarted every node, the leader last" : "\(done.failedStep?.kind ?? "a step") failed")
+        case .restart, .rollingRestart:
+            let restarting = action == .rollingRestart ? cluster.spec.nodes.map(\.name) : nodes
+            switch await orchestrator.restart(restarting, settleSeconds: 10, report: { _ in }) {
+            case .success(let done):
+                let what = action == .rollingRestart ? "every node, the leader last" : nodes.joined(separator: ", ")
+                return (done.succeeded, done.succeeded ? "restarted \(what)" : "\(done.failedStep?.kind ?? "a step") failed")
             case .failure(let error): return (false, error.message)
             }
         case .revokeLease:
