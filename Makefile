@@ -1,7 +1,7 @@
 # headnet — the commands a newcomer and CI run. `make test` works on a fresh Debian machine as root.
 SWIFT ?= swift
 
-.PHONY: deps build test check-imports devnet devnet-down bench benchmarks fuzz fuzz-build generate check-generated clean
+.PHONY: deps build test check-imports devnet devnet-down drills bench benchmarks fuzz fuzz-build generate check-generated clean
 
 ## Install etcd, etcdctl, protoc, pip and cbor2 when missing.
 deps:
@@ -29,6 +29,14 @@ devnet: deps
 ## Stop it (state stays in .headnet/devnet; `headnet down --purge` removes it).
 devnet-down:
 	.build/debug/headnet down clusters/devnet.yaml
+
+## Every drill in drills/ (or DRILLS="drills/a.yaml …"), one after the other, on devnets of
+## their own; a table of the results at the end, reports and timelines in .build/drills/.
+## Network-fault drills need root; without it they are skipped, saying why. `make test` runs a
+## short subset (DevnetDrillTests); this runs them all (~10 minutes).
+drills: deps
+	$(SWIFT) build
+	scripts/run-drills.sh
 
 ## Raw etcd (through EtcdClient) against headnet on a devnet of the bench's own, removed
 ## afterwards; a release build, since the bench measures headnet and not the debug build.

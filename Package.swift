@@ -105,7 +105,7 @@ let package = Package(
         .target(name: "ClusterSpec", dependencies: ["HeadnetCore", .product(name: "Yams", package: "Yams")]),
         // Drills: `headnet drill` — drill files, their node selectors, and the invariant checker
         // (I/O-free); the runner that executes them on the Orchestrator's roles.
-        .target(name: "Drills", dependencies: ["ClusterSpec", "EtcdClient", "HeadnetCore", "NodeAPIModel", "Orchestrator", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Drills", dependencies: ["ClusterSpec", "EtcdClient", "Health", "HeadnetCore", "NodeAPIModel", "Orchestrator", .product(name: "Yams", package: "Yams")]),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
             name: "HeadnetTemplates",

@@ -2,6 +2,9 @@
 public enum BroadcastAnswer: Sendable, Hashable {
     /// 202: queued durably.
     case accepted
+    /// 202 to a retry: a request with the same key was accepted before (its answer may have been
+    /// lost); nothing new was queued.
+    case replayed
     /// Refused (503 queue full, 4xx): nothing was queued; `reason` says why.
     case refused(String)
     /// No answer (timeout, reset, connection refused): it may or may not have been queued.

@@ -45,6 +45,8 @@ public struct DrillReport: Sendable, Hashable, Codable {
     public var timeline: DrillTimeline
     /// Every expectation that failed, and every step that failed; empty when the drill passed.
     public var failures: [String] = []
+    /// Each fault's recovery (``DrillTimeline/recoveryDetails``), set by ``judge(_:)``.
+    public var recoveries: [DrillTimeline.Recovery] = []
 
     /// A report to fill in.
     public init(drill: String, seed: UInt64, nodes: [String]) {
@@ -58,6 +60,7 @@ public struct DrillReport: Sendable, Hashable, Codable {
 
     /// Decides ``failures`` from the findings and `expectations`.
     public mutating func judge(_ expectations: Drill.Expectations) {
+        recoveries = timeline.recoveryDetails
         failures = steps.filter { !$0.ok }.map { "\($0.path) (\($0.kind)) failed: \($0.message)" }
         failures += invariants.failures(expectations)
         if expectations.hashesAgree {
@@ -68,7 +71,7 @@ public struct DrillReport: Sendable, Hashable, Codable {
             }
         }
         if let limit = expectations.recoveredWithin {
-            for (span, recovery) in zip(timeline.spans, timeline.recoveries) {
+            for (span, recovery) in zip(timeline.spans, recoveries.map(\.seconds)) {
                 guard let recovery else {
                     failures.append("\(span.label): the cluster did not recover before the drill ended")
                     continue
@@ -88,7 +91,8 @@ public struct DrillReport: Sendable, Hashable, Codable {
             lines.append("  \(time)  \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.ok ? "✓" : "✗") \(step.message)")
         }
         let load = invariants
-        lines += ["", "  load: \(load.accepted) accepted, \(load.refused) refused, \(load.uncertain) uncertain", "",
+        let retried = load.retried == 0 ? "" : " (\(load.retried) after a lost answer, \(load.replayed) of them replayed by the node)"
+        lines += ["", "  load: \(load.accepted) accepted\(retried), \(load.refused) refused, \(load.uncertain) uncertain", "",
                   "  node        delivered  lost  missed  dup  order  unsent"]
         for node in load.nodes {
             let cells = [node.delivered, node.lost.count, node.missed.count, node.duplicated.count, node.outOfOrder.count, node.neverSent.count]
@@ -103,8 +107,13 @@ public struct DrillReport: Sendable, Hashable, Codable {
         }
         if !timeline.spans.isEmpty {
             lines += ["", "  fault                              recovered after"]
-            for (span, recovery) in zip(timeline.spans, timeline.recoveries) {
-                lines.append("  " + span.label.padding(toLength: 34, withPad: " ", startingAt: 0) + " " + (recovery.map(Self.seconds) ?? "not recovered"))
+            for (span, recovery) in zip(timeline.spans, timeline.recoveryDetails) {
+                var text = recovery.seconds.map(Self.seconds) ?? "not recovered"
+                if !timeline.health.isEmpty {
+                    let parts = [("delivering", recovery.delivering), ("healthy", recovery.healthy)].map { "\($0) \($1.map(Self.seconds) ?? "never")" }
+                    text += " (" + parts.joined(separator: ", ") + ")"
+                }
+                lines.append("  " + span.label.padding(toLength: 34, withPad: " ", startingAt: 0) + " " + text)
             }
         }
         lines.append("")

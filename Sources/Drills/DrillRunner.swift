@@ -1,6 +1,7 @@
 import ClusterSpec
 import EtcdClient
 import Foundation
+import Health
 import HeadnetCore
 import NodeAPIModel
 import Orchestrator
@@ -24,6 +25,9 @@ public struct DrillRunner: Sendable {
     public var settle: Duration = .seconds(60)
     /// How often the sampler asks every node for its delivered count.
     public var sampleInterval: Duration = .milliseconds(500)
+    /// The pause between two runs of the health checks (each takes up to a few seconds when a
+    /// node does not answer).
+    public var healthInterval: Duration = .seconds(1)
     /// Where progress lines go (the step results as they end).
     public var progress: @Sendable (String) -> Void = { _ in }
     /// The nodes' namespaces when the drill has network faults (``DrillNetwork``).
@@ -69,9 +73,11 @@ public struct DrillRunner: Sendable {
         let senders = resolveSenders()
         let load = LoadGenerator(senders: senders, rate: drill.load.rate, size: drill.load.size, runID: "drill-\(seed)-\(Int(Date().timeIntervalSince1970))")
         let samples = LockedValue<[DrillTimeline.Sample]>([])
+        let health = LockedValue<[DrillTimeline.HealthCheck]>([])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await load.run(into: record, sink: NodeAPISink(spec: spec), stop: stopLoad) }
             group.addTask { await sample(into: samples, from: start, until: stopSampling) }
+            group.addTask { await checkHealth(into: health, from: start, until: stopSampling) }
             var executor = DrillStepExecutor(drill: drill, cluster: cluster, seed: seed, start: start)
             executor.skipUnsupported = skipUnsupported
             executor.network = network
@@ -87,6 +93,7 @@ public struct DrillRunner: Sendable {
             stopSampling.request()
         }
         report.timeline.samples = samples.value
+        report.timeline.health = health.value
         report.timeline.accepted = await record.acceptances
         let sent = await record.sent
         report.invariants = InvariantChecker.check(sent: sent, journals: await journals(), missed: missedRanges())
@@ -111,6 +118,22 @@ public struct DrillRunner: Sendable {
             samples.withLock { $0.append(sample) }
             if stopping { return }
             try? await Task.sleep(for: sampleInterval)
+        }
+    }
+
+    /// Runs `headnet health`'s cluster checks until `stop`, one run after the other
+    /// ``healthInterval`` apart, and once more then.
+    func checkHealth(into checks: LockedValue<[DrillTimeline.HealthCheck]>, from start: ContinuousClock.Instant, until stop: Interruption) async {
+        while !Task.isCancelled {
+            let stopping = stop.isRequested
+            let report = await cluster.roles.health()
+            let failing = report.results.filter { $0.verdict == .fail }
+            let check = DrillTimeline.HealthCheck(
+                at: start.duration(to: .now).inSeconds, passed: failing.isEmpty,
+                failing: failing.prefix(3).map { "\($0.check)\($0.subject.map { " " + $0 } ?? ""): \($0.evidence)" })
+            checks.withLock { $0.append(check) }
+            if stopping { return }
+            try? await Task.sleep(for: healthInterval)
         }
     }
 

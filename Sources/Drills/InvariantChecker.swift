@@ -30,7 +30,10 @@ public enum InvariantChecker {
         for message in sent {
             outcomes[Key(sender: message.sender, seq: message.seq)] = message.outcome
             switch message.outcome {
-            case .accepted: report.accepted += 1
+            case .accepted:
+                report.accepted += 1
+                if message.attempts > 1 { report.retried += 1 }
+                if message.replayed { report.replayed += 1 }
             case .refused: report.refused += 1
             case .uncertain: report.uncertain += 1
             }

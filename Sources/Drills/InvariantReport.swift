@@ -47,6 +47,9 @@ public struct InvariantReport: Sendable, Hashable, Codable {
 
     /// Messages the nodes accepted, refused, and left uncertain.
     public var accepted = 0, refused = 0, uncertain = 0
+    /// Accepted messages whose first answer was lost (accepted on a retry with their key), and
+    /// those of them the node answered as a replay (the lost answer had been an acceptance).
+    public var retried = 0, replayed = 0
     /// Each node's findings, in the order given.
     public var nodes: [Node] = []
 

@@ -73,7 +73,8 @@ public struct LoadGenerator: Sendable {
                     wait = min(wait * 2, .seconds(2))
                     continue
                 }
-                message.outcome = answer == .accepted ? .accepted : .refused
+                message.outcome = answer == .accepted || answer == .replayed ? .accepted : .refused
+                message.replayed = answer == .replayed
                 break
             }
             await record.record(message, at: start.duration(to: clock.now).inSeconds)

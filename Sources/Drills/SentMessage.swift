@@ -21,6 +21,9 @@ public struct SentMessage: Sendable, Hashable, Codable {
     public var attempts: Int
     /// Seconds from the start of the load to its first request.
     public var sentAt: Double
+    /// Whether the node answered a retry as a replay: an earlier request was accepted although
+    /// its answer was lost.
+    public var replayed = false
 
     /// Creates a record.
     public init(sender: String, seq: Int, outcome: Outcome, attempts: Int = 1, sentAt: Double = 0) {

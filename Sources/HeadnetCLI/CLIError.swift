@@ -12,6 +12,4 @@ public enum CLIErrorCode: String, Sendable {
     case node
     /// The cluster did not end up as asked (something still runs after `down`).
     case cluster
-    /// The drill cannot run on this machine as asked (a step it cannot run, not skipped).
-    case unsupported
 }

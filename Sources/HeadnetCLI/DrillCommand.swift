@@ -19,8 +19,11 @@ public struct DrillCommand: AsyncParsableCommand {
             (lost, missed and reported, duplicated, out of order, never sent), etcd's HashKV on \
             every member, and the recovery time of each fault. Prints a table; --report writes \
             JSON and --plot an SVG timeline. The cluster is taken down and its state deleted \
-            afterwards unless --keep. Exit status: 0 when every expectation holds, 1 otherwise.
+            afterwards unless --keep. Exit status: 0 when every expectation holds, 1 otherwise,             77 when the drill cannot run on this machine (a step needs root or a kernel feature it             lacks; the reason is printed) and --skip-unsupported was not given.
             """)
+
+    /// The exit status of a drill this machine cannot run (automake's "skipped").
+    public static let unsupportedExitStatus: Int32 = 77
 
     /// The drill file.
     @Argument(help: ArgumentHelp("The drill file.", valueName: "drill"))
@@ -68,7 +71,7 @@ public struct DrillCommand: AsyncParsableCommand {
         if drill.needsNetworkNamespaces {
             if let reason = await NamespaceNetwork.unsupportedReason() {
                 guard skipUnsupported else {
-                    throw CLIError(.unsupported, "the drill's network faults need a network namespace per node: \(reason). Run with --skip-unsupported to skip them")
+                    try Self.refuse("the drill's network faults need a network namespace per node: \(reason). Run with --skip-unsupported to skip them")
                 }
             } else {
                 network = try await DrillNetwork.create(for: spec)
@@ -95,7 +98,7 @@ public struct DrillCommand: AsyncParsableCommand {
         runner.skipUnsupported = skipUnsupported
         runner.progress = { print($0) }
         runner.network = network
-        if let refusal = await runner.refusal() { throw CLIError(.unsupported, refusal) }
+        if let refusal = await runner.refusal() { try Self.refuse(refusal) }
         print("drill \(drill.name): \(spec.nodes.count) nodes, state in \(root.path), seed \(seed) (replay with --seed \(seed))")
         let result = await runner.run()
         print("")
@@ -114,6 +117,13 @@ public struct DrillCommand: AsyncParsableCommand {
             if stateDir == nil { try? FileManager.default.removeItem(at: root) }
         }
         if !result.passed { throw ExitCode(1) }
+    }
+
+    /// Says why the drill cannot run here (as errors are printed) and exits with
+    /// ``unsupportedExitStatus``.
+    static func refuse(_ reason: String) throws -> Never {
+        FileHandle.standardError.write(Data("Error: \(reason)\n".utf8))
+        throw ExitCode(unsupportedExitStatus)
     }
 
     /// A new directory under the system's temporary directory.

@@ -21,6 +21,8 @@ public final class HeadNode: Sendable {
     let trace: @Sendable (String) -> Void
     /// Held while the node exists: no second node on the same persistence directory.
     let lock: PersistenceLock
+    /// The planted crash of tests (``SeededCrash``), nil otherwise.
+    let seededCrash: SeededCrash?
 
     /// Locks and opens the node's persistence; nothing runs until ``run()``.
     ///
@@ -40,6 +42,7 @@ public final class HeadNode: Sendable {
         let metrics = NodeMetrics(configuration: configuration, logger: logger)
         let ownSender = configuration.network.advertise.description
         let seededBug = SeededDeliveryBug.fromEnvironment()
+        seededCrash = SeededCrash.fromEnvironment(persistenceDirectory: configuration.network.persistenceDirectory)
         self.journal = journal
         self.metrics = metrics
         network = try EtcdNetwork(
@@ -88,6 +91,7 @@ public final class HeadNode: Sendable {
         case .queued(let index):
             metrics.recordQueued(item: index, arrived: arrived)
             trace(TraceLine.broadcastQueued(bytes: payload.count))
+            seededCrash?.broadcastQueued()
         case .refused:
             metrics.recordRefused()
         case .replayed(let index):

@@ -158,14 +158,18 @@ public struct NodeAPIClient: Sendable {
     }
 
     /// Queues `payload` for broadcast on the node, with `idempotencyKey` when given (a retry
-    /// with the same key is answered ``BroadcastAnswer/replayed`` and queues nothing).
+    /// with the same key is answered ``BroadcastAnswer/replayed`` and queues nothing). It checks
+    /// first that the node belongs to ``cluster`` unless `verifyingCluster` is false (a load
+    /// that checked once); the answer may take `timeout` seconds.
     ///
     /// - Throws: ``OrchestratorError`` `node` for any other answer (e.g. 400, 413), with its text;
     ///   errors of ``request(_:_:headers:body:timeout:)``.
-    public func broadcast(_ payload: Data, idempotencyKey: IdempotencyKey? = nil) async throws -> BroadcastAnswer {
-        try await verifyCluster()
+    public func broadcast(
+        _ payload: Data, idempotencyKey: IdempotencyKey? = nil, verifyingCluster: Bool = true, timeout: Double = 5
+    ) async throws -> BroadcastAnswer {
+        if verifyingCluster { try await verifyCluster() }
         let headers = idempotencyKey.map { [(IdempotencyKey.header, $0.value)] } ?? []
-        let response = try await exchange("POST", "/broadcast", headers: headers, body: payload, timeout: 5)
+        let response = try await exchange("POST", "/broadcast", headers: headers, body: payload, timeout: timeout)
         if response.status == 503, let full = try? JSONDecoder().decode(QueueFull.self, from: response.body) { return .refused(full) }
         guard response.status == 202 else {
             throw OrchestratorError(.node, "\(node.name) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")

@@ -7,12 +7,11 @@ import Testing
     @Test func recoveryEndsWhenEveryNodeHasEverythingAcceptedBeforeTheFaultEndedAndHealthPasses() {
         var timeline = TimelinePlotTests.timeline
         #expect(timeline.recoveries == [6.0], "bob has the 300 messages accepted by 15 s at 16 s")
-        timeline.samples = timeline.samples.map { sample in
-            var sample = sample
-            sample.healthy = sample.at < 18 ? false : true
-            return sample
-        }
+        timeline.health = [.init(at: 12, passed: false, failing: ["members bob: down"]), .init(at: 15.5, passed: false), .init(at: 18, passed: true)]
         #expect(timeline.recoveries == [8.0], "health passes again at 18 s")
+        #expect(timeline.recoveryDetails == [.init(fault: "kill follower (bob)", delivering: 6, healthy: 8, healthChecked: true)])
+        timeline.health = [.init(at: 15.5, passed: true)]
+        #expect(timeline.recoveries == [6.0], "health passed first, at 15.5 s; bob delivered at 16 s")
         timeline.samples.removeLast(timeline.samples.count - 30)
         #expect(timeline.recoveries == [nil], "the run ended at 14.5 s")
     }

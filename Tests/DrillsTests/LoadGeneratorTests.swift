@@ -8,14 +8,20 @@ import Testing
 
 /// The load generator on a stepping clock, against a node double that queues each key once.
 @Suite struct LoadGeneratorTests {
-    /// A node API double: idempotent by key; `script` answers chosen attempts of chosen messages.
+    /// A node API double: idempotent by key; `script` answers chosen attempts of chosen messages,
+    /// and `losesAnswer` loses the answer of chosen attempts after queueing them.
     final class Node: BroadcastSink {
         let queued = Mutex<[String]>([])
         let attempts = Mutex<[String]>([])
         let script: @Sendable (_ message: String, _ attempt: Int) -> BroadcastAnswer?
+        let losesAnswer: @Sendable (_ message: String, _ attempt: Int) -> Bool
 
-        init(script: @escaping @Sendable (String, Int) -> BroadcastAnswer? = { _, _ in nil }) {
+        init(
+            script: @escaping @Sendable (String, Int) -> BroadcastAnswer? = { _, _ in nil },
+            losesAnswer: @escaping @Sendable (String, Int) -> Bool = { _, _ in false }
+        ) {
             self.script = script
+            self.losesAnswer = losesAnswer
         }
 
         func broadcast(through node: String, payload: [UInt8], key: String) async -> BroadcastAnswer {
@@ -26,8 +32,13 @@ import Testing
                 return attempts.filter { $0 == message }.count
             }
             if let answer = script(message, attempt) { return answer }
-            queued.withLock { if !$0.contains(key) { $0.append(key) } }
-            return .accepted
+            let replay = queued.withLock { queued in
+                if queued.contains(key) { return true }
+                queued.append(key)
+                return false
+            }
+            if losesAnswer(message, attempt) { return .uncertain("connection reset") }
+            return replay ? .replayed : .accepted
         }
     }
 
@@ -56,6 +67,20 @@ import Testing
         let second = await record.sent[1]
         #expect(second.outcome == .accepted && second.attempts == 3)
         #expect(node.queued.withLock { $0 } == ["run1-alice-1", "run1-alice-2", "run1-alice-3", "run1-alice-4"])
+    }
+
+    /// The answer to an acceptance is lost (the node died after queueing): the retry with the
+    /// key is answered as a replay, and the message is queued once.
+    @Test func aLostAcceptanceIsRetriedAndAnsweredAsAReplay() async {
+        let node = Node(losesAnswer: { message, attempt in message == "alice#2" && attempt == 1 })
+        let record = LoadRecord()
+        await generator().run(into: record, sink: node, stop: Interruption(), limit: 3)
+        let sent = await record.sent
+        #expect(sent.map(\.outcome) == [.accepted, .accepted, .accepted])
+        #expect(sent[1].attempts == 2 && sent[1].replayed && !sent[0].replayed)
+        #expect(node.queued.withLock { $0 } == ["run1-alice-1", "run1-alice-2", "run1-alice-3"])
+        let report = InvariantChecker.check(sent: sent, journals: [:])
+        #expect(report.retried == 1 && report.replayed == 1)
     }
 
     @Test func aRefusalIsRecordedAndTheSenderGoesOn() async {

@@ -8,13 +8,15 @@ import Testing
 /// `headnet drill` as a user runs it: the real binary, a devnet of the drill's own, real etcd.
 @Suite(.serialized) struct DevnetDrillTests {
     /// Writes `drill.yaml` next to the cluster's spec.
-    static func writeDrill(_ steps: String, expect: String = "recoveredWithin: 30s", in cluster: DevnetCommandTests.Cluster) throws {
+    static func writeDrill(
+        _ steps: String, expect: String = "recoveredWithin: 30s", senders: String = "all", in cluster: DevnetCommandTests.Cluster
+    ) throws {
         try """
             apiVersion: headnet/v1
             kind: drill
             name: test-drill
             cluster: spec.yaml
-            load: {senders: all, rate: 20, size: 128}
+            load: {senders: \(senders), rate: 20, size: 128}
             steps:
             \(steps)
             expect: {\(expect)}
@@ -48,6 +50,27 @@ import Testing
             for node in ["alice", "bob", "carol"] {
                 let line = run.output.split(separator: "\n").first { $0.contains("✗ \(node) lost 1 accepted message: ") }
                 #expect(line.map { $0.wholeMatch(of: /\ \ ✗ \w+ lost 1 accepted message: (alice|bob|carol)#\d+( \(revision \d+\))?/) != nil } == true, "\(run.output)")
+            }
+        }
+    }
+
+    /// A retried uncertain message is delivered exactly once: alice dies (SIGKILL, planted) right
+    /// after queueing its 10th broadcast, before answering; the load retries it with its key
+    /// until alice is back, and alice answers the retry as a replay.
+    @Test func aMessageWhoseAnswerWasLostIsDeliveredExactlyOnce() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try Self.writeDrill("  - wait: 3s\n  - start: alice\n  - wait: 2s", senders: "alice", in: cluster)
+            let run = try await cluster.headnet(
+                ["drill", "drill.yaml", "--state-dir", "state", "--report", "report.json"], environment: ["HEADNET_TEST_CRASH_AFTER_QUEUEING": "10"])
+            #expect(run.status.isSuccess, "\(run.output)")
+            #expect(run.output.contains("of them replayed by the node"), "\(run.output)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: cluster.directory.appendingPathComponent("report.json"))) as? [String: Any]
+            let invariants = try #require(report?["invariants"] as? [String: Any])
+            #expect(invariants["replayed"] as? Int == 1 && (invariants["retried"] as? Int ?? 0) >= 1, "\(invariants)")
+            let nodes = try #require(invariants["nodes"] as? [[String: Any]])
+            #expect(nodes.count == 3)
+            for node in nodes {
+                #expect((node["lost"] as? [Any])?.isEmpty == true && (node["duplicated"] as? [Any])?.isEmpty == true, "\(node)")
             }
         }
     }
