@@ -79,7 +79,8 @@ struct DrillStepExecutor: Sendable {
             outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
             progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
             if step.action.isFault, Self.unsupported(step.action, namespaces: network != nil) == nil, !message.hasPrefix("skipped") {
-                let label = "\(step.action.kind) \(step.action.selector.map { "\($0)" } ?? "")\(nodes.isEmpty ? "" : " (\(nodes.joined(separator: ",")))")"
+                let label = ([step.action.kind] + (step.action.selector.map { ["\($0)"] } ?? []) + (nodes.isEmpty ? [] : ["(\(nodes.joined(separator: ",")))"]))
+                    .joined(separator: " ")
                 outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
                 if let recovery = Self.recovery(of: step.action) { open.append((outcome.spans.count - 1, recovery, Set(nodes))) }
             }
@@ -107,15 +108,22 @@ struct DrillStepExecutor: Sendable {
         case .resume(_, let process):
             return await send(SIGCONT, "CONT", to: specs, process)
         case .start:
-            var lines: [String] = []
-            for node in specs {
-                switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { _ in }) {
-                case .success(let done) where done.succeeded: lines.append("\(node.name) is ready")
-                case .success(let done): return (false, "\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed")
-                case .failure(let error): return (false, "\(node.name) did not start: \(error.message)")
+            // At once: a node becomes ready only with a quorum, which may need the others too.
+            let started = await withTaskGroup(of: (String, String?).self) { group in
+                for node in specs {
+                    group.addTask {
+                        switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { _ in }) {
+                        case .success(let done) where done.succeeded: (node.name, nil)
+                        case .success(let done): (node.name, "\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed")
+                        case .failure(let error): (node.name, "\(node.name) did not start: \(error.message)")
+                        }
+                    }
                 }
+                return await group.reduce(into: [String: String?]()) { $0[$1.0] = $1.1 }
             }
-            return (true, lines.joined(separator: "; "))
+            let failures = nodes.compactMap { started[$0] ?? nil }
+            guard failures.isEmpty else { return (false, failures.joined(separator: "; ")) }
+            return (true, nodes.map { "\($0) is ready" }.joined(separator: "; "))
         case .restart, .rollingRestart:
             let restarting = action == .rollingRestart ? cluster.spec.nodes.map(\.name) : nodes
             switch await orchestrator.restart(restarting, settleSeconds: 10, report: { _ in }) {

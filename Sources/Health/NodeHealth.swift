@@ -8,6 +8,9 @@ import NodeAPIModel
 /// nodes are read first (a ``Reading`` each), so that the write rate the running ones measure
 /// can tell how long a stopped one has left.
 public enum NodeHealth {
+    /// The name of the check that fails once a node reported `MessagesMissed`.
+    public static let messagesMissedCheck = "messages missed"
+
     /// What one node's API answered.
     public struct Reading: Sendable {
         /// The node.
@@ -103,8 +106,8 @@ public enum NodeHealth {
                 : CheckResult(check: "queue depth", subject: node.name, verdict: .ok, evidence: queue))
         let missed = document.messagesMissed
         results.append(missed == 0
-            ? CheckResult(check: "messages missed", subject: node.name, verdict: .ok, evidence: "none since the node started")
-            : CheckResult(check: "messages missed", subject: node.name, verdict: .fail, evidence: "\(missed) MessagesMissed event\(missed == 1 ? "" : "s")",
+            ? CheckResult(check: Self.messagesMissedCheck, subject: node.name, verdict: .ok, evidence: "none since the node started")
+            : CheckResult(check: Self.messagesMissedCheck, subject: node.name, verdict: .fail, evidence: "\(missed) MessagesMissed event\(missed == 1 ? "" : "s")",
                           hint: "its watch resumed past revisions etcd had compacted: those messages are gone from etcd; "
                               + "`headnet logs \(node.name) --trace` shows which revisions, another node's journal (`headnet tail`) has them"))
         // A running node has delivered everything once its last known revision reaches the newest

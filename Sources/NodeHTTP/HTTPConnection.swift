@@ -61,7 +61,9 @@ public final class HTTPConnection: Sendable {
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         do {
             let channel = try await ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                // `.tcpOption`: `.socketOption` puts the name at SOL_SOCKET, where 1 is SO_DEBUG,
+                // which only root may set (everyone else got EACCES and no connection).
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .connectTimeout(connectTimeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
