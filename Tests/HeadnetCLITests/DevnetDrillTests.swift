@@ -75,6 +75,23 @@ import Testing
         }
     }
 
+    /// Run by a user other than root (nobody, through setpriv), a drill without network faults
+    /// passes, and one with them exits with 77, saying that it needs root.
+    @Test(.enabled("needs root to become another user", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }))
+    func aUserOtherThanRootRunsWhatItCanAndIsToldWhyNotTheRest() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: cluster.directory.path)
+            try Self.writeDrill("  - wait: 2s\n  - kill: follower\n  - wait: 2s\n  - start: previous\n  - wait: 2s", in: cluster)
+            let asNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=\"$PWD\" \"$HEADNET\" drill"
+            let killed = try await cluster.shell("\(asNobody) drill.yaml --state-dir state 2>&1")
+            #expect(killed.status.isSuccess && killed.output.hasSuffix("PASSED\n"), "\(killed.output)")
+            try Self.writeDrill("  - wait: 2s\n  - partition: follower\n  - wait: 2s\n  - heal: previous", in: cluster)
+            let partitioned = try await cluster.shell("\(asNobody) drill.yaml --state-dir state 2>&1")
+            #expect(partitioned.status == .exited(77), "\(partitioned.output)")
+            #expect(partitioned.output.contains("need root"), "\(partitioned.output)")
+        }
+    }
+
     /// A partitioned follower (its node in a network namespace of its own, as root) loses
     /// nothing, and the drill takes its namespaces down.
     @Test(.enabled("needs root and iproute2", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") }))
