@@ -128,10 +128,11 @@ public struct DrillRunner: Sendable {
         let expected: Set<String> = drill.expectations.missedReported ? [NodeHealth.messagesMissedCheck] : []
         while !Task.isCancelled {
             let stopping = stop.isRequested
+            let began = start.duration(to: .now).inSeconds
             let report = await cluster.roles.health()
             let failing = report.results.filter { $0.verdict == .fail && !expected.contains($0.check) }
             let check = DrillTimeline.HealthCheck(
-                at: start.duration(to: .now).inSeconds, passed: failing.isEmpty,
+                at: began, passed: failing.isEmpty,
                 failing: failing.prefix(3).map { "\($0.check)\($0.subject.map { " " + $0 } ?? ""): \($0.evidence)" })
             checks.withLock { $0.append(check) }
             if stopping { return }

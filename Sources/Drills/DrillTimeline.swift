@@ -35,7 +35,7 @@ public struct DrillTimeline: Sendable, Hashable, Codable {
 
     /// One run of `headnet health`'s cluster checks.
     public struct HealthCheck: Sendable, Hashable, Codable {
-        /// Seconds since the start at which its answer came.
+        /// Seconds since the start at which it began.
         public var at: Double
         /// Whether no check failed.
         public var passed: Bool
@@ -90,7 +90,7 @@ public struct DrillTimeline: Sendable, Hashable, Codable {
 
     /// The seconds the timeline covers.
     public var duration: Double {
-        max(samples.last?.at ?? 0, accepted.last ?? 0, spans.map { $0.end ?? $0.start }.max() ?? 0)
+        max(samples.last?.at ?? 0, accepted.last ?? 0, health.last?.at ?? 0, spans.map { $0.end ?? $0.start }.max() ?? 0)
     }
 
     /// Seconds from each fault's start until the cluster recovered (``Recovery/seconds``); nil

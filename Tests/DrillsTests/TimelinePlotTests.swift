@@ -47,6 +47,23 @@ import Testing
         #expect(svg.contains("kill-follower &lt;passed&gt;") && svg.contains("kill follower (bob)"))
     }
 
+    /// Under the plot, a strip per node is red where it did not answer, and the health strip
+    /// where a check failed; back-to-back troubles make one stretch.
+    @Test func stripsShowWhereANodeDidNotAnswerAndWhereHealthFailed() throws {
+        var timeline = Self.timeline
+        for index in 22...27 { timeline.samples[index].delivered["bob"] = nil }  // 11 s to 14 s
+        timeline.health = [.init(at: 9, passed: true), .init(at: 11, passed: false), .init(at: 13, passed: false), .init(at: 16, passed: true)]
+        let svg = TimelinePlot.svg(timeline, title: "strips")
+        let elements = Elements()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = elements
+        #expect(parser.parse())
+        #expect(elements.found.filter { $0.attributes["class"] == "down" }.count == 1)
+        #expect(elements.found.filter { $0.attributes["class"] == "unhealthy" }.count == 1)
+        #expect(TimelinePlot.troubles([(9, true), (11, false), (13, false), (16, true)]).map { [$0.0, $0.1] } == [[11, 16]])
+        #expect(TimelinePlot.troubles([(1, false), (2, true), (3, false)]).map { [$0.0, $0.1] } == [[1, 2], [3, 3]])
+    }
+
     @Test func ticksAreRoundNumbers() {
         #expect(TimelinePlot.ticks(upTo: 30) == [0, 10, 20, 30])
         #expect(TimelinePlot.ticks(upTo: 600) == [0, 200, 400, 600])
