@@ -77,4 +77,6 @@ public struct Drill: Sendable, Hashable {
 
     /// Whether a step needs a network namespace per node.
     public var needsNetworkNamespaces: Bool { steps.contains { $0.action.needsNetworkNamespaces } }
+    /// Whether a step fills or frees a node's disk (``DrillDisks``).
+    public var needsDisks: Bool { steps.contains { $0.action.needsDisks } }
 }

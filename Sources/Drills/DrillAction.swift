@@ -123,7 +123,15 @@ public enum DrillAction: Sendable, Hashable {
         }
     }
 
-    /// Whether the step needs a network namespace per node (root, iproute2 and `tc`).
+    /// Whether the step fills or frees a node's disk (a tmpfs of its own: root).
+    public var needsDisks: Bool {
+        switch self {
+        case .fillDisk, .freeDisk: true
+        default: false
+        }
+    }
+
+    /// Whether the step runs on network namespaces, one per node (``DrillNetwork``).
     public var needsNetworkNamespaces: Bool {
         switch self {
         case .partition, .delay, .loss, .reorder, .heal: true

@@ -32,6 +32,8 @@ public struct DrillRunner: Sendable {
     public var progress: @Sendable (String) -> Void = { _ in }
     /// The nodes' namespaces when the drill has network faults (``DrillNetwork``).
     public var network: DrillNetwork?
+    /// The nodes' disks when the drill fills them (``DrillDisks``).
+    public var disks: DrillDisks?
 
     /// A runner of `drill` on `spec`, its state under `stateRoot`, `specPath` the spec file the
     /// nodes are started with.
@@ -48,7 +50,7 @@ public struct DrillRunner: Sendable {
         guard !skipUnsupported else { return nil }
         var unsupported: [String] = []
         for step in drill.steps {
-            if let reason = DrillStepExecutor.unsupported(step.action, namespaces: network != nil) {
+            if let reason = DrillStepExecutor.unsupported(step.action, namespaces: network != nil, disks: disks != nil) {
                 unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
             } else if network != nil, let fault = DrillNetwork.fault(of: step.action), let reason = await NamespaceNetwork.unsupportedReason(for: fault) {
                 unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
@@ -81,6 +83,7 @@ public struct DrillRunner: Sendable {
             var executor = DrillStepExecutor(drill: drill, cluster: cluster, seed: seed, start: start)
             executor.skipUnsupported = skipUnsupported
             executor.network = network
+            executor.disks = disks
             let steps = await executor.run(progress: progress)
             report.steps = steps.results
             report.timeline.spans = steps.spans

@@ -16,6 +16,8 @@ struct DrillStepExecutor: Sendable {
     var skipUnsupported = false
     /// The nodes' namespaces, for network faults (nil: the nodes run in this machine's network).
     var network: DrillNetwork?
+    /// The nodes' disks, for `fill-disk` (nil: their state is on this machine's disk).
+    var disks: DrillDisks?
 
     /// What the steps did and the fault spans.
     struct Outcome {
@@ -24,12 +26,12 @@ struct DrillStepExecutor: Sendable {
     }
 
     /// Why this machine cannot run `action` (yet), or nil; `namespaces` when the nodes run in
-    /// network namespaces of their own.
-    static func unsupported(_ action: DrillAction, namespaces: Bool) -> String? {
+    /// network namespaces of their own, `disks` when on disks of their own.
+    static func unsupported(_ action: DrillAction, namespaces: Bool, disks: Bool) -> String? {
         switch action {
         case .partition, .delay, .loss, .reorder, .heal:
             namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
-        case .fillDisk, .freeDisk: "filling a node's disk is not supported yet"
+        case .fillDisk, .freeDisk: disks ? nil : DrillDisks.unsupportedReason() ?? "the nodes have no disks of the drill's"
         case .settingsBurst: "the SETTINGS burst is not supported yet"
         case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
         default: nil
@@ -70,7 +72,7 @@ struct DrillStepExecutor: Sendable {
                 previous = nodes
             }
             let (ok, message): (Bool, String)
-            if let reason = Self.unsupported(step.action, namespaces: network != nil) {
+            if let reason = unsupported(step.action) {
                 (ok, message) = (skipUnsupported, "skipped: \(reason)")
             } else {
                 (ok, message) = await perform(step.action, on: nodes)
@@ -78,7 +80,7 @@ struct DrillStepExecutor: Sendable {
             let ended = start.duration(to: .now).inSeconds
             outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
             progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
-            if step.action.isFault, Self.unsupported(step.action, namespaces: network != nil) == nil, !message.hasPrefix("skipped") {
+            if step.action.isFault, unsupported(step.action) == nil, !message.hasPrefix("skipped") {
                 let label = ([step.action.kind] + (step.action.selector.map { ["\($0)"] } ?? []) + (nodes.isEmpty ? [] : ["(\(nodes.joined(separator: ",")))"]))
                     .joined(separator: " ")
                 outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
@@ -157,7 +159,7 @@ struct DrillStepExecutor: Sendable {
             }
             return (true, "deleted the last-known-revision of \(nodes.joined(separator: ", "))")
         case .partition, .delay, .loss, .reorder:
-            guard let network, let fault = DrillNetwork.fault(of: action) else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
+            guard let network, let fault = DrillNetwork.fault(of: action) else { return (false, Self.unsupported(action, namespaces: false, disks: disks != nil) ?? "") }
             for node in specs {
                 do {
                     try await network.apply(fault, to: node)
@@ -169,12 +171,33 @@ struct DrillStepExecutor: Sendable {
             }
             return (true, "\(action.kind) on \(nodes.joined(separator: ", "))'s peer traffic")
         case .heal:
-            guard let network else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
+            guard let network else { return (false, Self.unsupported(action, namespaces: false, disks: disks != nil) ?? "") }
             for node in specs { await network.network.heal(node.name) }
             return (true, "healed \(nodes.joined(separator: ", "))")
-        case .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
-            return (false, Self.unsupported(action, namespaces: network != nil) ?? "not supported")
+        case .fillDisk, .freeDisk:
+            guard let disks else { return (false, unsupported(action) ?? "") }
+            var lines: [String] = []
+            for node in nodes {
+                func mebibytes(_ bytes: Int64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+                do throws(DrillError) {
+                    if case .fillDisk = action {
+                        lines.append("filled \(node)'s disk (\(mebibytes(try disks.fill(node))) written)")
+                    } else {
+                        lines.append("freed \(mebibytes(try disks.free(node))) on \(node)'s disk")
+                    }
+                } catch {
+                    return (false, error.message)
+                }
+            }
+            return (true, lines.joined(separator: "; "))
+        case .settingsBurst, .removeMember, .addMember:
+            return (false, unsupported(action) ?? "not supported")
         }
+    }
+
+    /// ``unsupported(_:namespaces:disks:)`` on this executor's namespaces and disks.
+    func unsupported(_ action: DrillAction) -> String? {
+        Self.unsupported(action, namespaces: network != nil, disks: disks != nil)
     }
 
     /// Sends a signal to the nodes' `process`.

@@ -98,6 +98,11 @@ public struct DrillCommand: AsyncParsableCommand {
         runner.skipUnsupported = skipUnsupported
         runner.progress = { print($0) }
         runner.network = network
+        if drill.needsDisks, DrillDisks.unsupportedReason() == nil {
+            runner.disks = try DrillDisks.mount(Dictionary(uniqueKeysWithValues: spec.nodes.map { ($0.name, runner.cluster.layout.nodeDirectory($0)) }))
+        }
+        // Also when the drill is refused or fails to run (after it ran, once the nodes are down).
+        defer { if !keep { runner.disks?.unmount() } }
         if let refusal = await runner.refusal() { try Self.refuse(refusal) }
         print("drill \(drill.name): \(spec.nodes.count) nodes, state in \(root.path), seed \(seed) (replay with --seed \(seed))")
         let result = await runner.run()
@@ -114,6 +119,7 @@ public struct DrillCommand: AsyncParsableCommand {
         }
         if !keep {
             _ = await Orchestrator(runner: runner.cluster.roles).down(purge: true) { _ in }
+            runner.disks?.unmount()
             if stateDir == nil { try? FileManager.default.removeItem(at: root) }
         }
         if !result.passed { throw ExitCode(1) }

@@ -163,9 +163,9 @@ public struct NodeCommand: AsyncParsableCommand {
             return handler
         }
         let configuration = try nodeConfiguration()
-        let node = try HeadNode(configuration: configuration, logger: Logger(label: "headnet.node.\(configuration.nodeID)")) { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
+        let logger = Logger(label: "headnet.node.\(configuration.nodeID)")
+        let trace = TraceOutput(logger: logger)
+        let node = try HeadNode(configuration: configuration, logger: logger) { trace.write($0) }
         try await node.run()
     }
 }

@@ -92,6 +92,20 @@ import Testing
         }
     }
 
+    /// A follower's disk fills up (a tmpfs on its state directory, as root): it stops without
+    /// losing anything, and once freed and started it catches up; the disks are unmounted after.
+    @Test(.enabled("needs root to mount a tmpfs", { getuid() == 0 }))
+    func aFollowerWhoseDiskFillsStopsAndCatchesUpOnceFreed() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            try Self.writeDrill(
+                "  - wait: 2s\n  - fill-disk: follower\n  - wait: 3s\n  - free-disk: previous\n  - start: previous\n  - wait: 2s", in: cluster)
+            let run = try await cluster.headnet(["drill", "drill.yaml", "--state-dir", "state"])
+            #expect(run.status.isSuccess && run.output.contains("filled ") && run.output.contains("MiB written"), "\(run.output)")
+            let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+            #expect(!mounts.contains(cluster.directory.path), "the drill's disks are unmounted")
+        }
+    }
+
     /// A partitioned follower (its node in a network namespace of its own, as root) loses
     /// nothing, and the drill takes its namespaces down.
     @Test(.enabled("needs root and iproute2", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") }))

@@ -68,11 +68,17 @@ public struct LocalHost: Sendable {
             throw OrchestratorError(.state, "cannot create \(directory.path)", cause: error)
         }
         // Two malloc arenas instead of one per busy thread: about 2 MiB less memory per node
-        // after 100,000 messages (`headnet bench`), no change in throughput.
+        // after 100,000 messages (`headnet bench`), no change in throughput. A node that crashes
+        // writes its backtrace to its log and exits: Swift's backtracer would otherwise wait for
+        // a debugger, holding the node's ports, when the parent has a terminal.
         let command = [executable, "node", "--spec", specPath, "--name", node.name, "--state-dir", layout.clusterDirectory.deletingLastPathComponent().path]
+        let environment = ProcessInfo.processInfo.environment
         let spec = ProcessSpec(
             namespace == nil ? executable : "ip", namespace.map { ["netns", "exec", $0] + command } ?? Array(command.dropFirst()),
-            environment: ["MALLOC_ARENA_MAX": ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"])
+            environment: [
+                "MALLOC_ARENA_MAX": environment["MALLOC_ARENA_MAX"] ?? "2",
+                "SWIFT_BACKTRACE": environment["SWIFT_BACKTRACE"] ?? "interactive=no",
+            ])
         let pid: Int32
         do {
             pid = try DetachedProcess.spawn(spec, standardOutput: traceFile(node), standardError: logFile(node))
