@@ -31,7 +31,6 @@ struct DrillStepExecutor: Sendable {
             namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
         case .fillDisk, .freeDisk: "filling a node's disk is not supported yet"
         case .settingsBurst: "the SETTINGS burst is not supported yet"
-        case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
         default: nil
         }
     }
@@ -164,7 +163,11 @@ struct DrillStepExecutor: Sendable {
             guard let network else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
             for node in specs { await network.network.heal(node.name) }
             return (true, "healed \(nodes.joined(separator: ", "))")
-        case .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
+        case .removeMember:
+            return await removeMembers(specs)
+        case .addMember:
+            return await addMembers(specs, orchestrator: orchestrator)
+        case .fillDisk, .freeDisk, .settingsBurst:
             return (false, Self.unsupported(action, namespaces: network != nil) ?? "not supported")
         }
     }
