@@ -1,7 +1,6 @@
 import ClusterSpec
 import Foundation
 import HeadNetwork
-import HeadnetCore
 
 /// Paths of the TLS files one node's etcd uses.
 public struct NodeTLSFiles: Sendable, Hashable {
@@ -40,8 +39,8 @@ public enum EtcdConfigRenderer {
     /// The peers are the spec's other nodes (the current members). With `initialCluster:` in the
     /// spec, its founding members name the data directory. Whether the node joins the running
     /// cluster (initial-cluster-state `existing`) is
-    /// ``joinsExistingCluster(spec:node:directory:environment:)``'s answer, `environment` the
-    /// node's.
+    /// ``HeadNetwork/EtcdNetworkConfiguration/joinsExistingCluster(founder:persistenceDirectory:environment:)``'s
+    /// answer, `environment` the node's.
     public static func networkConfiguration(
         spec: ClusterSpec, node: NodeSpec, directory: URL, environment: [String: String] = [:]
     ) -> EtcdNetworkConfiguration {
@@ -54,30 +53,9 @@ public enum EtcdConfigRenderer {
             queueCapacity: spec.network.queueCapacity, leaseTTLSeconds: Int64(spec.network.leaseTTLSeconds),
             batchMaxMessages: spec.network.batchMaxMessages, batchMaxBytes: spec.network.batchMaxBytes)
         configuration.founders = spec.initialCluster?.map(\.advertise)
-        configuration.joinsExistingCluster = joinsExistingCluster(spec: spec, node: node, directory: directory, environment: environment)
+        configuration.joinsExistingCluster = EtcdNetworkConfiguration.joinsExistingCluster(
+            founder: spec.isFounder(node), persistenceDirectory: directory, environment: environment)
         return configuration
-    }
-
-    /// The environment variable that makes a node's etcd join a running cluster, as in Hydra
-    /// (its PR #2073); etcd itself ignores it when started with a config file.
-    public static let initialClusterStateVariable = "ETCD_INITIAL_CLUSTER_STATE"
-
-    /// Whether `node`'s etcd, on an empty data directory, joins a cluster that already runs
-    /// (initial-cluster-state `existing`) rather than founding one (`new`). The one place this is
-    /// decided; `directory` is the node's state directory and `environment` its process's. It
-    /// joins when
-    /// - it is not a founder (added with `headnet member add` after the founders bootstrapped);
-    /// - `directory` holds the ``HeadnetCore/NodeStateFiles/joinExisting`` marker, written when its
-    ///   member was added to etcd's (a founder removed and added back under its name and address,
-    ///   a drill's `add-member`) — a founder would otherwise start `new` and fail (Hydra #1937);
-    /// - `environment` has `ETCD_INITIAL_CLUSTER_STATE=existing`, Hydra's workaround.
-    ///
-    /// A data directory that holds a member starts as `existing` whatever this says
-    /// (``HeadNetwork/EtcdProcess/initialClusterState``).
-    public static func joinsExistingCluster(spec: ClusterSpec, node: NodeSpec, directory: URL, environment: [String: String]) -> Bool {
-        !spec.isFounder(node)
-            || environment[initialClusterStateVariable] == "existing"
-            || FileManager.default.fileExists(atPath: directory.appendingPathComponent(NodeStateFiles.joinExisting).path)
     }
 
     /// The `--initial-cluster-token` of every member (Hydra's).
@@ -109,8 +87,8 @@ public enum EtcdConfigRenderer {
     }
 
     /// The config file text for `node`; `tls` adds client and peer TLS with certificate auth
-    /// (and the revocation list when it names one); `environment` is the node's
-    /// (``joinsExistingCluster(spec:node:directory:environment:)``).
+    /// (and the revocation list when it names one); `environment` is the node's (whether it
+    /// joins a running cluster: ``networkConfiguration(spec:node:directory:environment:)``).
     public static func render(spec: ClusterSpec, node: NodeSpec, directory: URL, tls: NodeTLSFiles?, environment: [String: String] = [:]) -> String {
         let etcd = EtcdProcess(configuration: networkConfiguration(spec: spec, node: node, directory: directory, environment: environment))
         func url(_ host: String, _ port: Int) -> String { Self.url(host: host, port: port, tls: tls != nil) }

@@ -8,7 +8,7 @@ import HeadnetCore
 public enum NodePreparation {
     /// Writes `<state>/<node>/etcd.conf.yml` and returns the configuration that runs etcd with
     /// it (with client TLS when the cluster has TLS on). `environment` is the node's
-    /// (`ETCD_INITIAL_CLUSTER_STATE`, ``EtcdConfigRenderer/joinsExistingCluster(spec:node:directory:environment:)``).
+    /// (`ETCD_INITIAL_CLUSTER_STATE`: ``HeadNetwork/EtcdNetworkConfiguration/joinsExistingCluster(founder:persistenceDirectory:environment:)``).
     /// A `join-existing` marker is deleted once the node's etcd data holds a member: it has
     /// joined, and restarts from its data.
     ///

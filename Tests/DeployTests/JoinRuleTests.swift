@@ -7,7 +7,7 @@ import Testing
 @testable import Deploy
 
 /// Whether a node's etcd joins the running cluster (`existing`) or founds one (`new`), decided in
-/// one place (``EtcdConfigRenderer/joinsExistingCluster(spec:node:directory:environment:)``): a
+/// one place (``EtcdNetworkConfiguration/joinsExistingCluster(founder:persistenceDirectory:environment:)``): a
 /// founder founds, unless its state directory holds the `join-existing` marker (it was removed and
 /// added back) or its environment says `ETCD_INITIAL_CLUSTER_STATE=existing` (Hydra's way).
 @Suite struct JoinRuleTests {
@@ -20,6 +20,10 @@ import Testing
         try body(StateLayout(spec: spec, root: root))
     }
 
+    func joins(_ spec: ClusterSpec, _ node: NodeSpec, _ directory: URL) -> Bool {
+        EtcdConfigRenderer.networkConfiguration(spec: spec, node: node, directory: directory, environment: [:]).joinsExistingCluster
+    }
+
     func state(_ spec: ClusterSpec, _ node: NodeSpec, _ directory: URL, _ environment: [String: String] = [:]) -> String? {
         EtcdConfigRenderer.render(spec: spec, node: node, directory: directory, tls: nil, environment: environment)
             .split(separator: "\n").first { $0.hasPrefix("initial-cluster-state: ") }.map { String($0.dropFirst("initial-cluster-state: ".count)) }
@@ -29,14 +33,14 @@ import Testing
         try withLayout { layout in
             let carol = spec.nodes[2]
             let directory = layout.nodeDirectory(carol)
-            #expect(!EtcdConfigRenderer.joinsExistingCluster(spec: spec, node: carol, directory: directory, environment: [:]))
+            #expect(!joins(spec, carol, directory))
             #expect(state(spec, carol, directory) == "new")
             #expect(state(spec, carol, directory, ["ETCD_INITIAL_CLUSTER_STATE": "existing"]) == "existing", "Hydra's environment variable")
             #expect(state(spec, carol, directory, ["ETCD_INITIAL_CLUSTER_STATE": "new"]) == "new")
 
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data().write(to: directory.appendingPathComponent(NodeStateFiles.joinExisting))
-            #expect(EtcdConfigRenderer.joinsExistingCluster(spec: spec, node: carol, directory: directory, environment: [:]))
+            #expect(joins(spec, carol, directory))
             #expect(state(spec, carol, directory) == "existing", "a founder removed and added back joins")
             #expect(state(spec, spec.nodes[0], layout.nodeDirectory(spec.nodes[0])) == "new", "the marker is carol's only")
         }
@@ -45,7 +49,7 @@ import Testing
     @Test func aNodeAddedAfterTheFoundersJoinsWithoutAMarker() throws {
         let grown = try spec.addingMember(NodeSpec(name: "dave", listen: Address(host: "127.0.0.1", port: 5004)))
         let dave = grown.nodes[3]
-        #expect(EtcdConfigRenderer.joinsExistingCluster(spec: grown, node: dave, directory: URL(fileURLWithPath: "/nowhere/dave"), environment: [:]))
+        #expect(joins(grown, dave, URL(fileURLWithPath: "/nowhere/dave")))
         #expect(state(grown, dave, URL(fileURLWithPath: "/nowhere/dave")) == "existing")
     }
 
@@ -69,5 +73,20 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: marker.path) && !joined.joinsExistingCluster)
             #expect(EtcdProcess(configuration: joined).initialClusterState == "existing", "its data decides from now on")
         }
+    }
+
+    /// A node of Hydra's flags (no spec, every node a founder) follows the same rule; the variable
+    /// goes onto etcd's command line and not into its environment, where etcd 3.4 would refuse
+    /// it as shadowing the `--initial-cluster-state` flag.
+    @Test func hydrasVariableMovesOntoTheCommandLine() {
+        var configuration = EtcdNetworkConfiguration(
+            persistenceDirectory: URL(fileURLWithPath: "/nowhere/alice"), listen: Address(host: "127.0.0.1", port: 5001), peers: [], protocolVersion: 2)
+        let variable = ["ETCD_INITIAL_CLUSTER_STATE": "existing"]
+        configuration.joinsExistingCluster = EtcdNetworkConfiguration.joinsExistingCluster(
+            founder: true, persistenceDirectory: configuration.persistenceDirectory, environment: variable)
+        let etcd = EtcdProcess(configuration: configuration)
+        #expect(etcd.arguments.split(separator: "--initial-cluster-state").last?.first == "existing")
+        #expect(etcd.environment(base: variable)["ETCD_INITIAL_CLUSTER_STATE"] == nil)
+        #expect(!EtcdNetworkConfiguration.joinsExistingCluster(founder: true, persistenceDirectory: configuration.persistenceDirectory, environment: [:]))
     }
 }
