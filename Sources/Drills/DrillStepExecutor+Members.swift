@@ -4,7 +4,8 @@ import HeadnetCore
 import Orchestrator
 
 /// `remove-member` and `add-member`: etcd's member replacement (its functional tester's
-/// SIGQUIT_AND_REMOVE_ONE_FOLLOWER, its robustness tests' MemberReplace). The node is crashed,
+/// SIGQUIT_AND_REMOVE_ONE_FOLLOWER, its robustness tests' MemberReplace). The node is crashed
+/// (SIGKILL; its etcd gets the tester's SIGQUIT),
 /// its member removed and its etcd data deleted; then added back as a new, empty member under the
 /// same name and address and started, and its etcd catches up from its peers. The node's queue,
 /// journal and last-known-revision stay: it delivers on from its revision and sends what it had
@@ -14,6 +15,9 @@ extension DrillStepExecutor {
     /// How long a removal may wait for the crashed processes to go and for etcd to take the
     /// change (a removed leader's peers elect another first).
     static let memberChangeTimeout: Duration = .seconds(30)
+    /// How long etcd gets to exit after SIGQUIT (Go writes its goroutines' stacks and exits)
+    /// before SIGKILL.
+    static let quitGrace: Duration = .seconds(3)
 
     /// What follows the crash in `remove-member`: remove the node's member (through another
     /// member; a node that is no member any more is a skipped step, so the plan can run again),
@@ -30,18 +34,28 @@ extension DrillStepExecutor {
         Plan([Plan.Stage([.member(.add(node: name, learner: false))])])
     }
 
-    /// `remove-member`: SIGQUIT to the nodes' node and etcd processes, then, once they are gone,
-    /// ``removalPlan(_:)`` for each.
+    /// `remove-member`: SIGKILL to the node's process and SIGQUIT to its etcd (SIGKILL to what
+    /// still runs after ``quitGrace``), then, once they are gone, ``removalPlan(_:)``; for each node.
+    ///
+    /// Not SIGQUIT to the node: the Swift runtime answers it with a backtrace written by a
+    /// `swift-backtrace` child that inherits the node's listening API socket and can outlive the
+    /// node by minutes, holding its port, so the node could not be started again.
     func removeMembers(_ nodes: [NodeSpec]) async -> (Bool, String) {
         var lines: [String] = []
         for node in nodes {
-            let (_, signalled) = await send(SIGQUIT, "QUIT", to: [node], .both)
-            lines.append(signalled)
-            let gone = await Polling.poll(every: .milliseconds(100), within: Self.memberChangeTimeout) { () -> Bool? in
-                cluster.processes().first { $0.name == node.name }?.livePIDs.isEmpty == true ? true : nil
+            lines.append(await send(SIGKILL, "KILL", to: [node], .node).1)
+            lines.append(await send(SIGQUIT, "QUIT", to: [node], .etcd).1)
+            func exited(within timeout: Duration) async -> Bool {
+                await Polling.poll(every: .milliseconds(100), within: timeout) { () -> Bool? in
+                    cluster.processes().first { $0.name == node.name }?.livePIDs.isEmpty == true ? true : nil
+                } != nil
             }
-            guard gone != nil else {
-                return (false, (lines + ["\(node.name)'s processes still run \(Int(Self.memberChangeTimeout.inSeconds)) s after SIGQUIT"]).joined(separator: "; "))
+            if await !exited(within: Self.quitGrace) {
+                let (_, killed) = await send(SIGKILL, "KILL", to: [node], .both)
+                lines.append("still running \(Int(Self.quitGrace.inSeconds)) s later: \(killed)")
+            }
+            guard await exited(within: Self.memberChangeTimeout) else {
+                return (false, (lines + ["\(node.name)'s processes still run \(Int(Self.memberChangeTimeout.inSeconds)) s after SIGKILL"]).joined(separator: "; "))
             }
             // Removing a crashed leader's member waits for its peers to elect another: the plan
             // runs again (each step is idempotent) until it goes through.
@@ -68,9 +82,12 @@ extension DrillStepExecutor {
             let (added, reports) = await execute(Self.additionPlan(node.name))
             lines += reports
             guard added else { return (false, lines.joined(separator: "; ")) }
-            switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { _ in }) {
+            let failures = LockedValue<[String]>([])
+            switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { step in if step.outcome == .failed { failures.withLock { $0.append(step.message) } } }) {
             case .success(let done) where done.succeeded: lines.append("\(node.name) is ready")
-            case .success(let done): return (false, (lines + ["\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed"]).joined(separator: "; "))
+            case .success(let done):
+                let why = failures.value.first.map { ": \($0)" } ?? ""
+                return (false, (lines + ["\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed\(why)"]).joined(separator: "; "))
             case .failure(let error): return (false, (lines + ["\(node.name) did not start: \(error.message)"]).joined(separator: "; "))
             }
         }

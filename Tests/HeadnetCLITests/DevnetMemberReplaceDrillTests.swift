@@ -12,7 +12,7 @@ extension DevnetDrillTests {
         try text.write(to: cluster.directory.appendingPathComponent("drill.yaml"), atomically: true, encoding: .utf8)
     }
 
-    /// etcd's MemberReplace under load: a follower crashes (SIGQUIT), its member is removed and its
+    /// etcd's MemberReplace under load: a follower crashes (SIGKILL, SIGQUIT to its etcd), its member is removed and its
     /// etcd data deleted, then it comes back as a new, empty member under the same name and
     /// address — a founder, so it must join as `existing` — and catches up. Nothing is lost,
     /// duplicated or out of order, and the three members' hashes agree.
@@ -25,7 +25,7 @@ extension DevnetDrillTests {
             #expect(run.output.contains("equal on 3 members"), "\(run.output)")
             let lines = run.output.split(separator: "\n")
             let removal = lines.first { $0.contains("remove-member") && $0.contains("✓") }.map(String.init) ?? ""
-            #expect(removal.contains("SIGQUIT to ") && removal.contains("from etcd's members") && removal.contains("etcd data"), "\(run.output)")
+            #expect(removal.contains("'s node (pid") && removal.contains("SIGQUIT to ") && removal.contains("from etcd's members") && removal.contains("etcd data"), "\(run.output)")
             let addition = lines.first { $0.contains("add-member") && $0.contains("✓") }.map(String.init) ?? ""
             #expect(addition.contains("as a voting member") && addition.contains("is ready"), "\(run.output)")
 
