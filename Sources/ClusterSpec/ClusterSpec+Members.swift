@@ -1,19 +1,14 @@
 extension ClusterSpec {
     /// The spec with `node` appended to `nodes`, and `initialCluster` set to the founding members
-    /// (every node so far) when it is absent: what `headnet member add` writes.
+    /// (every node so far) when it is absent: what `headnet member add` writes. A founder that was
+    /// removed may come back under its name and address: it stays a founder (its etcd data
+    /// directory is named as before), and `member add` marks it as joining the running cluster.
     ///
-    /// - Throws: ``SpecError`` `.invalid` when the name is taken, when `node` is listed as a
-    ///   founding member (its etcd would start as a founder, not join), or when the new spec has
+    /// - Throws: ``SpecError`` `.invalid` when the name is taken, or when the new spec has
     ///   problems (ports that collide, an address that is not its host's, …), each named.
     public func addingMember(_ node: NodeSpec) throws(SpecError) -> ClusterSpec {
         guard !nodes.contains(where: { $0.name == node.name }) else {
             throw SpecError(.invalid, "a node named '\(node.name)' is already in the spec (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
-        }
-        guard !founders.contains(FoundingMember(node)) else {
-            throw SpecError(
-                .invalid,
-                "\(FoundingMember(node)) is a founding member in initialCluster; a member added later needs another name or address "
-                    + "(with these its etcd would start as a founder instead of joining the running cluster)")
         }
         var next = self
         next.initialCluster = founders

@@ -37,9 +37,13 @@ public enum EtcdConfigRenderer {
     /// The network component's configuration for `node` of `spec`, persisting in `directory`.
     ///
     /// The peers are the spec's other nodes (the current members). With `initialCluster:` in the
-    /// spec, its founding members name the data directory, and a node that is not one of them
-    /// joins the running cluster (initial-cluster-state `existing`).
-    public static func networkConfiguration(spec: ClusterSpec, node: NodeSpec, directory: URL) -> EtcdNetworkConfiguration {
+    /// spec, its founding members name the data directory. Whether the node joins the running
+    /// cluster (initial-cluster-state `existing`) is
+    /// ``HeadNetwork/EtcdNetworkConfiguration/joinsExistingCluster(founder:persistenceDirectory:environment:)``'s
+    /// answer, `environment` the node's.
+    public static func networkConfiguration(
+        spec: ClusterSpec, node: NodeSpec, directory: URL, environment: [String: String] = [:]
+    ) -> EtcdNetworkConfiguration {
         let peers = spec.nodes.filter { $0.name != node.name }.map(\.advertise)
         var configuration = EtcdNetworkConfiguration(
             persistenceDirectory: directory,
@@ -48,10 +52,9 @@ public enum EtcdConfigRenderer {
             peers: peers, protocolVersion: spec.protocolVersion, etcdBinary: spec.etcd.binary,
             queueCapacity: spec.network.queueCapacity, leaseTTLSeconds: Int64(spec.network.leaseTTLSeconds),
             batchMaxMessages: spec.network.batchMaxMessages, batchMaxBytes: spec.network.batchMaxBytes)
-        if let founders = spec.initialCluster {
-            configuration.founders = founders.map(\.advertise)
-            configuration.joinsExistingCluster = !spec.isFounder(node)
-        }
+        configuration.founders = spec.initialCluster?.map(\.advertise)
+        configuration.joinsExistingCluster = EtcdNetworkConfiguration.joinsExistingCluster(
+            founder: spec.isFounder(node), persistenceDirectory: directory, environment: environment)
         return configuration
     }
 
@@ -84,9 +87,10 @@ public enum EtcdConfigRenderer {
     }
 
     /// The config file text for `node`; `tls` adds client and peer TLS with certificate auth
-    /// (and the revocation list when it names one).
-    public static func render(spec: ClusterSpec, node: NodeSpec, directory: URL, tls: NodeTLSFiles?) -> String {
-        let etcd = EtcdProcess(configuration: networkConfiguration(spec: spec, node: node, directory: directory))
+    /// (and the revocation list when it names one); `environment` is the node's (whether it
+    /// joins a running cluster: ``networkConfiguration(spec:node:directory:environment:)``).
+    public static func render(spec: ClusterSpec, node: NodeSpec, directory: URL, tls: NodeTLSFiles?, environment: [String: String] = [:]) -> String {
+        let etcd = EtcdProcess(configuration: networkConfiguration(spec: spec, node: node, directory: directory, environment: environment))
         func url(_ host: String, _ port: Int) -> String { Self.url(host: host, port: port, tls: tls != nil) }
         var clientURLs = [url("127.0.0.1", node.clientPort)]
         if !node.advertise.isLoopback { clientURLs.append(url(node.advertise.host, node.clientPort)) }

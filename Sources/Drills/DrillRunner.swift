@@ -77,7 +77,7 @@ public struct DrillRunner: Sendable {
         let samples = LockedValue<[DrillTimeline.Sample]>([])
         let health = LockedValue<[DrillTimeline.HealthCheck]>([])
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await load.run(into: record, sink: NodeAPISink(spec: spec), stop: stopLoad) }
+            async let loading: Void = load.run(into: record, sink: NodeAPISink(spec: spec), stop: stopLoad)
             group.addTask { await sample(into: samples, from: start, until: stopSampling) }
             group.addTask { await checkHealth(into: health, from: start, until: stopSampling) }
             var executor = DrillStepExecutor(drill: drill, cluster: cluster, seed: seed, start: start)
@@ -92,6 +92,9 @@ public struct DrillRunner: Sendable {
                 if remaining > .zero { try? await Task.sleep(for: remaining) }
             }
             stopLoad.request()
+            // A message uncertain at the stop (its node away) is retried for a while: count what
+            // was accepted once the load has ended, or one accepted last would not be waited for.
+            await loading
             await waitForDelivery(record, from: start)
             stopSampling.request()
         }

@@ -33,7 +33,6 @@ struct DrillStepExecutor: Sendable {
             namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
         case .fillDisk, .freeDisk: disks ? nil : DrillDisks.unsupportedReason() ?? "the nodes have no disks of the drill's"
         case .settingsBurst: "the SETTINGS burst is not supported yet"
-        case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
         default: nil
         }
     }
@@ -190,7 +189,11 @@ struct DrillStepExecutor: Sendable {
                 }
             }
             return (true, lines.joined(separator: "; "))
-        case .settingsBurst, .removeMember, .addMember:
+        case .removeMember:
+            return await removeMembers(specs)
+        case .addMember:
+            return await addMembers(specs, orchestrator: orchestrator)
+        case .settingsBurst:
             return (false, unsupported(action) ?? "not supported")
         }
     }

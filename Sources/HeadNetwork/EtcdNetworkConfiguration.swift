@@ -18,9 +18,9 @@ public struct EtcdNetworkConfiguration: Sendable {
     /// the etcd data directory (``EtcdProcess/dataDirectory``), so adding or removing a member
     /// later does not move any node to a new one. nil: this node and its peers, as in Hydra.
     public var founders: [Address]?
-    /// Whether this node joins a cluster that already runs (a member added with MemberAdd after
-    /// the founders bootstrapped it): etcd then starts with initial-cluster-state `existing` even
-    /// on an empty data directory. False for founders, which start `new` there.
+    /// Whether this node joins a cluster that already runs: etcd then starts with
+    /// initial-cluster-state `existing` even on an empty data directory. Set it from
+    /// ``joinsExistingCluster(founder:persistenceDirectory:environment:)``, the rule.
     public var joinsExistingCluster = false
     /// Our protocol version, written to the `version` key; it also picks the wire dialect.
     public var protocolVersion: UInt64
@@ -78,6 +78,27 @@ public struct EtcdNetworkConfiguration: Sendable {
 
     /// The etcd client URL on loopback (`https` when ``clientTLS`` is set).
     public var clientURL: String { "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientPort)" }
+
+    /// The environment variable that makes a node's etcd join a running cluster, as in Hydra (its
+    /// PR #2073, the workaround of #1937).
+    public static let initialClusterStateVariable = "ETCD_INITIAL_CLUSTER_STATE"
+
+    /// Whether a node's etcd, on an empty data directory, joins a cluster that already runs
+    /// (initial-cluster-state `existing`) rather than founding one (`new`): the one rule, for a
+    /// node from a spec and one from Hydra's flags alike. It joins when
+    /// - it is not a `founder` (added with `headnet member add` after the founders bootstrapped);
+    /// - its `persistenceDirectory` holds the ``HeadnetCore/NodeStateFiles/joinExisting`` marker,
+    ///   written when its member was added to etcd's (a founder removed and added back under its
+    ///   name and address, a drill's `add-member`): a founder would start `new` and fail;
+    /// - its `environment` has `ETCD_INITIAL_CLUSTER_STATE=existing`, Hydra's workaround.
+    ///
+    /// A data directory that holds a member starts as `existing` whatever this says
+    /// (``EtcdProcess/initialClusterState``).
+    public static func joinsExistingCluster(founder: Bool, persistenceDirectory: URL, environment: [String: String]) -> Bool {
+        !founder
+            || environment[initialClusterStateVariable] == "existing"
+            || FileManager.default.fileExists(atPath: persistenceDirectory.appendingPathComponent(NodeStateFiles.joinExisting).path)
+    }
 
     /// Rejects configurations etcd or Hydra's port arithmetic cannot handle.
     public func validate() throws {

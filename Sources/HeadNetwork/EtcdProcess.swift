@@ -71,11 +71,15 @@ public struct EtcdProcess: Sendable {
         ] + config.extraEtcdArguments
     }
 
-    /// The environment: ours, plus revision auto-compaction to 1000 unless already set.
+    /// The environment: ours, plus revision auto-compaction to 1000 unless already set, without
+    /// `ETCD_INITIAL_CLUSTER_STATE`: the state is on the command line (or in the config file), and
+    /// etcd refuses to start when a variable shadows a flag; what the variable said is in
+    /// ``EtcdNetworkConfiguration/joinsExistingCluster``.
     public func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var env = ["ETCD_AUTO_COMPACTION_MODE": "revision", "ETCD_AUTO_COMPACTION_RETENTION": "1000"]
         for (key, value) in base { env[key] = value }
         for (key, value) in configuration.etcdEnvironment { env[key] = value }
+        env[EtcdNetworkConfiguration.initialClusterStateVariable] = nil
         return env
     }
 

@@ -108,9 +108,12 @@ public struct NodeCommand: AsyncParsableCommand {
             let listen = try Address(hydraHost: listenText)
             let advertise = try self.advertise.map(Address.init(hydraHost:)) ?? listen
             let peers = try self.peers.map(Address.init(hydraHost:))
-            let network = EtcdNetworkConfiguration(
+            var network = EtcdNetworkConfiguration(
                 persistenceDirectory: URL(fileURLWithPath: persistenceDir), listen: listen, advertise: advertise,
                 peers: peers, protocolVersion: protocolVersion, etcdBinary: etcdBinary, extraEtcdArguments: etcdArguments)
+            // Every node of Hydra's flags is a founder, as in Hydra.
+            network.joinsExistingCluster = EtcdNetworkConfiguration.joinsExistingCluster(
+                founder: true, persistenceDirectory: network.persistenceDirectory, environment: ProcessInfo.processInfo.environment)
             try network.validate()
             var node = NodeConfiguration(nodeID: nodeID, network: network)
             node.version = Headnet.version

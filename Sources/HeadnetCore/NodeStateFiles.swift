@@ -29,6 +29,11 @@ public enum NodeStateFiles {
     /// The directory of the node's etcd data directories (one per founding cluster, named by
     /// the hash of its initial cluster as Hydra names them).
     public static let etcdData = "etcd"
+    /// Present when the node's etcd member was added to a running cluster (MemberAdd) and has
+    /// not started yet: its etcd, on an empty data directory, joins as `existing` even when the
+    /// node is a founder (a founder removed and added back). The node deletes it once its data
+    /// directory holds a member.
+    public static let joinExisting = "join-existing"
 
     /// What the node's network component and journal keep about the cluster's data — what a
     /// restore from a snapshot must remove with the etcd data (a node that kept them would

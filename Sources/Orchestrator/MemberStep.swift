@@ -12,7 +12,9 @@ public enum MemberStep: Sendable, Hashable {
         case restored
     }
 
-    /// Add the node's peer URL to etcd's members (MemberAdd), as a learner or a voting member.
+    /// Add the node's peer URL to etcd's members (MemberAdd), as a learner or a voting member, and
+    /// mark the node as joining the running cluster (its `join-existing` file: its etcd starts
+    /// `existing` even when the node is a founder added back).
     case add(node: String, learner: Bool)
     /// Issue the node's server and peer certificates from the cluster's kept CA (TLS on).
     case issueCertificates(node: String)

@@ -11,9 +11,12 @@ extension PlanExecutor {
             switch member {
             case .add(_, let learner):
                 let id = try await runner.membership.addMember(target, learner: learner)
+                // Its etcd joins the running cluster, even when the node is a founder added back.
+                try await runner.host(of: target).markJoiningExisting(target)
                 return StepReport(
                     step: step, outcome: .ok,
-                    message: "added \(name) (\(target.advertise)) to etcd's members as a \(learner ? "learner" : "voting member") (ID \(String(id, radix: 16)))")
+                    message: "added \(name) (\(target.advertise)) to etcd's members as a \(learner ? "learner" : "voting member") (ID \(String(id, radix: 16)))"
+                        + "; its etcd joins the running cluster")
             case .issueCertificates:
                 let directory = try await runner.control.issueNodeCertificates(target, in: runner.spec)
                 return StepReport(step: step, outcome: .ok, message: "issued \(name)'s server and peer certificates from the cluster's CA into \(directory)")

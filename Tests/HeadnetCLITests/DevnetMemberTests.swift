@@ -127,4 +127,27 @@ extension DevnetCommandTests {
             #expect(status.status.isSuccess && status.output.contains("4/4 members up, quorum 3: ok"), "\(status.output)")
         }
     }
+
+    /// A founder removed and added back under its name and address joins the running cluster
+    /// (its etcd would otherwise start `new` on its empty data directory and fail: Hydra #1937),
+    /// and delivers on from its last-known revision: what it had is not delivered again.
+    @Test func aRemovedFounderComesBackUnderItsNameAndAddress() async throws {
+        try await Self.withCluster(tls: false) { cluster in
+            try #require(try await cluster.headnet("up", "-f", cluster.spec).status.isSuccess)
+            #expect(try await cluster.headnet("broadcast", "alice", "before", "-f", cluster.spec).status.isSuccess)
+            _ = try await cluster.payloads(of: "carol") { $0.contains("before") }
+            let remove = try await cluster.headnet("member", "remove", "carol", "-f", cluster.spec)
+            try #require(remove.status.isSuccess, "\(remove.output)")
+            #expect(try await cluster.headnet("broadcast", "alice", "while-away", "-f", cluster.spec).status.isSuccess)
+
+            let add = try await cluster.headnet(
+                "member", "add", "carol", "--listen", "127.0.0.1:\(cluster.listens[2])", "--api", "\(cluster.apis[2])", "-f", cluster.spec)
+            try #require(add.status.isSuccess, "\(add.output)")
+            #expect(add.output.contains("its etcd joins the running cluster") && add.output.contains("✓ carol ready"), "\(add.output)")
+            let carols = try await cluster.payloads(of: "carol") { $0.contains("while-away") }
+            #expect(carols == ["before", "while-away"], "once each, in order: \(carols)")
+            let status = try await cluster.headnet("status", "-f", cluster.spec)
+            #expect(status.status.isSuccess && status.output.contains("3/3 members up, quorum 2: ok"), "\(status.output)")
+        }
+    }
 }

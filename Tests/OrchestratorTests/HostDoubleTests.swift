@@ -36,6 +36,7 @@ import Testing
         func lastKnownRevision(of node: NodeSpec) async -> Int64? { nil }
         func hasEtcdData(_ node: NodeSpec) async -> Bool { true }
         func removeEtcdData(_ node: NodeSpec) async throws -> String? { nil }
+        func markJoiningExisting(_ node: NodeSpec) async throws {}
         func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
         func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
     }

@@ -74,6 +74,7 @@ import Testing
                 try log.record("rm etcd \(node.name)")
                 return "/state/\(node.name)/etcd"
             }
+            func markJoiningExisting(_ node: NodeSpec) async throws { try log.record("mark joining \(node.name)") }
             func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
             func installRestore(_ restore: RestorePlanner.MemberRestore) async throws {}
         }
@@ -179,7 +180,7 @@ import Testing
         let outcome = try await orchestrator(runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
         #expect(outcome.succeeded && outcome.undo == nil)
         #expect(runner.recorded == [
-            "add dave learner", "write with dave", "start dave", "progress dave", "progress dave", "progress dave",
+            "add dave learner", "mark joining dave", "write with dave", "start dave", "progress dave", "progress dave", "progress dave",
             "promote dave", "promote dave", "promote dave",
         ])
         #expect(reports.lines.contains("✓ dave's etcd caught up: applied raft index 41, the leader's was 40"), "\(reports.lines)")
@@ -191,7 +192,7 @@ import Testing
         let reports = Reports()
         let outcome = try await orchestrator(runner).addMember(dave, learner: true, spec: edit, originalSpec: "before") { reports.add($0) }
         #expect(!outcome.succeeded && outcome.undone == true)
-        #expect(runner.recorded == ["add dave learner", "write with dave", "start dave", "remove dave", "write before"],
+        #expect(runner.recorded == ["add dave learner", "mark joining dave", "write with dave", "start dave", "remove dave", "write before"],
                 "nothing after the failed start; then its member goes and the spec is put back")
         #expect(reports.lines.contains("✓ put /spec.yaml back as it was before"), "\(reports.lines)")
     }
@@ -200,7 +201,7 @@ import Testing
         let runner = MemberRunner(failing: ["ready dave"])
         let outcome = try await orchestrator(runner).addMember(dave, learner: false, spec: edit, originalSpec: "before", timeoutSeconds: 1) { _ in }
         #expect(!outcome.succeeded)
-        #expect(runner.recorded == ["add dave", "write with dave", "start dave", "stop dave", "remove dave", "write before", "rm etcd dave"])
+        #expect(runner.recorded == ["add dave", "mark joining dave", "write with dave", "start dave", "stop dave", "remove dave", "write before", "rm etcd dave"])
     }
 
     @Test func aRefusedMemberAddChangesNothing() async throws {

@@ -77,6 +77,7 @@ final class RecordingRunner: Sendable {
             log.record("rm etcd \(node.name)")
             return "/state/\(node.name)/etcd"
         }
+        func markJoiningExisting(_ node: NodeSpec) async throws {}
         func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
             log.record("stage \(restore.node)")
             if log.failing.contains("stage \(restore.node)") { throw OrchestratorError(.snapshot, "etcdctl snapshot restore: exit status 1") }

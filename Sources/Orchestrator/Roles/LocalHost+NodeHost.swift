@@ -96,6 +96,17 @@ extension LocalHost: NodeHost {
         return directory.path
     }
 
+    public func markJoiningExisting(_ node: NodeSpec) async throws {
+        let directory = layout.nodeDirectory(node)
+        let marker = directory.appendingPathComponent(NodeStateFiles.joinExisting)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data().write(to: marker)
+        } catch {
+            throw OrchestratorError(.state, "cannot write \(marker.path)", cause: error)
+        }
+    }
+
     public func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
         let fileManager = FileManager.default
         do {

@@ -40,6 +40,9 @@ public protocol NodeHost: Sendable {
     func hasEtcdData(_ node: NodeSpec) async -> Bool
     /// Deletes the node's etcd data; returns the directory removed, nil when there was none.
     func removeEtcdData(_ node: NodeSpec) async throws -> String?
+    /// Marks the node as joining the running cluster (``HeadnetCore/NodeStateFiles/joinExisting``):
+    /// its etcd, on an empty data directory, starts as `existing` even when the node is a founder.
+    func markJoiningExisting(_ node: NodeSpec) async throws
     /// Restores the node's etcd member from a snapshot into `restore.stagingDirectory`
     /// (`etcdctl snapshot restore`), replacing what an interrupted restore left there; the
     /// node's etcd does not see it until ``installRestore(_:)``.

@@ -40,6 +40,10 @@ public struct UnreachableHost: NodeHost {
         throw Self.refusal([(node.name, host)])
     }
 
+    public func markJoiningExisting(_ node: NodeSpec) async throws {
+        throw Self.refusal([(node.name, host)])
+    }
+
     public func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws {
         throw Self.refusal([(restore.node, host)])
     }

@@ -39,6 +39,7 @@ public struct NamespaceHost: NodeHost {
     public func lastKnownRevision(of node: NodeSpec) async -> Int64? { await local.lastKnownRevision(of: node) }
     public func hasEtcdData(_ node: NodeSpec) async -> Bool { await local.hasEtcdData(node) }
     public func removeEtcdData(_ node: NodeSpec) async throws -> String? { try await local.removeEtcdData(node) }
+    public func markJoiningExisting(_ node: NodeSpec) async throws { try await local.markJoiningExisting(node) }
     public func stageRestore(_ restore: RestorePlanner.MemberRestore) async throws { try await local.stageRestore(restore) }
     public func installRestore(_ restore: RestorePlanner.MemberRestore) async throws { try await local.installRestore(restore) }
 }
