@@ -16,6 +16,10 @@ struct DrillStepExecutor: Sendable {
     var skipUnsupported = false
     /// The nodes' namespaces, for network faults (nil: the nodes run in this machine's network).
     var network: DrillNetwork?
+    /// The relays in front of the nodes' etcd client ports, by node name (`settings-burst`).
+    var relays: [String: SettingsBurstRelay] = [:]
+    /// How long `settings-burst` waits for a node's etcd connection to close and a new one to open.
+    var reconnectWithin: Duration = .seconds(15)
 
     /// What the steps did and the fault spans.
     struct Outcome {
@@ -24,13 +28,15 @@ struct DrillStepExecutor: Sendable {
     }
 
     /// Why this machine cannot run `action` (yet), or nil; `namespaces` when the nodes run in
-    /// network namespaces of their own.
-    static func unsupported(_ action: DrillAction, namespaces: Bool) -> String? {
+    /// network namespaces of their own, `tls` when etcd serves its clients over TLS.
+    static func unsupported(_ action: DrillAction, namespaces: Bool, tls: Bool = false) -> String? {
         switch action {
         case .partition, .delay, .loss, .reorder, .heal:
             namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
         case .fillDisk, .freeDisk: "filling a node's disk is not supported yet"
-        case .settingsBurst: "the SETTINGS burst is not supported yet"
+        case .settingsBurst where namespaces:
+            "the SETTINGS burst relays a node's etcd connection on this machine's loopback, which nodes in network namespaces do not share"
+        case .settingsBurst where tls: "the SETTINGS burst needs plaintext etcd client connections (`tls: off`, or `auto` on loopback)"
         case .removeMember, .addMember: "replacing a member within a drill is not supported yet"
         default: nil
         }
@@ -70,7 +76,7 @@ struct DrillStepExecutor: Sendable {
                 previous = nodes
             }
             let (ok, message): (Bool, String)
-            if let reason = Self.unsupported(step.action, namespaces: network != nil) {
+            if let reason = Self.unsupported(step.action, namespaces: network != nil, tls: cluster.spec.tlsEnabled) {
                 (ok, message) = (skipUnsupported, "skipped: \(reason)")
             } else {
                 (ok, message) = await perform(step.action, on: nodes)
@@ -78,7 +84,7 @@ struct DrillStepExecutor: Sendable {
             let ended = start.duration(to: .now).inSeconds
             outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
             progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
-            if step.action.isFault, Self.unsupported(step.action, namespaces: network != nil) == nil, !message.hasPrefix("skipped") {
+            if step.action.isFault, Self.unsupported(step.action, namespaces: network != nil, tls: cluster.spec.tlsEnabled) == nil, !message.hasPrefix("skipped") {
                 let label = "\(step.action.kind) \(step.action.selector.map { "\($0)" } ?? "")\(nodes.isEmpty ? "" : " (\(nodes.joined(separator: ",")))")"
                 outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
                 if let recovery = Self.recovery(of: step.action) { open.append((outcome.spans.count - 1, recovery, Set(nodes))) }
@@ -164,7 +170,15 @@ struct DrillStepExecutor: Sendable {
             guard let network else { return (false, Self.unsupported(action, namespaces: false) ?? "") }
             for node in specs { await network.network.heal(node.name) }
             return (true, "healed \(nodes.joined(separator: ", "))")
-        case .fillDisk, .freeDisk, .settingsBurst, .removeMember, .addMember:
+        case .settingsBurst(_, let frames):
+            var lines: [String] = []
+            for node in specs {
+                let (ok, line) = await burst(frames, on: node.name)
+                guard ok else { return (false, line) }
+                lines.append(line)
+            }
+            return (true, lines.joined(separator: "; "))
+        case .fillDisk, .freeDisk, .removeMember, .addMember:
             return (false, Self.unsupported(action, namespaces: network != nil) ?? "not supported")
         }
     }
@@ -183,6 +197,28 @@ struct DrillStepExecutor: Sendable {
             }
         }
         return (true, lines.joined(separator: "; "))
+    }
+
+    /// Sends `frames` SETTINGS frames on each of `node`'s etcd connections (through its relay)
+    /// and waits (at most ``reconnectWithin``) for them to close and a new one to open.
+    func burst(_ frames: Int, on node: String) async -> (Bool, String) {
+        guard let relay = relays[node] else { return (false, "\(node)'s etcd connection does not go through a relay") }
+        let sent = ContinuousClock.now
+        let injection = await relay.inject(frames: frames)
+        guard let newest = injection.connections.max() else {
+            return (false, "\(node)'s node has no etcd connection through its relay (127.0.0.1:\(relay.port)): is it running?")
+        }
+        let count = injection.connections.count
+        let what = "sent \(frames * count) SETTINGS frames on \(node)'s etcd connection (\(count) connection\(count == 1 ? "" : "s"))"
+        let reconnected = await Polling.poll(every: .milliseconds(50), within: reconnectWithin) { () -> Duration? in
+            let open = relay.openConnections
+            return Set(open).isDisjoint(with: injection.connections) && open.contains { $0 > newest } ? sent.duration(to: .now) : nil
+        }
+        guard let reconnected else {
+            let open = Set(relay.openConnections).intersection(injection.connections).count
+            return (true, "\(what); \(open == count ? "it stayed open" : "it closed, and no new one opened") within \(DrillReport.seconds(reconnectWithin.inSeconds))")
+        }
+        return (true, "\(what); it closed and the node reconnected after \(DrillReport.seconds(reconnected.inSeconds))")
     }
 
     /// Runs `body` on the first member that answers.

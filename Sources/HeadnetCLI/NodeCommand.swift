@@ -162,7 +162,8 @@ public struct NodeCommand: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        let configuration = try nodeConfiguration()
+        var configuration = try nodeConfiguration()
+        configuration.network.clientDialPort = EtcdDialOverride.port(in: ProcessInfo.processInfo.environment)
         let node = try HeadNode(configuration: configuration, logger: Logger(label: "headnet.node.\(configuration.nodeID)")) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

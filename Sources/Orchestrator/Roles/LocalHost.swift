@@ -14,12 +14,17 @@ public struct LocalHost: Sendable {
     public let specPath: String
     /// The `headnet` executable.
     public let executable: String
+    /// Extra environment for some nodes' processes, by node name (a drill's test seams, e.g.
+    /// ``HeadnetCore/EtcdDialOverride``); empty for every command but `headnet drill`.
+    public let nodeEnvironment: [String: [String: String]]
 
-    /// This machine, running the nodes of `layout`'s cluster with `executable`.
-    public init(layout: StateLayout, specPath: String, executable: String) {
+    /// This machine, running the nodes of `layout`'s cluster with `executable`, each with
+    /// `nodeEnvironment[name]` added to its environment.
+    public init(layout: StateLayout, specPath: String, executable: String, nodeEnvironment: [String: [String: String]] = [:]) {
         self.layout = layout
         self.specPath = CanonicalPath.of(specPath)
         self.executable = executable
+        self.nodeEnvironment = nodeEnvironment
     }
 
     /// `<node>/node.pid`.
@@ -70,9 +75,11 @@ public struct LocalHost: Sendable {
         // Two malloc arenas instead of one per busy thread: about 2 MiB less memory per node
         // after 100,000 messages (`headnet bench`), no change in throughput.
         let command = [executable, "node", "--spec", specPath, "--name", node.name, "--state-dir", layout.clusterDirectory.deletingLastPathComponent().path]
+        var environment: [String: String?] = ["MALLOC_ARENA_MAX": ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"]
+        for (name, value) in nodeEnvironment[node.name] ?? [:] { environment[name] = value }
         let spec = ProcessSpec(
             namespace == nil ? executable : "ip", namespace.map { ["netns", "exec", $0] + command } ?? Array(command.dropFirst()),
-            environment: ["MALLOC_ARENA_MAX": ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"])
+            environment: environment)
         let pid: Int32
         do {
             pid = try DetachedProcess.spawn(spec, standardOutput: traceFile(node), standardError: logFile(node))

@@ -1,0 +1,106 @@
+@testable import Drills
+import NIOCore
+import Testing
+
+/// ``SettingsBurstSplicer`` without sockets: byte streams split at every place, the injected
+/// frames only ever between two frames, the client's ACKs of them (and only of them) taken out.
+struct SettingsBurstSplicerTests {
+    /// A frame: 9-byte header and `payload`.
+    static func frame(type: UInt8, flags: UInt8 = 0, stream: UInt32 = 0, payload: [UInt8] = []) -> [UInt8] {
+        let length = payload.count
+        return [UInt8(length >> 16), UInt8(length >> 8 & 0xff), UInt8(length & 0xff), type, flags,
+                UInt8(stream >> 24), UInt8(stream >> 16 & 0xff), UInt8(stream >> 8 & 0xff), UInt8(stream & 0xff)] + payload
+    }
+
+    /// The server's side: its preface (SETTINGS with one setting), a HEADERS, a DATA, a PING.
+    static let serverFrames: [[UInt8]] = [
+        frame(type: 4, payload: [0, 3, 0, 0, 0, 100]),
+        frame(type: 1, flags: 4, stream: 1, payload: Array(repeating: 0x88, count: 11)),
+        frame(type: 0, stream: 1, payload: Array(0..<200).map { UInt8($0) }),
+        frame(type: 6, payload: Array(repeating: 7, count: 8)),
+    ]
+    static let injected = Array([[UInt8]](repeating: SettingsBurstSplicer.emptySettingsFrame, count: 3).joined())
+
+    static func buffer(_ bytes: some Sequence<UInt8>) -> ByteBuffer { ByteBuffer(bytes: Array(bytes)) }
+    static func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
+
+    /// For every place the burst can be asked for, and the server's bytes cut in one-byte pieces
+    /// after it: the output is the server's bytes with the three frames at the first frame
+    /// boundary at or after that place.
+    @Test func injectedFramesLandOnlyAtFrameBoundaries() {
+        let stream = Array(Self.serverFrames.joined())
+        let boundaries = Self.serverFrames.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        for asked in 0...stream.count {
+            var splicer = SettingsBurstSplicer()
+            var out = Self.bytes(splicer.server(Self.buffer(stream[..<asked])))
+            if let now = splicer.inject(3) { out += Self.bytes(now) }
+            for byte in stream[asked...] { out += Self.bytes(splicer.server(Self.buffer([byte]))) }
+            let at = boundaries.first { $0 >= asked }!
+            #expect(out == Array(stream[..<at]) + Self.injected + Array(stream[at...]), "burst asked for after byte \(asked)")
+            #expect(splicer.injected == 3)
+        }
+    }
+
+    /// Cut in two at every place (the ask before the first half): whole chunks too put the frames
+    /// at the first boundary, here 0, before the preface.
+    @Test func aBurstAskedForBeforeTheServerSpokeGoesFirst() {
+        let stream = Array(Self.serverFrames.joined())
+        for cut in 0...stream.count {
+            var splicer = SettingsBurstSplicer()
+            var out = Self.bytes(splicer.inject(3) ?? ByteBuffer())
+            out += Self.bytes(splicer.server(Self.buffer(stream[..<cut])))
+            out += Self.bytes(splicer.server(Self.buffer(stream[cut...])))
+            #expect(out == Self.injected + stream)
+        }
+    }
+
+    /// A burst asked for in the middle of a frame waits for its end even when the rest comes in
+    /// one chunk with more frames.
+    @Test func aBurstAskedForMidFrameWaitsForTheFrameToEnd() {
+        let stream = Array(Self.serverFrames.joined())
+        var splicer = SettingsBurstSplicer()
+        let first = Self.serverFrames[0].count + 5  // inside the HEADERS frame's header
+        var out = Self.bytes(splicer.server(Self.buffer(stream[..<first])))
+        #expect(splicer.inject(3) == nil)
+        out += Self.bytes(splicer.server(Self.buffer(stream[first...])))
+        let end = Self.serverFrames[0].count + Self.serverFrames[1].count
+        #expect(out == Array(stream[..<end]) + Self.injected + Array(stream[end...]))
+    }
+
+    /// The client's ACKs: of the server's own SETTINGS kept, of the injected ones removed, in the
+    /// order the client got them; every other byte kept, however the bytes are cut.
+    @Test func theClientsAcknowledgementsOfInjectedFramesAreTakenOut() {
+        let ack = Self.frame(type: 4, flags: 1)
+        let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+        let clientSettings = Self.frame(type: 4, payload: [0, 2, 0, 0, 0, 0])
+        let headers = Self.frame(type: 1, flags: 4, stream: 3, payload: Array(repeating: 0x82, count: 9))
+        // What the client sends: its preface and SETTINGS, the ACK of the server's preface, the
+        // three ACKs of the burst, a request, then the ACK of the server's second SETTINGS.
+        let client = preface + clientSettings + ack + headers + ack + ack + ack + headers + ack
+        let expected = preface + clientSettings + ack + headers + headers + ack
+        for cut in [1, 3, 9, 24, 25, 33, 39, 40, 45, 60, 1000] {
+            var splicer = SettingsBurstSplicer()
+            _ = splicer.server(Self.buffer(Self.serverFrames[0]))
+            _ = splicer.inject(3)
+            _ = splicer.server(Self.buffer(Self.frame(type: 4, payload: [0, 4, 0, 1, 0, 0])))
+            var out: [UInt8] = []
+            var rest = client[...]
+            while !rest.isEmpty {
+                out += Self.bytes(splicer.client(Self.buffer(rest.prefix(cut))))
+                rest = rest.dropFirst(cut)
+            }
+            #expect(out == expected, "client bytes cut every \(cut)")
+            #expect(splicer.swallowedAcknowledgements == 3)
+        }
+    }
+
+    /// Without a burst, the relay passes both directions on unchanged.
+    @Test func withoutABurstNothingChanges() {
+        var splicer = SettingsBurstSplicer()
+        let stream = Array(Self.serverFrames.joined())
+        #expect(Self.bytes(splicer.server(Self.buffer(stream))) == stream)
+        let client = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + Self.frame(type: 4, flags: 1) + Self.frame(type: 4, flags: 1)
+        #expect(Self.bytes(splicer.client(Self.buffer(client))) == client)
+        #expect(splicer.injected == 0 && splicer.swallowedAcknowledgements == 0)
+    }
+}
