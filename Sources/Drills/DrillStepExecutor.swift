@@ -218,7 +218,18 @@ struct DrillStepExecutor: Sendable {
             let open = Set(relay.openConnections).intersection(injection.connections).count
             return (true, "\(what); \(open == count ? "it stayed open" : "it closed, and no new one opened") within \(DrillReport.seconds(reconnectWithin.inSeconds))")
         }
-        return (true, "\(what); it closed and the node reconnected after \(DrillReport.seconds(reconnected.inSeconds))")
+        let codes = Set(injection.connections.compactMap(relay.goAwayCode(of:)))
+        let goAway = codes.isEmpty ? "without a GOAWAY from the node" : "GOAWAY " + codes.sorted().map(Self.http2ErrorName).joined(separator: ", ") + " from the node"
+        return (true, "\(what); it closed (\(goAway)) and the node reconnected after \(DrillReport.seconds(reconnected.inSeconds))")
+    }
+
+    /// An HTTP/2 error code's name (RFC 9113 §7), or its number.
+    static func http2ErrorName(_ code: UInt32) -> String {
+        let names = [
+            "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
+            "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+        ]
+        return code < names.count ? names[Int(code)] : "error \(code)"
     }
 
     /// Runs `body` on the first member that answers.

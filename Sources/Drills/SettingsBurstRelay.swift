@@ -7,8 +7,8 @@ import HeadnetCore
 /// drill step; Hydra issue #2817: a node died on `GOAWAY ENHANCE_YOUR_CALM` under load).
 ///
 /// The node dials the relay (``HeadnetCore/EtcdDialOverride``); each connection it opens is
-/// spliced to a new connection to etcd, the bytes passed on as they are except for what
-/// ``SettingsBurstSplicer`` puts in and takes out. Plaintext only (h2c): under TLS the frames
+/// spliced to a new connection to etcd, the bytes passed on as they are except for the frames
+/// ``SettingsBurstSplicer`` puts in. Plaintext only (h2c): under TLS the frames
 /// cannot be seen. The relay is bound with ``bind(port:target:)``, serves while ``run()`` runs
 /// (a child task of the drill) and closes its listener and every connection when that task is
 /// cancelled.
@@ -39,12 +39,13 @@ public final class SettingsBurstRelay: Sendable {
         }
 
         func fromClient(_ bytes: ByteBuffer) {
-            var out = splicer.client(bytes)
+            splicer.client(bytes)
             guard let server, server.isActive, early.readableBytes == 0 else {
-                early.writeBuffer(&out)
+                var bytes = bytes
+                early.writeBuffer(&bytes)
                 return
             }
-            if out.readableBytes > 0 { server.writeAndFlush(out, promise: nil) }
+            server.writeAndFlush(bytes, promise: nil)
         }
 
         func serverActive() {
@@ -69,6 +70,8 @@ public final class SettingsBurstRelay: Sendable {
         var next = 1
         var open: [Int: Registered] = [:]
         var injected = 0
+        /// The error code of the GOAWAY the client sent on each closed connection that had one.
+        var goAwayCodes: [Int: UInt32] = [:]
     }
 
     /// The port the relay listens on (127.0.0.1).
@@ -141,6 +144,10 @@ public final class SettingsBurstRelay: Sendable {
     /// The ids of the connections open now (ids grow: a connection opened later has a larger one).
     public var openConnections: [Int] { registry.withLock { $0.open.keys.sorted() } }
 
+    /// The error code of the GOAWAY the node sent on connection `id` before it closed, if it sent
+    /// one (`0xb`: ENHANCE_YOUR_CALM).
+    public func goAwayCode(of id: Int) -> UInt32? { registry.withLock { $0.goAwayCodes[id] } }
+
     /// The SETTINGS frames asked for so far, on all connections.
     public var injected: Int { registry.withLock { $0.injected } }
 
@@ -154,7 +161,11 @@ public final class SettingsBurstRelay: Sendable {
             return registry.next
         }
         client.closeFuture.whenComplete { _ in
-            _ = registry.withLock { $0.open.removeValue(forKey: id) }
+            let code = connection.value.splicer.clientGoAwayCode
+            registry.withLock { registry in
+                registry.open.removeValue(forKey: id)
+                if let code { registry.goAwayCodes[id] = code }
+            }
             connection.value.close()
         }
         let upstream = ClientBootstrap(group: loop)

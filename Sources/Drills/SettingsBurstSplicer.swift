@@ -2,12 +2,12 @@ import NIOCore
 
 /// The I/O-free half of ``SettingsBurstRelay``, one per relayed connection: follows the HTTP/2
 /// frames both ways, puts injected SETTINGS frames into the server → client bytes at frame
-/// boundaries only, and takes the client's ACKs of those frames out of the client → server bytes.
+/// boundaries only, and notes the error code of a GOAWAY the client sends (the evidence of why
+/// the connection closed).
 ///
-/// The ACKs have to go: the client acknowledges every SETTINGS frame it takes, and etcd (Go's
-/// HTTP/2 server) closes the connection with `PROTOCOL_ERROR` on an ACK of settings it never
-/// sent. With them removed, etcd sees nothing of the burst, as when a proxy or a server sends it;
-/// whatever closes the connection is the client's reaction to the burst itself.
+/// The client's ACKs of the injected frames go on to etcd: its gRPC server (grpc-go's own HTTP/2
+/// transport) ignores SETTINGS ACKs, so they change nothing there (a burst of 100, below the
+/// client's limit, leaves the connection open).
 ///
 /// The server → client bytes are frames from the first byte (the server preface is a SETTINGS
 /// frame); the client → server bytes begin with the 24-byte client preface.
@@ -21,14 +21,13 @@ struct SettingsBurstSplicer {
     private var fromClient = HTTP2FrameReader(preface: Self.clientPrefaceLength)
     /// Frames asked for and not yet put in (the server's bytes were mid-frame).
     private var pending = 0
-    /// The SETTINGS frames (not ACKs) the client was sent and has not acknowledged yet, in order:
-    /// true for ours. The client acknowledges them in the order it got them.
-    private var unacknowledged: [Bool] = []
-    private var unacknowledgedStart = 0
     /// SETTINGS frames put in so far.
     private(set) var injected = 0
-    /// The client's ACKs of them taken out so far.
-    private(set) var swallowedAcknowledgements = 0
+    /// The error code of the last GOAWAY the client sent (`0xb`: ENHANCE_YOUR_CALM), once its
+    /// payload's first 8 bytes (last stream id, error code) went by.
+    private(set) var clientGoAwayCode: UInt32?
+    /// The first payload bytes of a GOAWAY from the client, while they come in.
+    private var goAway: [UInt8]?
 
     /// Asks for `frames` empty SETTINGS frames: returns the bytes to send the client now when
     /// the server's bytes are at a frame boundary, else nil (they go in at the next boundary,
@@ -52,8 +51,7 @@ struct SettingsBurstSplicer {
             switch piece {
             case .bytes(var slice):
                 out.writeBuffer(&slice)
-            case .header(var header, let frame):
-                if frame.isSettings && !frame.isAcknowledgement { record(ours: false) }
+            case .header(var header, _):
                 out.writeBuffer(&header)
             }
             if fromServer.atBoundary { flushPending(into: &out) }
@@ -61,52 +59,34 @@ struct SettingsBurstSplicer {
         return out
     }
 
-    /// The bytes to send the server for `bytes` from the client: the same bytes without the
-    /// client's ACKs of injected SETTINGS frames.
-    mutating func client(_ bytes: ByteBuffer) -> ByteBuffer {
+    /// Follows `bytes` from the client (passed on to the server as they are).
+    mutating func client(_ bytes: ByteBuffer) {
         var input = bytes
-        var out = ByteBuffer()
-        out.reserveCapacity(input.readableBytes)
         while let piece = fromClient.next(from: &input) {
             switch piece {
-            case .bytes(var slice):
-                out.writeBuffer(&slice)
-            case .header(var header, let frame):
-                if frame.isSettings && frame.isAcknowledgement && frame.length == 0, acknowledge() {
-                    swallowedAcknowledgements += 1
-                } else {
-                    out.writeBuffer(&header)
-                }
+            case .bytes(let slice): noteGoAway(slice)
+            case .header(_, let frame): goAway = frame.type == HTTP2FrameReader.Frame.goAwayType && frame.length >= 8 ? [] : nil
             }
         }
-        return out
+    }
+
+    private mutating func noteGoAway(_ payload: ByteBuffer) {
+        guard var bytes = goAway else { return }
+        bytes += payload.readableBytesView.prefix(8 - bytes.count)
+        guard bytes.count == 8 else {
+            goAway = bytes
+            return
+        }
+        clientGoAwayCode = bytes[4...].reduce(0) { $0 << 8 | UInt32($1) }
+        goAway = nil
     }
 
     private mutating func flushPending(into out: inout ByteBuffer) {
         guard pending > 0 else { return }
         out.reserveCapacity(out.readableBytes + pending * Self.emptySettingsFrame.count)
-        for _ in 0..<pending {
-            out.writeBytes(Self.emptySettingsFrame)
-            record(ours: true)
-        }
+        for _ in 0..<pending { out.writeBytes(Self.emptySettingsFrame) }
         injected += pending
         pending = 0
-    }
-
-    private mutating func record(ours: Bool) {
-        unacknowledged.append(ours)
-    }
-
-    /// Takes the oldest unacknowledged SETTINGS frame off the list: whether it was ours.
-    private mutating func acknowledge() -> Bool {
-        guard unacknowledgedStart < unacknowledged.count else { return false }
-        let ours = unacknowledged[unacknowledgedStart]
-        unacknowledgedStart += 1
-        if unacknowledgedStart > 4096 {
-            unacknowledged.removeFirst(unacknowledgedStart)
-            unacknowledgedStart = 0
-        }
-        return ours
     }
 }
 
@@ -118,8 +98,7 @@ struct HTTP2FrameReader {
         var length: Int
         var type: UInt8
         var flags: UInt8
-        var isSettings: Bool { type == 0x4 }
-        var isAcknowledgement: Bool { flags & 0x1 != 0 }
+        static let goAwayType: UInt8 = 0x7
     }
 
     /// A piece of the byte stream.
