@@ -84,6 +84,15 @@ struct SettingsBurstSplicerTests {
         #expect(DrillStepExecutor.http2ErrorName(0x0b) == "ENHANCE_YOUR_CALM" && DrillStepExecutor.http2ErrorName(0x42) == "error 66")
     }
 
+    /// The step runs on plaintext etcd without namespaces only, and says why not otherwise.
+    @Test func theStepNeedsPlaintextEtcdOnThisMachinesLoopback() {
+        let burst = DrillAction.settingsBurst(.follower, frames: 1000)
+        #expect(DrillStepExecutor.unsupported(burst, namespaces: false, tls: false) == nil)
+        #expect(DrillStepExecutor.unsupported(burst, namespaces: false, tls: true)?.contains("plaintext etcd client connections") == true)
+        #expect(DrillStepExecutor.unsupported(burst, namespaces: true, tls: false)?.contains("network namespaces") == true)
+        #expect(DrillStepExecutor.recovery(of: burst) == nil && burst.isFault, "a fault whose span ends with its own step")
+    }
+
     /// Without a burst, the relay passes both directions on unchanged.
     @Test func withoutABurstNothingChanges() {
         var splicer = SettingsBurstSplicer()
