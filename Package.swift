@@ -105,7 +105,16 @@ let package = Package(
         .target(name: "ClusterSpec", dependencies: ["HeadnetCore", .product(name: "Yams", package: "Yams")]),
         // Drills: `headnet drill` — drill files, their node selectors, and the invariant checker
         // (I/O-free); the runner that executes them on the Orchestrator's roles.
-        .target(name: "Drills", dependencies: ["ClusterSpec", "EtcdClient", "Health", "HeadnetCore", "NodeAPIModel", "Orchestrator", .product(name: "Yams", package: "Yams")]),
+        // The SETTINGS-burst relay is SwiftNIO (NIOCore, NIOPosix).
+        .target(
+            name: "Drills",
+            dependencies: [
+                "ClusterSpec", "EtcdClient", "Health", "HeadnetCore", "NodeAPIModel", "Orchestrator", "Processes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // templates/: the .mustache files `headnet generate` renders, shipped as resources.
         .target(
             name: "HeadnetTemplates",
@@ -201,7 +210,13 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["Bench", "NodeAPIModel"]),
         .testTarget(name: "NodeAPIModelTests", dependencies: ["NodeAPIModel", "HeadNetwork", "HeadnetCore"]),
         .testTarget(name: "HeadnetCoreTests", dependencies: ["HeadnetCore"]),
-        .testTarget(name: "DrillsTests", dependencies: ["Drills", "ClusterSpec", "EtcdClient", "EtcdTesting", "HeadnetCore", "NodeAPIModel", "Orchestrator"]),
+        .testTarget(
+            name: "DrillsTests",
+            dependencies: [
+                "Drills", "ClusterSpec", "EtcdClient", "EtcdTesting", "HeadnetCore", "NodeAPIModel", "Orchestrator",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "DeployTests",
             dependencies: [

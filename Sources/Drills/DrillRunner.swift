@@ -5,6 +5,7 @@ import Health
 import HeadnetCore
 import NodeAPIModel
 import Orchestrator
+import Processes
 
 /// Runs a drill on a devnet of its own on this machine: brings the cluster up on a fresh state
 /// directory, starts the load and a sampler of every node's delivered count, runs the steps,
@@ -34,6 +35,10 @@ public struct DrillRunner: Sendable {
     public var network: DrillNetwork?
     /// The nodes' disks when the drill fills them (``DrillDisks``).
     public var disks: DrillDisks?
+    /// The port of each node's ``SettingsBurstRelay`` when the drill has a `settings-burst` step
+    /// it can run (plaintext etcd, no namespaces): the nodes dial it
+    /// (``HeadnetCore/EtcdDialOverride``), the relay forwards to their etcd client port.
+    public let relayPorts: [String: Int]
 
     /// A runner of `drill` on `spec`, its state under `stateRoot`, `specPath` the spec file the
     /// nodes are started with.
@@ -41,7 +46,17 @@ public struct DrillRunner: Sendable {
         self.drill = drill
         self.spec = spec
         self.seed = seed
-        self.cluster = LocalClusterRunner(spec: spec, specPath: specPath, stateRoot: stateRoot, executable: executable)
+        let bursts = drill.steps.contains { step in
+            guard case .settingsBurst = step.action else { return false }
+            return DrillStepExecutor.unsupported(step.action, namespaces: spec.hosts.contains { $0.namespace != nil }, disks: false, tls: spec.tlsEnabled) == nil
+        }
+        // A free port per node, picked now: the nodes' environment names it before they start.
+        // Should none be found, the step fails saying the node has no relay.
+        let ports = bursts ? (try? Ports.pickFree(spec.nodes.count)) ?? [] : []
+        self.relayPorts = Dictionary(uniqueKeysWithValues: zip(spec.nodes.map(\.name), ports))
+        self.cluster = LocalClusterRunner(
+            spec: spec, specPath: specPath, stateRoot: stateRoot, executable: executable,
+            nodeEnvironment: relayPorts.mapValues { [EtcdDialOverride.variable: String($0)] })
     }
 
     /// Why the drill cannot run here at all (a step needs what this machine lacks and
@@ -50,7 +65,7 @@ public struct DrillRunner: Sendable {
         guard !skipUnsupported else { return nil }
         var unsupported: [String] = []
         for step in drill.steps {
-            if let reason = DrillStepExecutor.unsupported(step.action, namespaces: network != nil, disks: disks != nil) {
+            if let reason = DrillStepExecutor.unsupported(step.action, namespaces: network != nil, disks: disks != nil, tls: spec.tlsEnabled) {
                 unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
             } else if network != nil, let fault = DrillNetwork.fault(of: step.action), let reason = await NamespaceNetwork.unsupportedReason(for: fault) {
                 unsupported.append("\(step.path) (\(step.action.kind)): \(reason)")
@@ -60,8 +75,32 @@ public struct DrillRunner: Sendable {
         return "the drill has steps this machine cannot run: " + unsupported.joined(separator: "; ") + ". Run with --skip-unsupported to skip them"
     }
 
-    /// Runs the drill; the cluster is left running for the caller to take down.
+    /// Runs the drill; the cluster is left running for the caller to take down. With
+    /// ``relayPorts``, the relays run for the drill's length only: the nodes lose their etcd
+    /// connection when it returns (take the cluster down then).
     public func run() async -> DrillReport {
+        var relays: [String: SettingsBurstRelay] = [:]
+        for node in spec.nodes {
+            guard let port = relayPorts[node.name] else { continue }
+            do {
+                relays[node.name] = try await SettingsBurstRelay.bind(port: port, target: node.clientPort)
+            } catch {
+                var report = DrillReport(drill: drill.name, seed: seed, nodes: spec.nodes.map(\.name))
+                report.failures = ["cannot listen on 127.0.0.1:\(port) for \(node.name)'s etcd relay: \(error)"]
+                for relay in relays.values { await relay.close() }
+                return report
+            }
+        }
+        return await withTaskGroup(of: Void.self, returning: DrillReport.self) { group in
+            for relay in relays.values { group.addTask { await relay.run() } }
+            let report = await run(relays: relays)
+            group.cancelAll()
+            return report
+        }
+    }
+
+    /// Runs the drill with `relays` serving.
+    func run(relays: [String: SettingsBurstRelay]) async -> DrillReport {
         var report = DrillReport(drill: drill.name, seed: seed, nodes: spec.nodes.map(\.name))
         let orchestrator = Orchestrator(runner: cluster.roles)
         let up = await orchestrator.up(timeoutSeconds: 60) { step in if step.outcome == .failed { progress(step.text) } }
@@ -84,6 +123,7 @@ public struct DrillRunner: Sendable {
             executor.skipUnsupported = skipUnsupported
             executor.network = network
             executor.disks = disks
+            executor.relays = relays
             let steps = await executor.run(progress: progress)
             report.steps = steps.results
             report.timeline.spans = steps.spans

@@ -18,6 +18,10 @@ struct DrillStepExecutor: Sendable {
     var network: DrillNetwork?
     /// The nodes' disks, for `fill-disk` (nil: their state is on this machine's disk).
     var disks: DrillDisks?
+    /// The relays in front of the nodes' etcd client ports, by node name (`settings-burst`).
+    var relays: [String: SettingsBurstRelay] = [:]
+    /// How long `settings-burst` waits for a node's etcd connection to close and a new one to open.
+    var reconnectWithin: Duration = .seconds(15)
 
     /// What the steps did and the fault spans.
     struct Outcome {
@@ -26,13 +30,16 @@ struct DrillStepExecutor: Sendable {
     }
 
     /// Why this machine cannot run `action` (yet), or nil; `namespaces` when the nodes run in
-    /// network namespaces of their own, `disks` when on disks of their own.
-    static func unsupported(_ action: DrillAction, namespaces: Bool, disks: Bool) -> String? {
+    /// network namespaces of their own, `disks` when on disks of their own, `tls` when etcd
+    /// serves its clients over TLS.
+    static func unsupported(_ action: DrillAction, namespaces: Bool, disks: Bool, tls: Bool = false) -> String? {
         switch action {
         case .partition, .delay, .loss, .reorder, .heal:
             namespaces ? nil : "network faults need a network namespace per node (root, iproute2 and tc)"
         case .fillDisk, .freeDisk: disks ? nil : DrillDisks.unsupportedReason() ?? "the nodes have no disks of the drill's"
-        case .settingsBurst: "the SETTINGS burst is not supported yet"
+        case .settingsBurst where namespaces:
+            "the SETTINGS burst relays a node's etcd connection on this machine's loopback, which nodes in network namespaces do not share"
+        case .settingsBurst where tls: "the SETTINGS burst needs plaintext etcd client connections (`tls: off`, or `auto` on loopback)"
         default: nil
         }
     }
@@ -193,14 +200,20 @@ struct DrillStepExecutor: Sendable {
             return await removeMembers(specs)
         case .addMember:
             return await addMembers(specs, orchestrator: orchestrator)
-        case .settingsBurst:
-            return (false, unsupported(action) ?? "not supported")
+        case .settingsBurst(_, let frames):
+            var lines: [String] = []
+            for node in specs {
+                let (ok, line) = await burst(frames, on: node.name)
+                guard ok else { return (false, line) }
+                lines.append(line)
+            }
+            return (true, lines.joined(separator: "; "))
         }
     }
 
-    /// ``unsupported(_:namespaces:disks:)`` on this executor's namespaces and disks.
+    /// ``unsupported(_:namespaces:disks:tls:)`` on this executor's namespaces, disks and cluster.
     func unsupported(_ action: DrillAction) -> String? {
-        Self.unsupported(action, namespaces: network != nil, disks: disks != nil)
+        Self.unsupported(action, namespaces: network != nil, disks: disks != nil, tls: cluster.spec.tlsEnabled)
     }
 
     /// Sends a signal to the nodes' `process`.
@@ -217,6 +230,39 @@ struct DrillStepExecutor: Sendable {
             }
         }
         return (true, lines.joined(separator: "; "))
+    }
+
+    /// Sends `frames` SETTINGS frames on each of `node`'s etcd connections (through its relay)
+    /// and waits (at most ``reconnectWithin``) for them to close and a new one to open.
+    func burst(_ frames: Int, on node: String) async -> (Bool, String) {
+        guard let relay = relays[node] else { return (false, "\(node)'s etcd connection does not go through a relay") }
+        let sent = ContinuousClock.now
+        let injection = await relay.inject(frames: frames)
+        guard let newest = injection.connections.max() else {
+            return (false, "\(node)'s node has no etcd connection through its relay (127.0.0.1:\(relay.port)): is it running?")
+        }
+        let count = injection.connections.count
+        let what = "sent \(frames * count) SETTINGS frames on \(node)'s etcd connection (\(count) connection\(count == 1 ? "" : "s"))"
+        let reconnected = await Polling.poll(every: .milliseconds(50), within: reconnectWithin) { () -> Duration? in
+            let open = relay.openConnections
+            return Set(open).isDisjoint(with: injection.connections) && open.contains { $0 > newest } ? sent.duration(to: .now) : nil
+        }
+        guard let reconnected else {
+            let open = Set(relay.openConnections).intersection(injection.connections).count
+            return (true, "\(what); \(open == count ? "it stayed open" : "it closed, and no new one opened") within \(DrillReport.seconds(reconnectWithin.inSeconds))")
+        }
+        let codes = Set(injection.connections.compactMap(relay.goAwayCode(of:)))
+        let goAway = codes.isEmpty ? "without a GOAWAY from the node" : "GOAWAY " + codes.sorted().map(Self.http2ErrorName).joined(separator: ", ") + " from the node"
+        return (true, "\(what); it closed (\(goAway)) and the node reconnected after \(DrillReport.seconds(reconnected.inSeconds))")
+    }
+
+    /// An HTTP/2 error code's name (RFC 9113 §7), or its number.
+    static func http2ErrorName(_ code: UInt32) -> String {
+        let names = [
+            "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
+            "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+        ]
+        return code < names.count ? names[Int(code)] : "error \(code)"
     }
 
     /// Runs `body` on the first member that answers.

@@ -155,9 +155,12 @@ public final class EtcdNetwork<Codec: MessageCodec>: Service, Sendable {
         let joining = configuration.joinsExistingCluster && !etcd.hasExistingMember
         let child = try await startEtcd()
         try? etcdPIDFile.write(child.pid)
+        if configuration.dialURL != configuration.clientURL {
+            logger.notice("dialing etcd at \(configuration.dialURL) instead of \(configuration.clientURL) (a drill's relay)")
+        }
         let client = try EtcdClient(
             EtcdClientConfiguration(
-                endpoints: [configuration.clientURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
+                endpoints: [configuration.dialURL], tls: configuration.clientTLS, requestTimeout: .seconds(3), failoverTimeout: .zero),
             logger: logger)
         defer { client.shutdown() }
         // The client's connections run in a task of their own, which the component's cancellation

@@ -48,6 +48,9 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var etcdConfigFile: URL?
     /// TLS for the component's own etcd client (when etcd serves clients over TLS).
     public var clientTLS: EtcdClientConfiguration.TLS?
+    /// The port the component's own etcd client dials on loopback instead of ``clientPort``
+    /// (a drill's relay in front of etcd, ``HeadnetCore/EtcdDialOverride``); nil: the client port.
+    public var clientDialPort: Int?
 
     /// Creates a configuration with Hydra's defaults.
     public init(
@@ -98,6 +101,13 @@ public struct EtcdNetworkConfiguration: Sendable {
         !founder
             || environment[initialClusterStateVariable] == "existing"
             || FileManager.default.fileExists(atPath: persistenceDirectory.appendingPathComponent(NodeStateFiles.joinExisting).path)
+    }
+
+    /// The URL the component's own etcd client dials: ``clientURL``, or ``clientDialPort`` on
+    /// loopback when set.
+    public var dialURL: String {
+        guard let clientDialPort else { return clientURL }
+        return "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientDialPort)"
     }
 
     /// Rejects configurations etcd or Hydra's port arithmetic cannot handle.

@@ -165,7 +165,8 @@ public struct NodeCommand: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        let configuration = try nodeConfiguration()
+        var configuration = try nodeConfiguration()
+        configuration.network.clientDialPort = EtcdDialOverride.port(in: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "headnet.node.\(configuration.nodeID)")
         let trace = TraceOutput(logger: logger)
         let node = try HeadNode(configuration: configuration, logger: logger) { trace.write($0) }

@@ -18,12 +18,16 @@ public struct LocalClusterRunner: Sendable {
     public let specArgument: String
 
     /// Creates a runner for `spec` read from `specPath`, with state under `stateRoot` (default:
-    /// where the spec says, ``Deploy/StateLayout/defaultRoot(forSpecAt:)``).
-    public init(spec: ClusterSpec, specPath: String, stateRoot: URL? = nil, executable: String = ProcessControl.currentExecutable()) {
+    /// where the spec says, ``Deploy/StateLayout/defaultRoot(forSpecAt:)``); the nodes it starts
+    /// get `nodeEnvironment[name]` added to their environment (``LocalHost/nodeEnvironment``).
+    public init(
+        spec: ClusterSpec, specPath: String, stateRoot: URL? = nil, executable: String = ProcessControl.currentExecutable(),
+        nodeEnvironment: [String: [String: String]] = [:]
+    ) {
         self.spec = spec
         self.layout = StateLayout(
             spec: spec, root: stateRoot.map { URL(fileURLWithPath: CanonicalPath.of($0.path)) } ?? StateLayout.defaultRoot(forSpecAt: specPath))
-        self.nodes = LocalHost(layout: layout, specPath: specPath, executable: executable)
+        self.nodes = LocalHost(layout: layout, specPath: specPath, executable: executable, nodeEnvironment: nodeEnvironment)
         self.specArgument = specPath
     }
 

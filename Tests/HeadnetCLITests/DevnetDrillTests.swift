@@ -75,6 +75,43 @@ import Testing
         }
     }
 
+    /// drills/settings-burst.yaml on a devnet of the test's own: a burst of 1000 SETTINGS frames
+    /// on a follower's and on the leader's etcd connection closes it (the node's HTTP/2 client
+    /// answers GOAWAY ENHANCE_YOUR_CALM), the node reconnects, and nothing is lost.
+    @Test func aSettingsBurstDropsTheConnectionAndNothingIsLost() async throws {
+        try await DevnetCommandTests.withCluster(tls: false) { cluster in
+            let shipped = try String(contentsOf: SpecCommandTests.root.appendingPathComponent("drills/settings-burst.yaml"), encoding: .utf8)
+            try #require(shipped.contains("cluster: ../clusters/drill3.yaml"))
+            try shipped.replacingOccurrences(of: "cluster: ../clusters/drill3.yaml", with: "cluster: spec.yaml")
+                .write(to: cluster.directory.appendingPathComponent("drill.yaml"), atomically: true, encoding: .utf8)
+            let run = try await cluster.headnet(["drill", "drill.yaml", "--seed", "7", "--state-dir", "state", "--keep", "--report", "report.json"])
+            #expect(run.status.isSuccess && run.output.hasSuffix("PASSED\n"), "\(run.output)")
+            // The table's rows (the progress lines say the same as the steps end).
+            let bursts = run.output.split(separator: "\n").filter { $0.hasPrefix(" ") && $0.contains("SETTINGS frames") }
+            #expect(bursts.count == 2, "\(run.output)")
+            for line in bursts {
+                #expect(line.contains(
+                    /settings-burst \w+ +✓ sent [1-9]\d* SETTINGS frames on \w+'s etcd connection \(\d+ connections?\); it closed \(GOAWAY ENHANCE_YOUR_CALM from the node\) and the node reconnected after/
+                ), "\(run.output)")
+            }
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: cluster.directory.appendingPathComponent("report.json"))) as? [String: Any]
+            let invariants = try #require(report?["invariants"] as? [String: Any])
+            #expect((invariants["accepted"] as? Int ?? 0) > 100)
+            let nodes = try #require(invariants["nodes"] as? [[String: Any]])
+            #expect(nodes.count == 3, "\(invariants)")
+            for node in nodes {
+                for finding in ["lost", "duplicated", "outOfOrder"] {
+                    #expect((node[finding] as? [Any])?.isEmpty != false, "\(node)")
+                }
+            }
+            // Each node dialed its relay, not etcd's client port.
+            for name in ["alice", "bob", "carol"] {
+                let log = try String(contentsOf: cluster.directory.appendingPathComponent("state/test/\(name)/node.log"), encoding: .utf8)
+                #expect(log.contains("(a drill's relay)"), "\(name): \(log)")
+            }
+        }
+    }
+
     /// Run by a user other than root (nobody, through setpriv), a drill without network faults
     /// passes, and one with them exits with 77, saying that it needs root.
     @Test(.enabled("needs root to become another user", { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") }))

@@ -14,12 +14,17 @@ public struct LocalHost: Sendable {
     public let specPath: String
     /// The `headnet` executable.
     public let executable: String
+    /// Extra environment for some nodes' processes, by node name (a drill's test seams, e.g.
+    /// ``HeadnetCore/EtcdDialOverride``); empty for every command but `headnet drill`.
+    public let nodeEnvironment: [String: [String: String]]
 
-    /// This machine, running the nodes of `layout`'s cluster with `executable`.
-    public init(layout: StateLayout, specPath: String, executable: String) {
+    /// This machine, running the nodes of `layout`'s cluster with `executable`, each with
+    /// `nodeEnvironment[name]` added to its environment.
+    public init(layout: StateLayout, specPath: String, executable: String, nodeEnvironment: [String: [String: String]] = [:]) {
         self.layout = layout
         self.specPath = CanonicalPath.of(specPath)
         self.executable = executable
+        self.nodeEnvironment = nodeEnvironment
     }
 
     /// `<node>/node.pid`.
@@ -72,13 +77,15 @@ public struct LocalHost: Sendable {
         // writes its backtrace to its log and exits: Swift's backtracer would otherwise wait for
         // a debugger, holding the node's ports, when the parent has a terminal.
         let command = [executable, "node", "--spec", specPath, "--name", node.name, "--state-dir", layout.clusterDirectory.deletingLastPathComponent().path]
-        let environment = ProcessInfo.processInfo.environment
+        let inherited = ProcessInfo.processInfo.environment
+        var environment: [String: String?] = [
+            "MALLOC_ARENA_MAX": inherited["MALLOC_ARENA_MAX"] ?? "2",
+            "SWIFT_BACKTRACE": inherited["SWIFT_BACKTRACE"] ?? "interactive=no",
+        ]
+        for (name, value) in nodeEnvironment[node.name] ?? [:] { environment[name] = value }
         let spec = ProcessSpec(
             namespace == nil ? executable : "ip", namespace.map { ["netns", "exec", $0] + command } ?? Array(command.dropFirst()),
-            environment: [
-                "MALLOC_ARENA_MAX": environment["MALLOC_ARENA_MAX"] ?? "2",
-                "SWIFT_BACKTRACE": environment["SWIFT_BACKTRACE"] ?? "interactive=no",
-            ])
+            environment: environment)
         let pid: Int32
         do {
             pid = try DetachedProcess.spawn(spec, standardOutput: traceFile(node), standardError: logFile(node))
