@@ -80,7 +80,7 @@ public struct EtcdNetworkConfiguration: Sendable {
     public var clientPort: Int { HydraPorts.clientPort(listen: listen.port) }
 
     /// The etcd client URL on loopback (`https` when ``clientTLS`` is set).
-    public var clientURL: String { "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientPort)" }
+    public var clientURL: String { loopbackURL(port: clientPort) }
 
     /// The environment variable that makes a node's etcd join a running cluster, as in Hydra (its
     /// PR #2073, the workaround of #1937).
@@ -105,10 +105,10 @@ public struct EtcdNetworkConfiguration: Sendable {
 
     /// The URL the component's own etcd client dials: ``clientURL``, or ``clientDialPort`` on
     /// loopback when set.
-    public var dialURL: String {
-        guard let clientDialPort else { return clientURL }
-        return "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(clientDialPort)"
-    }
+    public var dialURL: String { loopbackURL(port: clientDialPort ?? clientPort) }
+
+    /// An etcd client URL on loopback at `port`, `https` when ``clientTLS`` is set.
+    private func loopbackURL(port: Int) -> String { "\(clientTLS == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// Rejects configurations etcd or Hydra's port arithmetic cannot handle.
     public func validate() throws {
