@@ -57,9 +57,9 @@ benchmarks:
 ## crash (the input is in Fuzz/.build/artifacts/). `make fuzz-cbor` runs one target;
 ## FUZZ_TARGETS picks several, FUZZ_FLAGS passes libFuzzer flags, e.g.
 ## `make fuzz FUZZ_TARGETS="wire spec" FUZZ_SECONDS=300` or `make fuzz-journal FUZZ_FLAGS=-runs=1000000`.
-## Not run by CI. The drill YAML reader's target goes into FUZZ_TARGETS as `drill` once it exists.
+## Not run by CI.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= cbor wire spec journal request
+FUZZ_TARGETS ?= cbor wire spec journal request drill
 FUZZ_FLAGS ?=
 
 fuzz: fuzz-build

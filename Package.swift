@@ -11,12 +11,13 @@ let package = Package(
         .library(name: "EtcdClient", targets: ["EtcdClient"]),
         .library(name: "CBOR", targets: ["CBOR"]),
         // The modules Fuzz/ (a package of its own, `make fuzz`) drives: the decoders and the
-        // node API's request parsing.
+        // node API's request parsing, and the drill file reader.
         .library(name: "HeadnetCore", targets: ["HeadnetCore"]),
         .library(name: "HeadNetwork", targets: ["HeadNetwork"]),
         .library(name: "ClusterSpec", targets: ["ClusterSpec"]),
         .library(name: "NodeAPIModel", targets: ["NodeAPIModel"]),
         .library(name: "NodeService", targets: ["NodeService"]),
+        .library(name: "Drills", targets: ["Drills"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),

@@ -17,8 +17,7 @@ let package = Package(
         .executable(name: "fuzz-spec", targets: ["FuzzSpec"]),
         .executable(name: "fuzz-journal", targets: ["FuzzJournal"]),
         .executable(name: "fuzz-request", targets: ["FuzzRequest"]),
-        // The drill YAML reader does not exist yet: its target goes here as `fuzz-drill`
-        // (Sources/FuzzDrill, Corpus/drill/), and into FUZZ_TARGETS in ../Makefile.
+        .executable(name: "fuzz-drill", targets: ["FuzzDrill"]),
     ],
     dependencies: [
         .package(name: "headnet", path: ".."),
@@ -48,6 +47,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzDrill",
+            dependencies: [
+                .product(name: "Drills", package: "headnet"),
+                .product(name: "ClusterSpec", package: "headnet"),
+                .product(name: "HeadnetCore", package: "headnet"),
             ]
         ),
     ]

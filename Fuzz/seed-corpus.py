@@ -5,7 +5,8 @@ The seeds come from the repository itself: the Hydra wire fixtures
 (Tests/CBORTests/Fixtures/hydra-wire.json, a copy of ../shared/fixtures/hydra-wire.json), the
 CBOR values the interop test checks against cbor2 (Fixtures/cbor2_check.py), the malformed
 inputs of CBORMalformedTests, the specs in clusters/ and the YAML in Tests/ClusterSpecTests,
-and journal lines and requests as the NodeAPIModel and NodeService tests write them.
+the drills in drills/ and the YAML in Tests/DrillsTests/DrillReaderTests.swift, and journal
+lines and requests as the NodeAPIModel and NodeService tests write them.
 
 Run it again after adding a source; it rewrites only seed-* files, so inputs kept for a bug
 found by fuzzing (named after the bug, see README.md, "Fuzzing") stay. cbor2 is needed
@@ -105,6 +106,50 @@ def spec_seeds():
             write("spec", f"{path.stem}-{index}", yaml)
 
 
+# The cluster the drill reader tests write inline (DrillReaderTests.inlineCluster).
+INLINE_CLUSTER = """cluster:
+  apiVersion: headnet/v1
+  name: drill
+  nodes:
+    - {name: alice, listen: 127.0.0.1:5001}
+    - {name: bob, listen: 127.0.0.1:5002}
+    - {name: carol, listen: 127.0.0.1:5003}"""
+
+
+def drill_yaml_literals(path):
+    """The drill YAML in DrillReaderTests: its literals with `\\(Self.inlineCluster)` written out."""
+    source = path.read_text().replace("\\(Self.inlineCluster)", INLINE_CLUSTER.replace("\n", "\\n"))
+    found = []
+    for match in re.finditer(r'"""\n(.*?)\n(\s*)"""', source, re.S):
+        body, indent = match.group(1), match.group(2)
+        lines = [line[len(indent):] if line.startswith(indent) else line.lstrip() for line in body.split("\n")]
+        text = "\n".join(lines) + "\n"
+        if "\\(" not in text and text.startswith(("apiVersion", "kind", "name", "cluster", "steps")):
+            found.append(text.replace("\\n", "\n"))
+    for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', source):
+        literal = match.group(1)
+        if "kind: " in literal and "\\n" in literal and "\\(" not in literal:
+            found.append(literal.encode().decode("unicode_escape"))
+    return found
+
+
+def drill_seeds():
+    # drills/*.yaml name their cluster by a path, which the target (reading in a directory that
+    # does not exist) refuses; each goes in a second time with a cluster written in.
+    inline = {}
+    for path in sorted((ROOT / "clusters").glob("drill*.yaml")):
+        spec = "\n".join("  " + line for line in path.read_text().splitlines() if line and not line.startswith("#"))
+        inline[f"../clusters/{path.name}"] = "cluster:\n" + spec
+    for path in sorted((ROOT / "drills").glob("*.yaml")):
+        text = path.read_text()
+        write("drill", f"drills-{path.stem}", text)
+        match = re.search(r"^cluster: (\S+)$", text, re.M)
+        if match and match.group(1) in inline:
+            write("drill", f"drills-{path.stem}-inline", text.replace(match.group(0), inline[match.group(1)]))
+    for index, yaml in enumerate(drill_yaml_literals(ROOT / "Tests" / "DrillsTests" / "DrillReaderTests.swift")):
+        write("drill", f"DrillReaderTests-{index}", yaml)
+
+
 def journal_line(index, revision, batch_index, sender, payload_b64):
     return (f'{{"batchIndex":{batch_index},"index":{index},"payload":"{payload_b64}",'
             f'"revision":{revision},"sender":"{sender}"}}')
@@ -154,6 +199,7 @@ def main():
     cbor_seeds(fixtures)
     wire_seeds(fixtures)
     spec_seeds()
+    drill_seeds()
     journal_seeds()
     request_seeds()
     for directory in sorted(CORPUS.iterdir()):
