@@ -101,9 +101,9 @@ public struct DrillReport: Sendable, Hashable, Codable {
                 + zip(cells, widths).map { cell, width in String(repeating: " ", count: max(0, width - String(cell).count)) + String(cell) }.joined())
         }
         if !hashes.isEmpty {
-            let values = Set(hashes.compactMap(\.hash))
-            lines += ["", "  etcd HashKV at revision \(hashRevision.map(String.init) ?? "?"): " + (values.count == 1 && hashes.allSatisfy { $0.hash != nil }
-                ? "equal on \(hashes.count) members (\(String(values.first!, radix: 16)))" : "DIFFER")]
+            let agreed = ClusterEtcd.disagreement(hashes) == nil ? hashes.first?.hash : nil
+            lines += ["", "  etcd HashKV at revision \(hashRevision.map(String.init) ?? "?"): "
+                + (agreed.map { "equal on \(hashes.count) members (\(String($0, radix: 16)))" } ?? "DIFFER")]
         }
         if !timeline.spans.isEmpty {
             lines += ["", "  fault                              recovered after"]

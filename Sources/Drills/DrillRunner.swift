@@ -155,34 +155,36 @@ public struct DrillRunner: Sendable {
         return (try? drill.load.senders.resolve(nodes: names, leader: nil, previous: [], using: &generator).get()) ?? names
     }
 
-    /// Samples every node's delivered count until `stop`, and once more then (the last
-    /// sample sees what was delivered by the end).
+    /// Samples every node's delivered count until `stop`, ``sampleInterval`` apart.
     func sample(into samples: LockedValue<[DrillTimeline.Sample]>, from start: ContinuousClock.Instant, until stop: Interruption) async {
-        while !Task.isCancelled {
-            let stopping = stop.isRequested
-            let sample = await takeSample(from: start)
-            samples.withLock { $0.append(sample) }
-            if stopping { return }
-            try? await Task.sleep(for: sampleInterval)
-        }
+        await repeatUntil(stop, every: sampleInterval, into: samples) { await takeSample(from: start) }
     }
 
     /// Runs `headnet health`'s cluster checks until `stop`, one run after the other
-    /// ``healthInterval`` apart, and once more then. A run passes when no check fails but those
-    /// the drill expects to: `messages missed` when it expects missed messages reported.
+    /// ``healthInterval`` apart. A run passes when no check fails but those the drill expects
+    /// to: `messages missed` when it expects missed messages reported.
     func checkHealth(into checks: LockedValue<[DrillTimeline.HealthCheck]>, from start: ContinuousClock.Instant, until stop: Interruption) async {
         let expected: Set<String> = drill.expectations.missedReported ? [NodeHealth.messagesMissedCheck] : []
-        while !Task.isCancelled {
-            let stopping = stop.isRequested
+        await repeatUntil(stop, every: healthInterval, into: checks) {
             let began = start.duration(to: .now).inSeconds
-            let report = await cluster.roles.health()
-            let failing = report.results.filter { $0.verdict == .fail && !expected.contains($0.check) }
-            let check = DrillTimeline.HealthCheck(
+            let failing = await cluster.roles.health().results.filter { $0.verdict == .fail && !expected.contains($0.check) }
+            return DrillTimeline.HealthCheck(
                 at: began, passed: failing.isEmpty,
                 failing: failing.prefix(3).map { "\($0.check)\($0.subject.map { " " + $0 } ?? ""): \($0.evidence)" })
-            checks.withLock { $0.append(check) }
+        }
+    }
+
+    /// Appends what `take` returns to `values` until `stop`, `interval` apart, and once more
+    /// when `stop` is requested (the last value sees the state at the end).
+    private func repeatUntil<Value: Sendable>(
+        _ stop: Interruption, every interval: Duration, into values: LockedValue<[Value]>, _ take: () async -> Value
+    ) async {
+        while !Task.isCancelled {
+            let stopping = stop.isRequested
+            let value = await take()
+            values.withLock { $0.append(value) }
             if stopping { return }
-            try? await Task.sleep(for: healthInterval)
+            try? await Task.sleep(for: interval)
         }
     }
 

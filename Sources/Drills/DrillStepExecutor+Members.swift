@@ -82,14 +82,8 @@ extension DrillStepExecutor {
             let (added, reports) = await execute(Self.additionPlan(node.name))
             lines += reports
             guard added else { return (false, lines.joined(separator: "; ")) }
-            let failures = LockedValue<[String]>([])
-            switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { step in if step.outcome == .failed { failures.withLock { $0.append(step.message) } } }) {
-            case .success(let done) where done.succeeded: lines.append("\(node.name) is ready")
-            case .success(let done):
-                let why = failures.value.first.map { ": \($0)" } ?? ""
-                return (false, (lines + ["\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed\(why)"]).joined(separator: "; "))
-            case .failure(let error): return (false, (lines + ["\(node.name) did not start: \(error.message)"]).joined(separator: "; "))
-            }
+            if let failure = await start(node, orchestrator: orchestrator) { return (false, (lines + [failure]).joined(separator: "; ")) }
+            lines.append("\(node.name) is ready")
         }
         return (true, lines.joined(separator: "; "))
     }

@@ -78,7 +78,8 @@ struct DrillStepExecutor: Sendable {
                 previous = nodes
             }
             let (ok, message): (Bool, String)
-            if let reason = unsupported(step.action) {
+            let unsupportedReason = unsupported(step.action)
+            if let reason = unsupportedReason {
                 (ok, message) = (skipUnsupported, "skipped: \(reason)")
             } else {
                 (ok, message) = await perform(step.action, on: nodes)
@@ -86,7 +87,7 @@ struct DrillStepExecutor: Sendable {
             let ended = start.duration(to: .now).inSeconds
             outcome.results.append(.init(path: step.path, kind: step.action.kind, nodes: nodes, start: began, end: ended, ok: ok, message: message))
             progress("\(ok ? "✓" : "✗") \(String(format: "%6.1fs", began)) \(step.action.kind) \(nodes.joined(separator: ",")): \(message)")
-            if step.action.isFault, unsupported(step.action) == nil, !message.hasPrefix("skipped") {
+            if step.action.isFault, unsupportedReason == nil, !message.hasPrefix("skipped") {
                 let label = ([step.action.kind] + (step.action.selector.map { ["\($0)"] } ?? []) + (nodes.isEmpty ? [] : ["(\(nodes.joined(separator: ",")))"]))
                     .joined(separator: " ")
                 outcome.spans.append(.init(label: label, start: began, end: Self.recovery(of: step.action) == nil ? ended : nil))
@@ -118,15 +119,7 @@ struct DrillStepExecutor: Sendable {
         case .start:
             // At once: a node becomes ready only with a quorum, which may need the others too.
             let started = await withTaskGroup(of: (String, String?).self) { group in
-                for node in specs {
-                    group.addTask {
-                        switch await orchestrator.start(node.name, timeoutSeconds: 60, report: { _ in }) {
-                        case .success(let done) where done.succeeded: (node.name, nil)
-                        case .success(let done): (node.name, "\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed")
-                        case .failure(let error): (node.name, "\(node.name) did not start: \(error.message)")
-                        }
-                    }
-                }
+                for node in specs { group.addTask { (node.name, await start(node, orchestrator: orchestrator)) } }
                 return await group.reduce(into: [String: String?]()) { $0[$1.0] = $1.1 }
             }
             let failures = nodes.compactMap { started[$0] ?? nil }
@@ -208,6 +201,19 @@ struct DrillStepExecutor: Sendable {
                 lines.append(line)
             }
             return (true, lines.joined(separator: "; "))
+        }
+    }
+
+    /// Starts `node` and waits until it is ready (the `start` step, and `add-member`'s start):
+    /// nil when it is, else why not, with the failed step's message.
+    func start(_ node: NodeSpec, orchestrator: Orchestrator) async -> String? {
+        let failures = LockedValue<[String]>([])
+        let report: @Sendable (StepReport) async -> Void = { step in if step.outcome == .failed { failures.withLock { $0.append(step.message) } } }
+        switch await orchestrator.start(node.name, timeoutSeconds: 60, report: report) {
+        case .success(let done) where done.succeeded: return nil
+        case .success(let done):
+            return "\(node.name) did not start: \(done.failedStep?.kind ?? "interrupted") failed" + (failures.value.first.map { ": \($0)" } ?? "")
+        case .failure(let error): return "\(node.name) did not start: \(error.message)"
         }
     }
 
