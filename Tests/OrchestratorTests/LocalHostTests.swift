@@ -11,12 +11,18 @@ import Testing
 
 /// The node files ``LocalHost`` reads for the planners, in a state directory made here.
 @Suite struct LocalHostTests {
-    @Test func aStoppedNodesFilesSayWhatItHolds() async throws {
+    /// A cluster `name` of one node, bob, in a new state root (the caller removes it), and its
+    /// local host.
+    static func host(of name: String) -> (root: URL, bob: NodeSpec, layout: StateLayout, host: LocalHost) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-local-host-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
         let bob = NodeSpec(name: "bob", listen: Address(host: "127.0.0.1", port: 5002))
-        let layout = StateLayout(spec: ClusterSpec(name: "files", nodes: [bob]), root: root)
-        let host = LocalHost(layout: layout, specPath: root.appendingPathComponent("files.yaml").path, executable: "/bin/false")
+        let layout = StateLayout(spec: ClusterSpec(name: name, nodes: [bob]), root: root)
+        return (root, bob, layout, LocalHost(layout: layout, specPath: root.appendingPathComponent("\(name).yaml").path, executable: "/bin/false"))
+    }
+
+    @Test func aStoppedNodesFilesSayWhatItHolds() async throws {
+        let (root, bob, layout, host) = Self.host(of: "files")
+        defer { try? FileManager.default.removeItem(at: root) }
         #expect(await host.lastKnownRevision(of: bob) == 0, "no file: it has delivered nothing")
         #expect(await !host.hasEtcdData(bob))
         #expect(try await host.removeEtcdData(bob) == nil)
@@ -34,11 +40,8 @@ import Testing
 
     /// A drill's kill, pause and resume: the signal goes to the process the pid file names.
     @Test func signalsGoToTheProcessOfThePIDFile() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("headnet-local-host-\(UUID().uuidString)")
+        let (root, bob, layout, host) = Self.host(of: "signals")
         defer { try? FileManager.default.removeItem(at: root) }
-        let bob = NodeSpec(name: "bob", listen: Address(host: "127.0.0.1", port: 5002))
-        let layout = StateLayout(spec: ClusterSpec(name: "signals", nodes: [bob]), root: root)
-        let host = LocalHost(layout: layout, specPath: root.appendingPathComponent("signals.yaml").path, executable: "/bin/false")
         #expect(await host.signal(bob, SIGSTOP, etcd: true) == nil, "no etcd pid file: nothing to signal")
         try FileManager.default.createDirectory(at: layout.nodeDirectory(bob), withIntermediateDirectories: true)
         let pid = try DetachedProcess.spawn(
